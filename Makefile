@@ -1,0 +1,42 @@
+# Two commands on a fresh machine: `make run` and `make test`. Each creates .venv when
+# missing and installs everything (through constraints.txt, which pins the CPU torch).
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+STAMP := $(VENV)/.installed
+
+.PHONY: run test install browser lint bench eval clean
+
+$(STAMP): pyproject.toml constraints.txt
+	test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -c constraints.txt -e '.[dev]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+# Debian's chromium drives the browser test; install it when it is missing.
+browser:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  echo "installing chromium (apt) for the browser test"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; }
+
+run: $(STAMP)
+	$(VENV)/bin/abstractqa ingest --if-needed
+	$(VENV)/bin/abstractqa serve
+
+test: $(STAMP) browser
+	$(PY) -m pytest
+
+lint: $(STAMP)
+	$(VENV)/bin/ruff check src ui tests benchmarks
+
+eval: $(STAMP)
+	$(VENV)/bin/abstractqa ingest --if-needed
+	$(VENV)/bin/abstractqa eval evals/questions.jsonl --out eval-out
+
+bench: $(STAMP)
+	$(PY) benchmarks/run.py
+
+clean:
+	rm -rf data eval-out .pytest_cache

