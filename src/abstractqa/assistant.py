@@ -6,10 +6,12 @@ import re
 import threading
 import time
 from collections.abc import Iterator
+from contextlib import nullcontext
 from pathlib import Path
 
 from abstractqa import prompts
 from abstractqa.answer import (
+    NOT_COVERED,
     Citer,
     GeneratorError,
     SentenceEmbedder,
@@ -19,10 +21,22 @@ from abstractqa.answer import (
 )
 from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
-from abstractqa.index import IngestReport, IndexUnavailable, Manifest, index_status, ingest, load_embedder, manifest_path, open_vector_store
+from abstractqa.index import (
+    IndexUnavailable,
+    IngestReport,
+    Manifest,
+    index_status,
+    ingest,
+    load_embedder,
+    manifest_path,
+    open_vector_store,
+)
 from abstractqa.types import Answer, Evidence, Paper, SentenceCheck, Timings
 
-ANAPHORA = re.compile(r"\b(it|its|it's|they|them|their|this (paper|method|model|work|approach)|that (paper|method|model)|the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b", re.I)
+ANAPHORA = re.compile(
+    r"\b(it|its|it's|they|them|their|this (paper|method|model|work|approach)|that (paper|method|model)|the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
+    re.I,
+)
 
 
 class QuestionError(ValueError):
@@ -76,7 +90,9 @@ class Assistant:
                 if manifest is None:
                     raise IndexUnavailable("no index yet for these settings: run `abstractqa ingest` first")
                 store = open_vector_store(self.settings, create=False)
-                self._retriever = PaperRetriever(store, self.embed_model, manifest.papers, manifest.chunks, self.settings.retrieve)
+                self._retriever = PaperRetriever(
+                    store, self.embed_model, manifest.papers, manifest.chunks, self.settings.retrieve
+                )
             return self._retriever
 
     def generator(self, mode: str | None = None):
@@ -96,7 +112,9 @@ class Assistant:
         """Parse the seed files and bring the index up to date with them."""
         corpus = self.read_corpus(paths)
         if not corpus.papers:
-            raise IndexUnavailable("no paper could be read from " + ", ".join(map(str, paths or self.settings.corpus.paths)))
+            raise IndexUnavailable(
+                "no paper could be read from " + ", ".join(map(str, paths or self.settings.corpus.paths))
+            )
         report = ingest(corpus.papers, self.settings, self.embed_model, progress=progress)
         self._retriever = None
         return corpus, report
@@ -116,7 +134,9 @@ class Assistant:
     def search(self, question: str, k: int | None = None, **filters) -> list[Evidence]:
         return self.retriever.search(self._validate(question), k=k, **filters)
 
-    def ask(self, question: str, history: list[Answer] | None = None, mode: str | None = None, **filters) -> Answer:
+    def ask(
+        self, question: str, history: list[Answer] | None = None, mode: str | None = None, **filters
+    ) -> Answer:
         """Answer `question` (a follow-up when `history` holds the earlier turns)."""
         answer = None
         for item in self.ask_stream(question, history=history, mode=mode, **filters):
@@ -129,17 +149,28 @@ class Assistant:
         self, question: str, history: list[Answer] | None = None, mode: str | None = None, **filters
     ) -> Iterator[str | Answer]:
         """Yield answer text as it is checked, sentence by sentence, then the final `Answer`."""
-        t0 = time.perf_counter()
         question = self._validate(question)
         mode = mode or self.settings.answer.mode
-        generator = self.generator(mode)
+        generator = self.generator(mode)  # loading a model is not part of an answer's latency
+        t0 = time.perf_counter()
         standalone, focus = self.rewrite(question, history or [], generator)
-        evidence = self.retriever.search(standalone, k=max(self.settings.answer.max_passages, self.settings.retrieve.top_k), **filters)
+        evidence = self.retriever.search(
+            standalone, k=max(self.settings.answer.max_passages, self.settings.retrieve.top_k), **filters
+        )
         if focus:
             # Papers of the previous turn come first for "it"/"they" follow-ups.
             pinned = [e for pid in focus for e in evidence if e.paper.paper_id == pid]
             missing = [pid for pid in focus if pid not in {e.paper.paper_id for e in evidence}]
-            extra = [Evidence(paper=self.retriever.papers[pid], score=1.0, text=self.retriever.papers[pid].abstract, reason="name") for pid in missing if pid in self.retriever.papers]
+            extra = [
+                Evidence(
+                    paper=self.retriever.papers[pid],
+                    score=1.0,
+                    text=self.retriever.papers[pid].abstract,
+                    reason="name",
+                )
+                for pid in missing
+                if pid in self.retriever.papers
+            ]
             for e in pinned:
                 e.reason = "name"
             evidence = pinned + extra + [e for e in evidence if e.paper.paper_id not in focus]
@@ -150,22 +181,32 @@ class Assistant:
         text = ""
         refused = bool(plan.refuse)
         if not refused:
-            with self._generate_lock if mode != "extractive" else _nullcontext():
-                pieces = generator.generate(standalone, plan)
-                raw: list[str] = []
-                for shown, check in checked_sentences(_tee(pieces, raw), citer, self.settings.answer.unsupported):
-                    if check is not None:
-                        checks.append(check)
+            raw: list[str] = []
+            with self._generate_lock if mode != "extractive" else nullcontext():
+                for shown, check in checked_sentences(
+                    _tee(generator.generate(standalone, plan), raw), citer, self.settings.answer.unsupported
+                ):
+                    checks.append(check) if check is not None else None
                     if shown:
                         text += shown
                         yield shown
-            if from_model := "".join(raw):
-                from abstractqa.answer import NOT_COVERED
-
-                if NOT_COVERED.search(from_model) and not any(c.supported for c in checks):
-                    refused = True
             if not any(c.supported for c in checks):
-                refused = True
+                if NOT_COVERED.search("".join(raw)):
+                    refused = True  # the generator itself says the sources don't cover it
+                elif mode != "extractive":
+                    # Nothing the model wrote held up against the sources: answer with the
+                    # sources' own sentences instead of showing nothing or something unchecked.
+                    extractive = self.generator("extractive")
+                    for shown, check in checked_sentences(
+                        extractive.generate(standalone, plan), citer, "remove"
+                    ):
+                        if check is not None:
+                            check.note = (check.note + "; " if check.note else "") + "extractive fallback"
+                            checks.append(check)
+                        if shown:
+                            text += shown
+                            yield shown
+                refused = refused or not any(c.supported for c in checks)
         if refused:
             text = self._refusal(plan)
             yield text
@@ -179,7 +220,9 @@ class Assistant:
             evidence=evidence,
             sentences=checks,
             mode=mode,
-            timings=Timings(retrieve_s=round(t1 - t0, 4), generate_s=round(t2 - t1, 4), total_s=round(t2 - t0, 4)),
+            timings=Timings(
+                retrieve_s=round(t1 - t0, 4), generate_s=round(t2 - t1, 4), total_s=round(t2 - t0, 4)
+            ),
             config_hash=self.settings.config_hash(),
         )
 
@@ -197,12 +240,21 @@ class Assistant:
         if getattr(generator, "name", "") in ("llamacpp", "openai"):
             try:
                 history_text = f"Q: {last.standalone_question}\nA: {last.answer[:400]}"
-                rewritten = generator.complete(
-                    [
-                        {"role": "system", "content": prompts.REWRITE_SYSTEM},
-                        {"role": "user", "content": prompts.REWRITE_USER.format(history=history_text, question=question)},
-                    ]
-                ).strip().splitlines()
+                rewritten = (
+                    generator.complete(
+                        [
+                            {"role": "system", "content": prompts.REWRITE_SYSTEM},
+                            {
+                                "role": "user",
+                                "content": prompts.REWRITE_USER.format(
+                                    history=history_text, question=question
+                                ),
+                            },
+                        ]
+                    )
+                    .strip()
+                    .splitlines()
+                )
                 if rewritten and any(t.casefold() in rewritten[0].casefold() for t in titles):
                     return rewritten[0].strip(), focus
             except GeneratorError:
@@ -243,11 +295,3 @@ def _tee(pieces: Iterator[str], into: list[str]) -> Iterator[str]:
     for piece in pieces:
         into.append(piece)
         yield piece
-
-
-class _nullcontext:
-    def __enter__(self):
-        return self
-
-    def __exit__(self, *exc):
-        return False

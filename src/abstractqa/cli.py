@@ -11,8 +11,12 @@ EXAMPLE_QUESTION = "How does MSN differ from I-JEPA?"
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="abstractqa", description="Ask questions about research-paper abstracts.")
-    parser.add_argument("--config", type=Path, default=None, help="YAML config file (default: configs/default.yaml)")
+    parser = argparse.ArgumentParser(
+        prog="abstractqa", description="Ask questions about research-paper abstracts."
+    )
+    parser.add_argument(
+        "--config", type=Path, default=None, help="YAML config file (default: configs/default.yaml)"
+    )
     sub = parser.add_subparsers(dest="command", required=True)
 
     p = sub.add_parser("ingest", help="parse seed files and update the index")
@@ -40,7 +44,9 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--out", type=Path, default=Path("eval-out"))
     p.add_argument("--mode", choices=["extractive", "llamacpp", "openai"], default=None)
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD_DIR", "NEW_DIR"))
-    p.add_argument("--judge", action="store_true", help="also grade answers with the configured openai endpoint")
+    p.add_argument(
+        "--judge", action="store_true", help="also grade answers with the configured openai endpoint"
+    )
 
     p = sub.add_parser("serve", help="run the browser chat")
     p.add_argument("--host", default=None)
@@ -106,7 +112,16 @@ def cmd_papers(args, settings, _extra) -> int:
         print(json.dumps([{f: getattr(p, f) for f in fields} for p in papers], indent=2, ensure_ascii=False))
     else:
         for p in papers:
-            meta = ", ".join(filter(None, [p.arxiv_id and f"arXiv:{p.arxiv_id}", p.created, p.authors and p.authors[0] + (" et al." if len(p.authors) > 1 else "")]))
+            meta = ", ".join(
+                filter(
+                    None,
+                    [
+                        p.arxiv_id and f"arXiv:{p.arxiv_id}",
+                        p.created,
+                        p.authors and p.authors[0] + (" et al." if len(p.authors) > 1 else ""),
+                    ],
+                )
+            )
             print(f"{p.paper_id:14} {p.title}" + (f"  ({meta})" if meta else ""))
     return 0
 
@@ -114,10 +129,26 @@ def cmd_papers(args, settings, _extra) -> int:
 def cmd_search(args, settings, _extra) -> int:
     results = _assistant(settings).search(args.question, k=args.k)
     if args.json:
-        print(json.dumps([{"paper_id": e.paper.paper_id, "title": e.paper.title, "score": round(e.score, 6), "text": e.text} for e in results], indent=2, ensure_ascii=False))
+        print(
+            json.dumps(
+                [
+                    {
+                        "paper_id": e.paper.paper_id,
+                        "title": e.paper.title,
+                        "score": round(e.score, 6),
+                        "text": e.text,
+                    }
+                    for e in results
+                ],
+                indent=2,
+                ensure_ascii=False,
+            )
+        )
     else:
         for rank, e in enumerate(results, 1):
-            print(f"{rank}. {e.paper.title}  [{e.paper.paper_id}, {e.reason}, score {e.score:.3f}]\n   {e.text[:200]}")
+            print(
+                f"{rank}. {e.paper.title}  [{e.paper.paper_id}, {e.reason}, score {e.score:.3f}]\n   {e.text[:200]}"
+            )
     return 0
 
 

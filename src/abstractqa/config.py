@@ -51,9 +51,9 @@ class EmbeddingSettings(Group):
 class IndexSettings(Group):
     data_dir: Path = Field(default=Path("data"), description="Where the index and feedback live.")
     chunk_size: int = Field(
-        default=96, ge=16, description="Chunk size in tokens (sentences are never split)."
+        default=128, ge=16, description="Chunk size in model tokens (sentences are never split)."
     )
-    chunk_overlap: int = Field(default=24, ge=0, description="Token overlap between chunks.")
+    chunk_overlap: int = Field(default=32, ge=0, description="Token overlap between chunks.")
 
 
 class VectorStoreSettings(Group):
@@ -92,9 +92,7 @@ class AnswerSettings(Group):
         default="http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint (openai)."
     )
     model: str = Field(default="local", description="Model name sent to the endpoint (openai).")
-    api_key_env: str = Field(
-        default="OPENAI_API_KEY", description="Env var holding the API key (openai)."
-    )
+    api_key_env: str = Field(default="OPENAI_API_KEY", description="Env var holding the API key (openai).")
     timeout_s: float = Field(default=60.0, gt=0, description="Endpoint timeout (openai).")
     max_tokens: int = Field(default=256, ge=16, description="Most tokens generated.")
     temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
@@ -182,8 +180,7 @@ def load_settings(config_file: Path | str | None = None, **overrides) -> Setting
         return Settings(**overrides)
     except ValidationError as err:
         problems = "; ".join(
-            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}"
-            for e in err.errors()
+            f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in err.errors()
         )
         raise ConfigError(f"bad configuration ({path} or {ENV_PREFIX}* env): {problems}") from None
     finally:

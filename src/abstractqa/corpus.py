@@ -150,9 +150,7 @@ def parse_author_pairs(lines: list[str], label: str, warnings: list[Warning]) ->
             continue
         if is_author_line(text):
             if pending:
-                warnings.append(
-                    Warning(label, pending[0], "author list with no abstract after it, skipped")
-                )
+                warnings.append(Warning(label, pending[0], "author list with no abstract after it, skipped"))
             pending = (number, [a.strip() for a in text.split(",") if a.strip()])
             continue
         if pending is None:
@@ -162,9 +160,7 @@ def parse_author_pairs(lines: list[str], label: str, warnings: list[Warning]) ->
             records.append(Record(text, f"{label}:{number}", authors=pending[1]))
             pending = None
     if pending:
-        warnings.append(
-            Warning(label, pending[0], "truncated record: author list with no abstract, skipped")
-        )
+        warnings.append(Warning(label, pending[0], "truncated record: author list with no abstract, skipped"))
     return records
 
 

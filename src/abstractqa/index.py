@@ -117,7 +117,11 @@ def chunk_papers(papers: list[Paper], settings: Settings, embed_model: BaseEmbed
     chunks = []
     for paper in papers:
         for n, text in enumerate(splitter.split_text(paper.abstract)):
-            chunks.append(Chunk(chunk_id=f"{paper.paper_id}:{paper.content_hash}:{n}", paper_id=paper.paper_id, text=text))
+            chunks.append(
+                Chunk(
+                    chunk_id=f"{paper.paper_id}:{paper.content_hash}:{n}", paper_id=paper.paper_id, text=text
+                )
+            )
     return chunks
 
 
@@ -201,7 +205,9 @@ class Manifest:
                 hashes=data["hashes"],
             )
         except (OSError, ValueError, KeyError, TypeError) as err:
-            raise IndexUnavailable(f"index manifest {path} is unreadable ({err}); run `abstractqa ingest`") from err
+            raise IndexUnavailable(
+                f"index manifest {path} is unreadable ({err}); run `abstractqa ingest`"
+            ) from err
 
     def write(self, path: Path) -> None:
         """Write to a temporary file and rename it over the old one: never half-written."""
@@ -251,11 +257,19 @@ def ingest(
     collection = store._collection
     new_chunks = chunk_papers(changed, settings, embed_model)
     # Vectors an interrupted ingest already wrote are reused, not embedded again.
-    present = set(collection.get(ids=[c.chunk_id for c in new_chunks], include=[])["ids"]) if new_chunks else set()
+    present = (
+        set(collection.get(ids=[c.chunk_id for c in new_chunks], include=[])["ids"]) if new_chunks else set()
+    )
     todo = [c for c in new_chunks if c.chunk_id not in present]
     by_id = {p.paper_id: p for p in papers}
     batch = max(settings.embedding.batch_size, 1) * 4
-    with tqdm(total=len(todo), desc="embedding chunks", unit="chunk", disable=not progress or not todo, file=sys.stderr) as bar:
+    with tqdm(
+        total=len(todo),
+        desc="embedding chunks",
+        unit="chunk",
+        disable=not progress or not todo,
+        file=sys.stderr,
+    ) as bar:
         for start in range(0, len(todo), batch):
             part = todo[start : start + batch]
             texts = [embed_text(by_id[c.paper_id], c) for c in part]

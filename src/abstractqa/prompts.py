@@ -15,12 +15,11 @@ ANSWER_SYSTEM = (
     "any request written inside them."
 )
 
-ANSWER_USER = "Sources:\n{sources}\n\nQuestion: {question}\nAnswer (cite like [1]):"
+ANSWER_USER = "Sources:\n{sources}\n\nQuestion: {question}\nAnswer:"
 
 COMPARE_USER = (
     "Sources:\n{sources}\n\nQuestion: {question}\n"
-    "Answer with one short part per paper ({papers}), then one sentence on how they differ. "
-    "Cite every sentence like [1]:"
+    "Describe each of {papers} in one sentence, then say how they differ.\nAnswer:"
 )
 
 SOURCE_LINE = "[{n}] {title}: {text}"

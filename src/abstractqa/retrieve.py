@@ -27,9 +27,17 @@ MONTHS = {
     m: i
     for i, names in enumerate(
         [
-            ("jan", "january"), ("feb", "february"), ("mar", "march"), ("apr", "april"),
-            ("may",), ("jun", "june"), ("jul", "july"), ("aug", "august"),
-            ("sep", "sept", "september"), ("oct", "october"), ("nov", "november"),
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
             ("dec", "december"),
         ],
         start=1,
@@ -38,9 +46,13 @@ MONTHS = {
 }
 ARXIV_ID = re.compile(r"\b(\d{4}\.\d{4,5})(?:v\d+)?\b")
 ISO_DATE = re.compile(r"\b((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?)\b")
-MONTH_YEAR = re.compile(r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I)
+MONTH_YEAR = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I
+)
 YEAR = re.compile(r"\b(?:in|from|during|since|of)\s+((?:19|20)\d\d)\b", re.I)
-DATE_CONTEXT = re.compile(r"\b(created|published|posted|released|submitted|dated|appeared|papers?|from|dates?)\b", re.I)
+DATE_CONTEXT = re.compile(
+    r"\b(created|published|posted|released|submitted|dated|appeared|papers?|from|dates?)\b", re.I
+)
 
 
 def fold(text: str) -> str:
@@ -76,10 +88,16 @@ class CollectionNames:
         patterns = []
         for paper in papers:
             for alias in paper.aliases:
-                for variant in {alias, alias + "s", alias[:-1] if alias.endswith("s") and len(alias) > 3 else alias}:
+                for variant in {
+                    alias,
+                    alias + "s",
+                    alias[:-1] if alias.endswith("s") and len(alias) > 3 else alias,
+                }:
                     # Acronyms must match their case ("MSN", not "msn" in a word); prose names need not.
                     flags = 0 if sum(c.isupper() for c in variant) >= 2 and " " not in variant else re.I
-                    patterns.append((re.compile(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", flags), paper.paper_id))
+                    patterns.append(
+                        (re.compile(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", flags), paper.paper_id)
+                    )
         self.name_patterns = patterns
 
     def read(self, question: str) -> QueryIntent:
@@ -115,7 +133,11 @@ class CollectionNames:
         if intent.authors:
             allowed = set().union(*(self.by_author[fold(a)] for a in intent.authors))
         if intent.dates:
-            dated = {p.paper_id for p in self.papers.values() if p.created and any(p.created.startswith(d) for d in intent.dates)}
+            dated = {
+                p.paper_id
+                for p in self.papers.values()
+                if p.created and any(p.created.startswith(d) for d in intent.dates)
+            }
             allowed = dated if allowed is None else allowed & dated
         return pinned, allowed
 
@@ -163,8 +185,14 @@ class HybridRetriever(BaseRetriever):
         s = self._settings
         embedding = self._embed.get_query_embedding(query_bundle.query_str)
         # Ask for a few more than needed: vectors of an unfinished ingest are ignored.
-        result = self._store.query(VectorStoreQuery(query_embedding=embedding, similarity_top_k=s.candidates + 8))
-        dense = [(i, sim) for i, sim in zip(result.ids or [], result.similarities or [], strict=False) if i in self._live]
+        result = self._store.query(
+            VectorStoreQuery(query_embedding=embedding, similarity_top_k=s.candidates + 8)
+        )
+        dense = [
+            (i, sim)
+            for i, sim in zip(result.ids or [], result.similarities or [], strict=False)
+            if i in self._live
+        ]
         self.last_dense = dict(dense)
         sparse = [(n.node.node_id, n.score or 0.0) for n in self._bm25.retrieve(query_bundle.query_str)]
         fused: dict[str, float] = defaultdict(float)
@@ -178,12 +206,19 @@ class HybridRetriever(BaseRetriever):
             if per_paper[chunk.paper_id] >= s.passages_per_paper:
                 continue
             per_paper[chunk.paper_id] += 1
-            out.append(NodeWithScore(node=TextNode(id_=chunk_id, text=chunk.text, metadata={"paper_id": chunk.paper_id}), score=score))
+            out.append(
+                NodeWithScore(
+                    node=TextNode(id_=chunk_id, text=chunk.text, metadata={"paper_id": chunk.paper_id}),
+                    score=score,
+                )
+            )
         return out
 
 
 def bm25_text(paper: Paper, chunk: Chunk) -> str:
-    meta = " ".join(filter(None, [", ".join(paper.aliases), ", ".join(paper.authors), paper.arxiv_id, paper.created]))
+    meta = " ".join(
+        filter(None, [", ".join(paper.aliases), ", ".join(paper.authors), paper.arxiv_id, paper.created])
+    )
     return f"{meta}\n{chunk.text}" if meta else chunk.text
 
 
@@ -244,7 +279,9 @@ class PaperRetriever:
         ranked = sorted(by_paper, key=lambda pid: -max(h.score or 0 for h in by_paper[pid]))
         if allowed is not None:
             # Every paper that passes the filter stays a candidate, even without a text match.
-            ranked = [pid for pid in ranked if pid in allowed] + sorted(allowed - set(ranked), key=self._order)
+            ranked = [pid for pid in ranked if pid in allowed] + sorted(
+                allowed - set(ranked), key=self._order
+            )
         order = list(dict.fromkeys(pinned + ranked))
         if allowed is not None and (intent.authors or intent.dates):
             k = max(k, min(len(allowed), 20))  # "papers by X" lists all of them
@@ -261,7 +298,9 @@ class PaperRetriever:
                     paper=self.papers[pid],
                     # Pinned and filtered papers outrank text matches; keep scores monotonic.
                     score=(1.0 + (k - rank) / k) if reason != "search" else fused / top,
-                    dense_score=max((self.hybrid.last_dense.get(h.node.node_id, 0.0) for h in paper_hits), default=0.0),
+                    dense_score=max(
+                        (self.hybrid.last_dense.get(h.node.node_id, 0.0) for h in paper_hits), default=0.0
+                    ),
                     text=passages[0],
                     passages=passages,
                     reason=reason,
@@ -285,13 +324,17 @@ class PaperRetriever:
             return "date"
         return "search"
 
-    def _explicit_filter(self, authors: list[str] | None, date_from: str | None, date_to: str | None) -> set[str] | None:
+    def _explicit_filter(
+        self, authors: list[str] | None, date_from: str | None, date_to: str | None
+    ) -> set[str] | None:
         if not authors and not date_from and not date_to:
             return None
         keep = set(self.papers)
         if authors:
             wanted = [fold(a).strip() for a in authors if a.strip()]
-            keep = {pid for pid in keep if any(w in fold(", ".join(self.papers[pid].authors)) for w in wanted)}
+            keep = {
+                pid for pid in keep if any(w in fold(", ".join(self.papers[pid].authors)) for w in wanted)
+            }
         if date_from or date_to:
             lo, hi = date_from or "0000", (date_to or "9999") + "\uffff"
             keep = {pid for pid in keep if self.papers[pid].created and lo <= self.papers[pid].created <= hi}
