@@ -88,8 +88,21 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", _MARKER.sub("", text)).strip()
 
 
+_QUANTITY = re.compile(r"[~+±]?\d[\d.,]*(?:%|x|×|k|K|M|B|T)?(?:[-–]\d[\d.,]*(?:%|x|k|K|M|B|T)?)?")
+
+
 def numbers_in(text: str) -> set[str]:
-    return {n.replace(",", "") for n in _NUMBER.findall(text)}
+    """Quantities written as numbers ("32", "70.8%", "30B", "15%-20%"), as plain digits.
+
+    Digits inside names ("ViT-Huge/16", "A100", "ImageNet-1K") are not quantities: they are
+    checked as named terms instead.
+    """
+    found = set()
+    for token in strip_markers(text).split():
+        token = token.strip("$\\()[]{}\"'“”,;:.!?")
+        if _QUANTITY.fullmatch(token):
+            found.update(n.replace(",", "").rstrip(".") for n in re.findall(r"\d[\d.,]*", token))
+    return found
 
 
 def terms_in(text: str) -> set[str]:
@@ -463,10 +476,14 @@ def contribution_sentence(sentences: list[str]) -> int | None:
 
 def _cite(sentence: str, n: int) -> str:
     """Attach `[n]` before the sentence's final punctuation."""
+    return _mark(sentence, f"[{n}]")
+
+
+def _mark(sentence: str, marker: str) -> str:
     sentence = sentence.strip()
     if sentence and sentence[-1] in ".!?":
-        return f"{sentence[:-1]} [{n}]{sentence[-1]}"
-    return f"{sentence} [{n}]."
+        return f"{sentence[:-1]} {marker}{sentence[-1]}"
+    return f"{sentence} {marker}."
 
 
 class ChatGenerator:
@@ -645,7 +662,7 @@ def checked_sentences(
             check.cited = [citer.display[n] for n in verdict.sources]
             return prefix + rendered + " ", check
         if unsupported == "flag":
-            return prefix + f"{strip_markers(body)} [unsupported] ", check
+            return prefix + _mark(strip_markers(body), "[unsupported]") + " ", check
         return (prefix, check) if prefix.strip() else ("", check)
 
     for piece in pieces:

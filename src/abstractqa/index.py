@@ -72,6 +72,7 @@ def load_embedder(settings: EmbeddingSettings) -> BaseEmbedding:
 
     # Chunking tokenizes whole abstracts only to count tokens; the length warning is noise.
     transformers.logging.set_verbosity_error()
+    transformers.logging.disable_progress_bar()
     path = resolve_model_path(settings.model)
     try:
         return HuggingFaceEmbedding(

