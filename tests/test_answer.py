@@ -8,9 +8,11 @@ import pytest
 from conftest import make_settings
 
 from abstractqa.answer import (
+    Ask,
     Citer,
     SentenceEmbedder,
     Source,
+    answers_ask,
     asked_for,
     checked_sentences,
     normalise_markers,
@@ -114,9 +116,18 @@ def test_unsupported_sentence_removed_or_flagged(embed):
 
 
 def test_asked_for_reads_the_head_of_the_question():
-    assert asked_for("What learning rate does MSN use?") == ("learn", "rate")
-    assert asked_for("How many GPUs were used to train Movie Gen?") == ("gpu",)
-    assert asked_for("What dataset was MSN evaluated on?") == ()  # generic: other words may answer
+    assert asked_for("What learning rate does MSN use?") == Ask("rate", quantity=False)
+    assert asked_for("How many GPUs were used to train Movie Gen?") == Ask("gpus", quantity=True)
+    assert asked_for("What is EfficientSAM's inference latency on a phone?").head == "latenc"
+    assert asked_for("What dataset was MSN evaluated on?") is None  # generic: other words may answer
+    assert asked_for("What fraction of the patches can it drop?") is None
+
+
+def test_a_quantity_must_stand_next_to_its_number():
+    facet = "For every image in FACET, we hired expert reviewers to annotate attributes. It has 32k images."
+    assert not answers_ask(facet, asked_for("How many expert reviewers were hired for FACET?"))
+    assert answers_ask(facet, asked_for("How many images does FACET have?"))
+    assert answers_ask("Common DAs require tens of thousands of samples.", asked_for("How many samples do DAs need?"))
 
 
 # --- through the Assistant, on the real seed index --------------------------------------------

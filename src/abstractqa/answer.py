@@ -18,9 +18,11 @@ The pipeline, for every generator:
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from functools import lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -49,7 +51,7 @@ STOPWORDS = frozenset(
     to up us was we were what when where which while who whom whose why will with would you your
     paper papers work method methods approach model models propose proposed present use used using
     uses about also both between compare compared differ different difference versus vs other
-    authors author abstract describe described explain tell me show shows give list any all each
+    authors author abstract abstracts describe described explain tell me show shows give list any all each
     much many more most main key new achieve achieves achieved reach reaches report reported""".split()
 )
 # Heads of "what X / how many X" that any abstract may answer in other words.
@@ -59,17 +61,26 @@ GENERIC_HEADS = frozenset(
     accuracy improvement gain component components way kind type types setting settings
     application applications challenge challenges finding findings advantage advantages
     limitation limitations focus aim purpose data modality modalities input inputs output
-    outputs step steps stage stages paper papers work insight insights observation""".split()
+    outputs step steps stage stages paper papers work insight insights observation time
+    hardware name names way ways thing things part parts""".split()
 )
 COMPARISON = re.compile(
-    r"\b(compare|comparison|differ|difference|versus|vs\.?|contrast|both|similar|in common)\b", re.I
+    r"\b(compare|comparison|differ|differs|difference|differences|versus|vs\.?|contrast|in common)\b", re.I
 )
 LISTING = re.compile(
-    r"\b(which|what|list|name)\s+(?:\w+\s+){0,2}(papers|works|methods|models|approaches|studies)\b", re.I
+    r"\b(papers|abstracts|works|studies|articles)\b|\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
+    re.I,
 )
-ASKS_AUTHORS = re.compile(r"\b(who (wrote|authored|are the authors)|authors? of|written by|wrote)\b", re.I)
+ASKS_AUTHORS = re.compile(
+    r"\b(who (wrote|authored|are the authors)|(first|last|lead|senior) author|authors? (of|on|list)|written by|wrote|co-?authored?)\b",
+    re.I,
+)
 ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
-ASKS_DATE = re.compile(r"\b(when|date|created|published|posted)\b", re.I)
+ASKS_DATE = re.compile(
+    r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|submitted|written|appear\w*)\b|"
+    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b",
+    re.I,
+)
 _RECORD_CLAIM = re.compile(r"\b(wr[io]te|written|authors?|arxiv|created|dated?|published|posted)\b", re.I)
 NOT_COVERED = re.compile(
     r"not in (the )?sources|(do|does|did)(n't| not) (contain|mention|say|provide|answer)|"
@@ -110,41 +121,77 @@ def terms_in(text: str) -> set[str]:
 
 
 def content_words(text: str) -> set[str]:
-    return {_stem(w) for w in _WORD.findall(text.casefold()) if w not in STOPWORDS and len(w) > 1}
+    """Stemmed content words; hyphenated words count whole and by their parts."""
+    words = set()
+    for token in _WORD.findall(text.casefold()):
+        for w in {token, *re.split(r"[.\-]", token)}:
+            if w not in STOPWORDS and len(w) > 1:
+                words.add(_stem(w))
+    return words
 
 
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=100_000)
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ies", "es", "s", "ed"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)] + ("y" if suffix == "ies" else "")
-    return word
+    """Snowball stem, so "demonstrated" meets "demonstrate" and "GPUs" meets "GPU"."""
+    return _stemmer().stemWord(word)
 
 
-def asked_for(question: str) -> tuple[str, ...]:
-    """The thing a question asks for ("how many GPUs" -> {gpu}), when it names one.
+_GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC_HEADS)
+_ASKS_THING = [
+    re.compile(
+        r"\b(?P<q>how many|how much|what|which)\s+(?P<np>(?:[a-z0-9\-]+\s+){0,2}?[a-z0-9\-]+)\s+(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will)\b"
+    ),
+    re.compile(
+        r"\bwhat (?:is|are|was|were) (?:the |its |their |[\w\-]+'s )(?P<np>(?:[a-z0-9\-]+\s+){0,1}[a-z0-9\-]+) (?:of|on|for|in|at|with|when)\b"
+    ),
+]
+
+
+_NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|tens|hundreds?|thousands?|millions?|billions?)\b",
+    re.I,
+)
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks for: a head noun ("gpu"), and whether it wants a quantity."""
+
+    head: str
+    quantity: bool
+
+
+def asked_for(question: str) -> Ask | None:
+    """The thing a question asks for ("how many GPUs" -> gpu), when it names a specific one.
 
     Generic heads ("what dataset", "which method") are left out: an abstract can answer
-    them in other words. A specific head that no candidate abstract mentions is the mark
-    of a question the collection can't answer ("What learning rate does MSN use?").
+    them in other words. A specific head that no candidate abstract mentions ("What
+    learning rate does MSN use?"), or a "how many" whose head never stands next to a
+    number, marks a question the collection can't answer.
     """
-    m = re.search(
-        r"\b(?:how many|how much|what|which)\s+((?:[a-z0-9\-]+\s+){0,2}?[a-z0-9\-]+?)\s+"
-        r"(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will|should|for|of|in|on|to|per|at)\b",
-        question.casefold(),
-    )
-    if not m:
-        return ()
-    words = [w for w in m.group(1).split() if w not in STOPWORDS]
-    if not words or words[-1] in GENERIC_HEADS or _stem(words[-1]) in {_stem(g) for g in GENERIC_HEADS}:
-        return ()
-    return tuple(_stem(w) for w in words)
+    for pattern in _ASKS_THING:
+        if m := pattern.search(question.casefold()):
+            words = [w for w in m.group("np").split() if w not in STOPWORDS]
+            if not words or _stem(words[-1]) in _GENERIC_STEMS:
+                return None
+            return Ask(_stem(words[-1]), m.groupdict().get("q") in ("how many", "how much"))
+    return None
 
 
-def mentions(text: str, phrase: tuple[str, ...]) -> bool:
-    """True when the stemmed words of `phrase` occur in `text` next to each other."""
-    stems = [_stem(w) for w in _WORD.findall(text.casefold())]
-    n = len(phrase)
-    return any(tuple(stems[i : i + n]) == phrase for i in range(len(stems) - n + 1))
+def answers_ask(abstract: str, ask: Ask) -> bool:
+    """True when the abstract mentions the asked-for thing (next to a number, for quantities)."""
+    for sentence in split_sentences(abstract):
+        if ask.head in {_stem(w) for w in _WORD.findall(sentence.casefold())}:
+            if not ask.quantity or numbers_in(sentence) or _NUMBER_WORDS.search(sentence):
+                return True
+    return False
 
 
 # ---------------------------------------------------------------------------------------------
@@ -348,13 +395,12 @@ def plan_answer(
         return Plan("factoid", [], refuse="no papers are indexed")
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
     meta = [s.n for s in sources if s.evidence.reason in ("author", "date")]
-    if meta or (
-        named
-        and (ASKS_AUTHORS.search(question) or (ASKS_ARXIV.search(question) and ASKS_DATE.search(question)))
-    ):
+    asks_record = ASKS_AUTHORS.search(question) or ASKS_ARXIV.search(question) or ASKS_DATE.search(question)
+    if meta or (named and asks_record):
         return Plan("metadata", sources, focus=meta or named, best_similarity=1.0)
-    if named and ASKS_AUTHORS.search(question):
-        return Plan("metadata", sources, focus=named, best_similarity=1.0)
+    if ASKS_AUTHORS.search(question) and sources[0].paper.authors:
+        # "first author of the all-purpose features paper": the best match's record.
+        return Plan("metadata", sources, focus=[sources[0].n], best_similarity=1.0)
 
     q = embed.query(question)
     best_per_source = {}
@@ -363,47 +409,110 @@ def plan_answer(
         best_per_source[s.n] = float(sims.max()) if len(sims) else 0.0
     best = max(best_per_source.values())
     candidates = [s for s in sources if s.n in named] or sources
-    if len(named) >= 2 or (named and COMPARISON.search(question) and len(named) > 1):
+    if len(named) >= 2:
         kind, focus = "comparison", named
+    elif len(named) == 1 and COMPARISON.search(question):
+        # "VideoCLIP vs the caption-reconstruction approach": the other side is described.
+        other = max(
+            (s for s in sources if s.n not in named), key=lambda s: best_per_source[s.n], default=None
+        )
+        kind, focus = "comparison", named + ([other.n] if other else [])
     elif LISTING.search(question) or (COMPARISON.search(question) and not named):
         kind = "listing"
-        focus = [n for n, v in best_per_source.items() if v >= max(settings.refuse_below, best - 0.08)][:4]
+        # Named things in the question ("results on Kinetics") pick papers by their words;
+        # otherwise the papers whose best sentence is nearly as close as the best one.
+        wanted = {w for w in re.findall(r"(?<!^)(?<![.?!] )\b[A-Z][\w\-]+", question.strip())}
+        having = [
+            s.n
+            for s in sources
+            if wanted and all(w.casefold() in s.paper.abstract.casefold() for w in wanted)
+        ]
+        focus = having[:4] or [n for n, v in best_per_source.items() if v >= best - 0.08][:4]
     else:
         kind = "factoid"
-        focus = [max(candidates, key=lambda s: best_per_source[s.n]).n]
+        # The best sentence decides, with a nudge for the retriever's ranking of its paper.
+        focus = [max(candidates, key=lambda s: best_per_source[s.n] + RANK_BONUS / s.n).n]
     plan = Plan(kind, sources, focus, best_similarity=best)
-    if best < settings.refuse_below and not named:
+    # Short keyword questions ("results on Kinetics?") embed poorly: a question whose own
+    # words all stand in a candidate abstract is not refused on similarity alone.
+    if best < settings.refuse_below and not named and lexical_coverage(question, sources) < 0.75:
         plan.refuse = f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}"
-    wanted = asked_for(question)
-    if wanted and kind != "comparison":
-        scope = [s for s in sources if s.n in focus] or sources
-        if not any(mentions(s.paper.abstract, wanted) for s in scope):
-            plan.refuse = f"the question asks for '{' '.join(wanted)}', which no candidate abstract mentions"
+    ask = asked_for(question)
+    if ask and kind != "comparison":
+        scope = [s for s in sources if s.n in named] or sources
+        if not any(answers_ask(s.paper.abstract, ask) for s in scope):
+            what = f"a number of '{ask.head}'" if ask.quantity else f"'{ask.head}'"
+            plan.refuse = f"the question asks for {what}, which no candidate abstract gives"
     return plan
+
+
+def lexical_coverage(question: str, sources: list[Source]) -> float:
+    """Largest share of the question's content words that one candidate abstract contains."""
+    words = content_words(question) - _GENERIC_STEMS
+    if not words:
+        return 0.0
+    return max(len(words & content_words(s.paper.abstract)) / len(words) for s in sources)
 
 
 def _named_count(evidence: list[Evidence]) -> int:
     return sum(e.reason in ("name", "arxiv") for e in evidence)
 
 
-def rank_sentences(question: str, source: Source, embed: SentenceEmbedder) -> list[tuple[float, int, str]]:
-    """A source's sentences scored for the question: meaning plus shared words and numbers."""
+# Sentence-ranking weights, chosen on evals/questions.jsonl (benchmarks/tune_answers.py).
+SIM_WEIGHT = 1.0
+OVERLAP_WEIGHT = 0.3
+NUMBER_BONUS = 0.15
+CONTRIBUTION_BONUS = 0.15
+RANK_BONUS = 0.1
+ENTITY_BONUS = 0.15
+
+_WANTS_NUMBER = re.compile(
+    r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (percentage|fraction|accuracy|"
+    r"accuracies|score|scores|speed|size)|win rate|gain|improve)",
+    re.I,
+)
+_WANTS_NAMES = re.compile(
+    r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms)\b",
+    re.I,
+)
+# "... from the paper on MAE-based pre-pretraining": words that find the paper, not the answer.
+_IDENTITY_CLAUSE = re.compile(
+    r"\b(?:from|in|of|for|by)?\s*the (?:paper|work|study|article|abstract|method|model) (?:on|about|that|which|where|introducing|proposing|with)\b[^,?]*",
+    re.I,
+)
+_WANTS_IDENTITY = re.compile(
+    r"^\s*(which|what)\s+(\w+\s+)?(paper|method|model|work|technique|approach|system|benchmark|study)\b", re.I
+)
+
+
+def rank_sentences(
+    question: str, source: Source, embed: SentenceEmbedder, prefer_names: bool = False
+) -> list[tuple[float, int, str]]:
+    """A source's sentences scored for the question: meaning, shared rare words, numbers.
+
+    Shared words are weighted by how rare they are inside this abstract, so the words that
+    merely identify the paper ("pre-pretraining" in every sentence of that paper) count
+    less than the ones that point at the asked-for detail ("iNaturalist-18").
+    """
     if not source.sentences:
         return []
+    question = _IDENTITY_CLAUSE.sub(" ", question).strip() or question
     sims = embed(source.sentences) @ embed.query(question)
+    bags = [content_words(sentence) for sentence in source.sentences]
     words = content_words(question) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
-    wants_number = bool(
-        re.search(
-            r"\b(how many|how much|how large|how long|how fast|what percentage|what accuracy|how big|how often|by how)\b",
-            question,
-            re.I,
-        )
-    )
+    idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
+    total = sum(idf.values()) or 1.0
+    wants_number = bool(_WANTS_NUMBER.search(question))
+    wants_names = prefer_names or bool(_WANTS_NAMES.search(question))
+    own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
+    contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     ranked = []
-    for i, (sentence, sim) in enumerate(zip(source.sentences, sims, strict=True)):
-        overlap = len(words & content_words(sentence)) / len(words) if words else 0.0
-        bonus = 0.1 if wants_number and _NUMBER.search(sentence) else 0.0
-        ranked.append((float(sim) + 0.25 * overlap + bonus, i, sentence))
+    for i, (sentence, sim, bag) in enumerate(zip(source.sentences, sims, bags, strict=True)):
+        overlap = sum(idf[w] for w in words & bag) / total
+        bonus = NUMBER_BONUS if wants_number and numbers_in(sentence) else 0.0
+        bonus += ENTITY_BONUS if wants_names and terms_in(sentence) - own_names else 0.0
+        bonus += CONTRIBUTION_BONUS if i == contribution else 0.0
+        ranked.append((SIM_WEIGHT * float(sim) + OVERLAP_WEIGHT * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
 
 
@@ -425,13 +534,16 @@ class ExtractiveGenerator:
         if plan.kind == "metadata":
             yield from self._metadata(question, [by_n[n] for n in plan.focus])
             return
-        per_paper = self.settings.sentences_per_paper if plan.kind != "listing" else 1
+        per_paper = self.settings.sentences_per_paper + (1 if plan.kind in ("comparison", "factoid") else 0)
         for n in plan.focus:
             source = by_n[n]
-            picked = rank_sentences(question, source, self.embed)[:per_paper]
+            # Side by side, the named parts of each method ("MaskCut", "SAMI") tell them apart.
+            picked = rank_sentences(question, source, self.embed, prefer_names=plan.kind == "comparison")[
+                :per_paper
+            ]
             if not picked:
                 continue
-            if plan.kind == "comparison":
+            if plan.kind in ("comparison", "listing"):
                 # Side by side, each part opens with what the paper itself contributes.
                 claim = contribution_sentence(source.sentences)
                 if claim is not None and claim not in [p[1] for p in picked]:
@@ -440,18 +552,24 @@ class ExtractiveGenerator:
             lead, rest = picked[0], sorted(picked[1:], key=lambda x: x[1])
             sentences = [lead[2], *(r[2] for r in rest)]
             if plan.kind == "factoid":
+                yield f"**{source.paper.title}**: "
                 for sentence in sentences:
                     yield _cite(sentence, n) + " "
             else:
-                yield f"\n\n**{source.paper.title}**: " if plan.kind == "comparison" else "\n- "
+                yield (
+                    f"\n\n**{source.paper.title}**: "
+                    if plan.kind == "comparison"
+                    else f"\n- **{source.paper.title}**: "
+                )
                 for sentence in sentences:
                     yield _cite(sentence, n) + " "
 
     def _metadata(self, question: str, sources: list[Source]) -> Iterator[str]:
+        """Answers from the records: who wrote it, its arXiv id, its date; lists for filters."""
         for s in sources:
             p = s.paper
             parts = []
-            if p.authors and (ASKS_AUTHORS.search(question) or s.evidence.reason == "author"):
+            if p.authors and ASKS_AUTHORS.search(question):
                 parts.append(
                     prompts.METADATA_AUTHORS.format(title=p.title, n=s.n, authors=", ".join(p.authors))
                 )
@@ -459,9 +577,16 @@ class ExtractiveGenerator:
                 parts.append(prompts.METADATA_ARXIV.format(title=p.title, n=s.n, arxiv_id=p.arxiv_id))
             if p.created and (ASKS_DATE.search(question) or s.evidence.reason == "date"):
                 parts.append(prompts.METADATA_CREATED.format(title=p.title, n=s.n, created=p.created))
-            if not parts:
-                parts.append(_cite(split_sentences(p.abstract)[0], s.n))
-            yield ("\n- " if len(sources) > 1 else "") + " ".join(parts) + " "
+            if s.evidence.reason in ("author", "date", "arxiv") or not parts:
+                # Say what each paper is about: its contribution, and alone also its opening.
+                gist = [contribution_sentence(s.sentences) or 0]
+                if len(sources) == 1 and gist != [0]:
+                    gist.insert(0, 0)
+                parts += [_cite(s.sentences[i], s.n) for i in gist]
+            if len(sources) > 1:
+                yield f"\n- **{p.title}**: " + " ".join(parts) + " "
+            else:
+                yield " ".join(parts) + " "
 
 
 _CONTRIBUTES = re.compile(

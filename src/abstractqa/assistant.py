@@ -135,27 +135,44 @@ class Assistant:
         return self.retriever.search(self._validate(question), k=k, **filters)
 
     def ask(
-        self, question: str, history: list[Answer] | None = None, mode: str | None = None, **filters
+        self,
+        question: str,
+        history: list[Answer] | None = None,
+        mode: str | None = None,
+        passages: int | None = None,
+        **filters,
     ) -> Answer:
-        """Answer `question` (a follow-up when `history` holds the earlier turns)."""
+        """Answer `question` (a follow-up when `history` holds the earlier turns).
+
+        `mode` overrides `answer.mode`, `passages` overrides `answer.max_passages`, and
+        `filters` (authors, date_from, date_to) restrict the papers searched.
+        """
         answer = None
-        for item in self.ask_stream(question, history=history, mode=mode, **filters):
+        for item in self.ask_stream(question, history=history, mode=mode, passages=passages, **filters):
             if isinstance(item, Answer):
                 answer = item
         assert answer is not None
         return answer
 
     def ask_stream(
-        self, question: str, history: list[Answer] | None = None, mode: str | None = None, **filters
+        self,
+        question: str,
+        history: list[Answer] | None = None,
+        mode: str | None = None,
+        passages: int | None = None,
+        **filters,
     ) -> Iterator[str | Answer]:
         """Yield answer text as it is checked, sentence by sentence, then the final `Answer`."""
+        answer_settings = self.settings.answer
+        if passages:
+            answer_settings = answer_settings.model_copy(update={"max_passages": int(passages)})
         question = self._validate(question)
         mode = mode or self.settings.answer.mode
         generator = self.generator(mode)  # loading a model is not part of an answer's latency
         t0 = time.perf_counter()
         standalone, focus = self.rewrite(question, history or [], generator)
         evidence = self.retriever.search(
-            standalone, k=max(self.settings.answer.max_passages, self.settings.retrieve.top_k), **filters
+            standalone, k=max(answer_settings.max_passages, self.settings.retrieve.top_k), **filters
         )
         if focus:
             # Papers of the previous turn come first for "it"/"they" follow-ups.
@@ -175,7 +192,7 @@ class Assistant:
                 e.reason = "name"
             evidence = pinned + extra + [e for e in evidence if e.paper.paper_id not in focus]
         t1 = time.perf_counter()
-        plan = plan_answer(standalone, evidence, self.sentence_embedder, self.settings.answer)
+        plan = plan_answer(standalone, evidence, self.sentence_embedder, answer_settings)
         citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold)
         checks: list[SentenceCheck] = []
         text = ""

@@ -1,0 +1,230 @@
+"""The browser chat's server: a real app on a free port, driven over HTTP with gradio_client.
+
+The app answers from the real seed index with the real embedder (extractive mode); each test
+opens its own client, which is its own browser session.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from conftest import free_port, make_settings
+
+FOLLOW_UP = "And how many GPUs did it use?"
+REFUSAL = "The indexed papers don't cover this question."
+
+
+@pytest.fixture(scope="module")
+def served(assistant):
+    """The app for the session-wide seed-index assistant, served on 127.0.0.1."""
+    from ui.app import build_app, launch
+
+    app = build_app(assistant)
+    url = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True)
+    yield url
+    app.close()
+
+
+@pytest.fixture
+def client(served):
+    """A new session (its own gr.State) on the served app."""
+    from gradio_client import Client
+
+    return Client(served, verbose=False)
+
+
+def ask(client, question: str, mode: str = "extractive", date_from: str = "") -> dict:
+    """Ask through the chat endpoint the Ask button and Enter key use."""
+    chat, sources, box, download, markdown = client.predict(
+        question, mode, 5, date_from, "", "", api_name="/chat"
+    )
+    return {"chat": chat, "sources": sources, "box": box, "download": download, "md": markdown}
+
+
+def text(message: dict) -> str:
+    """The text of one chat message (gradio sends content as a list of parts)."""
+    content = message["content"]
+    if isinstance(content, str):
+        return content
+    return "".join(part.get("text", "") for part in content)
+
+
+def paper_titled(assistant, title: str):
+    return next(p for p in assistant.papers() if p.title == title)
+
+
+def test_answer_cites_source_and_fills_panel(client, assistant):
+    out = ask(client, "How many GPUs were used to train I-JEPA?")
+    reply = text(out["chat"][-1])
+    assert out["chat"][-1]["role"] == "assistant"
+    assert "32 A100 GPUs" in reply
+    assert "[[1]](#src-0-1)" in reply  # the marker links to the first source card
+    assert 'id="src-0-1"' in out["sources"]
+    card = out["sources"].split('id="src-0-1"')[1].split("</article>")[0]
+    assert "I-JEPA" in card
+    assert "arxiv.org/abs/2301.08243" in card
+    assert "<mark>For instance, we train a ViT-Huge/16 on ImageNet using 32 A100 GPUs" in card
+    assert "000_9d42e136c95304f2.txt" in card  # the seed file:line it was read from
+    assert "Also retrieved" in out["sources"]
+    assert out["box"] == ""  # the question box is cleared for the next question
+    assert out["md"].startswith("# How many GPUs were used to train I-JEPA?")
+    assert "## References" in out["md"] and "- **[1] I-JEPA**" in out["md"]
+    saved = Path(out["download"]["value"]).read_text(encoding="utf-8")
+    assert saved == out["md"]
+
+
+def test_follow_up_uses_the_session_history(client, assistant):
+    first = ask(client, "What is I-JEPA?")
+    assert "I-JEPA" in first["sources"]
+    out = ask(client, FOLLOW_UP)
+    assert len(out["chat"]) == 4
+    reply = text(out["chat"][-1])
+    assert "32" in reply and "[[1]](#src-1-1)" in reply
+    card = out["sources"].split('id="src-1-1"')[1].split("</article>")[0]
+    assert "<h3>I-JEPA</h3>" in card
+    assert "- **[1] I-JEPA**" in out["md"]
+
+
+def test_sessions_are_independent(client, served):
+    """A follow-up only resolves "it" against its own session's earlier answers."""
+    from gradio_client import Client
+
+    ask(client, "What is MetaCLIP?")
+    other = ask(Client(served, verbose=False), "Who wrote it?")
+    assert len(other["chat"]) == 2
+    assert text(other["chat"][-1]).startswith(REFUSAL)
+    mine = ask(client, "Who wrote it?")
+    assert "MetaCLIP was written by Hu Xu" in text(mine["chat"][-1])
+    assert "<h3>MetaCLIP</h3>" in mine["sources"]
+
+
+def test_unanswerable_question_is_refused_with_related_reading(client):
+    out = ask(client, "What is the capital of France?")
+    reply = text(out["chat"][-1])
+    assert reply.startswith(REFUSAL)
+    assert "[[" not in reply  # nothing is cited
+    assert "aq-refused" in out["sources"] and REFUSAL.replace("'", "&#x27;") in out["sources"]
+    assert "Related reading" in out["sources"]
+    assert "## References" not in out["md"]
+
+
+def test_feedback_appends_a_question_file_line(client, assistant):
+    path = Path(assistant.settings.index.data_dir) / "feedback.jsonl"
+    before = path.read_text(encoding="utf-8").splitlines() if path.exists() else []
+    ask(client, "How many GPUs were used to train I-JEPA?")
+    note, comment = client.predict("up", "exactly what I needed", api_name="/feedback")
+    assert "saved" in note and comment == ""
+    ask(client, "What is the capital of France?")
+    client.predict("down", "", api_name="/feedback")
+
+    lines = path.read_text(encoding="utf-8").splitlines()
+    assert len(lines) == len(before) + 2
+    up, down = (json.loads(line) for line in lines[-2:])
+    assert list(up) == [
+        "id",
+        "type",
+        "question",
+        "reference_answer",
+        "key_facts",
+        "evidence",
+        "answerable",
+        "rating",
+        "comment",
+        "cited_papers",
+    ]
+    ijepa = paper_titled(assistant, "I-JEPA")
+    assert up["id"].startswith("fb-") and up["type"] == "feedback"
+    assert up["question"] == "How many GPUs were used to train I-JEPA?"
+    assert "32 A100 GPUs" in up["reference_answer"] and "[1]" in up["reference_answer"]
+    assert up["key_facts"] == []
+    assert up["evidence"] and all(sentence in ijepa.abstract for sentence in up["evidence"])
+    assert up["evidence"][0].startswith("For instance, we train a ViT-Huge/16")
+    assert up["answerable"] is True
+    assert (up["rating"], up["comment"]) == ("up", "exactly what I needed")
+    assert up["cited_papers"] == [ijepa.paper_id]
+    assert (down["rating"], down["answerable"], down["cited_papers"]) == ("down", False, [])
+    assert down["reference_answer"].startswith(REFUSAL)
+
+
+def test_feedback_without_an_answer_writes_nothing(client, assistant):
+    path = Path(assistant.settings.index.data_dir) / "feedback.jsonl"
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    note, _ = client.predict("up", "", api_name="/feedback")
+    assert note == "Only answers can be rated."
+    assert (path.read_text(encoding="utf-8") if path.exists() else "") == before
+
+
+def test_empty_question_and_bad_filter_are_chat_messages(client):
+    out = ask(client, "   ")
+    assert [m["role"] for m in out["chat"]] == ["assistant"]
+    assert "the question is empty" in text(out["chat"][-1])
+    out = ask(client, "What is I-JEPA?", date_from="2023/01/01")
+    assert "YYYY-MM-DD" in text(out["chat"][-1])
+    out = ask(client, "What is I-JEPA?")  # the session keeps working
+    assert "[[1]]" in text(out["chat"][-1])
+
+
+def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model):
+    """openai mode with no endpoint: a readable message, and extractive answers still work."""
+    from gradio_client import Client
+
+    from abstractqa.assistant import Assistant
+    from ui.app import build_app, launch
+
+    dead = f"http://127.0.0.1:{free_port()}/v1"
+    settings = make_settings(seed_index_dir, answer={"base_url": dead, "timeout_s": 5})
+    app = build_app(Assistant(settings, embed_model=embed_model))
+    try:
+        client = Client(launch(app, port=free_port(), prevent_thread_lock=True), verbose=False)
+        out = ask(client, "What is I-JEPA?", mode="openai")
+        reply = text(out["chat"][-1])
+        assert "The openai answer backend failed" in reply and dead in reply
+        assert "Traceback" not in reply
+        out = ask(client, "What is I-JEPA?")
+        assert "[[1]]" in text(out["chat"][-1])
+    finally:
+        app.close()
+
+
+# -- the pieces the app renders with, one function at a time ----------------------------------
+
+
+def test_answer_text_is_escaped_but_keeps_the_assistants_markdown():
+    from ui.app import render_answer
+
+    shown = render_answer("**MSN**: uses <script>alert(1)</script> ![x](http://t/x.png) [1].", 3)
+    assert "<script>" not in shown and "&lt;script&gt;" in shown
+    assert shown.startswith("**MSN**:")
+    assert "![x](" not in shown
+    assert shown.endswith("[[1]](#src-3-1).")
+
+
+def test_sources_panel_escapes_abstracts_and_marks_the_quote():
+    from abstractqa.types import Answer, Citation, Evidence, Paper
+    from ui.app import sources_html
+
+    paper = Paper(
+        paper_id="p1",
+        title="Evil <b>Net</b>",
+        abstract="We hack <img src=x onerror=alert(1)>. It works.",
+        sources=["s.txt:1"],
+        urls=["javascript:alert(1)", "https://github.com/x/y"],
+    )
+    answer = Answer(
+        question="q",
+        standalone_question="q",
+        answer="It works [1].",
+        refused=False,
+        mode="extractive",
+        citations=[
+            Citation(n=1, paper_id="p1", title=paper.title, source="s.txt:1", quote="It works.")
+        ],
+        evidence=[Evidence(paper=paper, score=1.0, text="It works.")],
+        config_hash="x",
+    )
+    html = sources_html(answer, 0)
+    assert "<img" not in html and "<b>Net" not in html and "Evil &lt;b&gt;Net&lt;/b&gt;" in html
+    assert 'href="javascript' not in html and 'href="https://github.com/x/y"' in html
+    assert "<mark>It works.</mark>" in html
