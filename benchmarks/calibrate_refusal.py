@@ -21,41 +21,37 @@ from abstractqa.assistant import Assistant
 from abstractqa.config import load_settings
 
 
+def load(paths: list[str]) -> list[dict]:
+    """Questions that stand alone (follow-ups need their conversation; the evaluation has them)."""
+    questions = []
+    for path in paths:
+        for line in Path(path).read_text(encoding="utf-8").splitlines():
+            if line.strip() and not (q := json.loads(line)).get("follow_up_of"):
+                questions.append(q)
+    return questions
+
+
 def main(paths: list[str]) -> int:
     assistant = Assistant(load_settings())
     assistant.ensure_index(progress=False)
     settings = assistant.settings.answer
-    rows = []
-    for path in paths:
-        for line in Path(path).read_text(encoding="utf-8").splitlines():
-            if not line.strip():
-                continue
-            q = json.loads(line)
-            if q.get("follow_up_of"):
-                continue  # needs its conversation; measured by the evaluation instead
-            evidence = assistant.search(q["question"], k=max(settings.max_passages, 5))
-            plan = plan_answer(q["question"], evidence, assistant.sentence_embedder, settings)
-            rows.append((q["id"], q["answerable"], plan.best_similarity, plan.refuse))
+    questions = load(paths)
+    evidence = {q["id"]: assistant.search(q["question"], k=max(settings.max_passages, 5)) for q in questions}
+
+    def plan(q, s):
+        return plan_answer(q["question"], evidence[q["id"]], assistant.sentence_embedder, s)
+
+    rows = sorted(((q, plan(q, settings)) for q in questions), key=lambda r: r[1].best_similarity)
     print("| id | answerable | best similarity | refused at current setting because |")
     print("|---|---|---|---|")
-    for qid, answerable, sim, why in sorted(rows, key=lambda r: r[2]):
-        print(f"| {qid} | {answerable} | {sim:.3f} | {why} |")
+    for q, p in rows:
+        print(f"| {q['id']} | {q['answerable']} | {p.best_similarity:.3f} | {p.refuse} |")
     print("\n| refuse_below | refusal accuracy |")
     print("|---|---|")
     for threshold in [x / 100 for x in range(20, 61, 2)]:
         s = settings.model_copy(update={"refuse_below": threshold})
-        correct = 0
-        for path in paths:
-            for line in Path(path).read_text(encoding="utf-8").splitlines():
-                if not line.strip():
-                    continue
-                q = json.loads(line)
-                if q.get("follow_up_of"):
-                    continue
-                evidence = assistant.search(q["question"], k=max(s.max_passages, 5))
-                plan = plan_answer(q["question"], evidence, assistant.sentence_embedder, s)
-                correct += bool(plan.refuse) == (not q["answerable"])
-        print(f"| {threshold:.2f} | {correct / len(rows):.3f} |", flush=True)
+        correct = sum(bool(plan(q, s).refuse) == (not q["answerable"]) for q in questions)
+        print(f"| {threshold:.2f} | {correct / len(questions):.3f} |", flush=True)
     return 0
 
 

