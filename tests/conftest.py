@@ -5,6 +5,11 @@ from __future__ import annotations
 import os
 import shutil
 import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -31,6 +36,43 @@ def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
+
+
+@contextmanager
+def running_server(command: list[str], ready_url: str, timeout: float = 120.0):
+    """Start a server process on loopback, wait until `ready_url` answers, stop it after."""
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + timeout
+        while True:
+            try:
+                urllib.request.urlopen(ready_url, timeout=2)
+                break
+            except OSError:
+                if proc.poll() is not None:
+                    pytest.fail(f"{command[0]} exited with {proc.returncode} before answering {ready_url}")
+                if time.time() > deadline:
+                    pytest.fail(f"{' '.join(command[:3])} did not answer {ready_url} within {timeout:.0f} s")
+                time.sleep(0.3)
+        yield proc
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+
+
+@pytest.fixture(scope="session")
+def llama_server():
+    """A real OpenAI-compatible endpoint: llama-cpp-python's server with the bundled GGUF."""
+    from abstractqa.answer import bundled_gguf
+
+    port = free_port()
+    command = [sys.executable, "-m", "llama_cpp.server", "--model", bundled_gguf()]
+    command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
+    with running_server(command, f"http://127.0.0.1:{port}/v1/models"):
+        yield f"http://127.0.0.1:{port}/v1"
 
 
 @pytest.fixture(scope="session")

@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, free_port, make_settings
+from conftest import SEEDS, free_port, make_settings, running_server
 
 from abstractqa.assistant import Assistant
 from abstractqa.index import IndexUnavailable, Manifest, collection_name, manifest_path, open_vector_store
@@ -144,33 +141,9 @@ def test_missing_index_is_one_clear_error(tmp_path, embed_model):
 @pytest.fixture
 def chroma_server(tmp_path):
     port = free_port()
-    proc = subprocess.Popen(
-        [
-            str(CHROMA),
-            "run",
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--path",
-            str(tmp_path / "server-db"),
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 60
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail("chroma server did not start")
-    yield port
-    proc.terminate()
-    proc.wait(timeout=20)
+    command = [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server-db")]
+    with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60):
+        yield port
 
 
 def test_http_mode_against_a_real_chroma_server(tmp_path, embed_model, chroma_server):

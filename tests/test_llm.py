@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import re
-import subprocess
 import sys
-import time
-import urllib.request
 from pathlib import Path
 
 import pytest
@@ -70,43 +67,6 @@ def test_missing_gguf_is_a_clear_error(seed_index_dir, embed_model, tmp_path):
     )
     with pytest.raises(GeneratorError, match="GGUF model file not found: .*nope.gguf"):
         Assistant(settings, embed_model=embed_model).ask("What is I-JEPA?")
-
-
-@pytest.fixture(scope="module")
-def llama_server():
-    port = free_port()
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "llama_cpp.server",
-            "--model",
-            bundled_gguf(),
-            "--host",
-            "127.0.0.1",
-            "--port",
-            str(port),
-            "--n_ctx",
-            "4096",
-        ],
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
-    deadline = time.time() + 120
-    while time.time() < deadline:
-        try:
-            urllib.request.urlopen(f"http://127.0.0.1:{port}/v1/models", timeout=2)
-            break
-        except OSError:
-            if proc.poll() is not None:
-                pytest.fail("llama_cpp.server exited")
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("llama_cpp.server did not start")
-    yield f"http://127.0.0.1:{port}/v1"
-    proc.terminate()
-    proc.wait(timeout=30)
 
 
 def test_openai_mode_against_a_real_llama_cpp_server(seed_index_dir, embed_model, llama_server):
