@@ -71,67 +71,104 @@ class QueryIntent:
     named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
 
 
+def _name_key(text: str) -> str:
+    """Folded words only: "Brij B. Gupta" and "brij b gupta" are the same key."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
 class CollectionNames:
-    """Lookup tables from the papers' own names and author lists to paper ids."""
+    """Lookup tables from the papers' own names, ids and author lists to paper ids.
+
+    Built once per index; reading a question is a few dictionary lookups and two regex
+    scans, whatever the size of the collection.
+    """
+
+    # A name shared by more papers than this is a topic, not a name (it pins nothing).
+    MAX_PAPERS_PER_NAME = 3
 
     def __init__(self, papers: list[Paper]):
         self.papers = {p.paper_id: p for p in papers}
+        self.by_arxiv = {p.arxiv_id: p.paper_id for p in papers if p.arxiv_id}
         self.by_author: dict[str, set[str]] = defaultdict(set)
-        self.by_surname: dict[str, set[str]] = defaultdict(set)
         self.display_author: dict[str, str] = {}
+        self.by_surname: dict[str, set[str]] = defaultdict(set)
+        exact: dict[str, set[str]] = defaultdict(set)  # acronyms: "MSN", not "msn"
+        loose: dict[str, set[str]] = defaultdict(set)  # prose names: any case
         for paper in papers:
             for author in paper.authors:
-                key = fold(author)
+                key = _name_key(author)
                 self.by_author[key].add(paper.paper_id)
                 self.display_author[key] = author
-                self.by_surname[key.split()[-1]].add(paper.paper_id)
-        patterns = []
-        for paper in papers:
+                self.by_surname[key.split()[-1]].add(key)
             for alias in paper.aliases:
                 for variant in {
                     alias,
                     alias + "s",
                     alias[:-1] if alias.endswith("s") and len(alias) > 3 else alias,
                 }:
-                    # Acronyms must match their case ("MSN", not "msn" in a word); prose names need not.
-                    flags = 0 if sum(c.isupper() for c in variant) >= 2 and " " not in variant else re.I
-                    patterns.append(
-                        (re.compile(rf"(?<![\w-]){re.escape(variant)}(?![\w-])", flags), paper.paper_id)
-                    )
-        self.name_patterns = patterns
+                    if sum(c.isupper() for c in variant) >= 2 and " " not in variant:
+                        exact[variant].add(paper.paper_id)
+                    else:
+                        loose[variant.casefold()].add(paper.paper_id)
+        self._exact, self._loose = exact, loose
+        self._exact_re = self._alternation(exact, 0)
+        self._loose_re = self._alternation(loose, re.I)
+        self._longest_author = max((len(k.split()) for k in self.by_author), default=0)
+
+    @staticmethod
+    def _alternation(names: dict[str, set[str]], flags: int) -> re.Pattern | None:
+        if not names:
+            return None
+        # Longest first, so "Emu Video" wins over "Emu" where both start.
+        body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
 
     def read(self, question: str) -> QueryIntent:
         intent = QueryIntent()
-        intent.arxiv_ids = [a for a in ARXIV_ID.findall(question)]
+        intent.arxiv_ids = ARXIV_ID.findall(question)
         intent.dates = ISO_DATE.findall(question)
         intent.dates += [f"{y}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_YEAR.findall(question)]
         if not intent.dates and DATE_CONTEXT.search(question):
             intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
-        folded = fold(question)
-        for key, name in self.display_author.items():
-            if re.search(rf"(?<!\w){re.escape(key)}(?!\w)", folded):
-                intent.authors.append(name)
-        if not intent.authors:
-            for surname in re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question):
-                for key, name in self.display_author.items():
-                    if key.split()[-1] == fold(surname):
-                        intent.authors.append(name)
-        # Longest names first, so "Emu Video" is not also read as "Emu".
-        spans: list[tuple[int, int, str]] = []
-        for pattern, pid in sorted(self.name_patterns, key=lambda x: -len(x[0].pattern)):
-            for m in pattern.finditer(question):
-                if not any(s <= m.start() < e or s < m.end() <= e for s, e, _ in spans):
-                    spans.append((m.start(), m.end(), pid))
-        intent.named = list(dict.fromkeys(pid for _, _, pid in sorted(spans)))
+        intent.authors = self._authors(question)
+        spans: list[tuple[int, int, set[str]]] = []
+        for pattern, table, key in (
+            (self._exact_re, self._exact, str),
+            (self._loose_re, self._loose, str.casefold),
+        ):
+            if pattern is not None:
+                spans += [(m.start(), m.end(), table[key(m.group(0))]) for m in pattern.finditer(question)]
+        named: list[str] = []
+        taken_until = -1
+        for start, end, pids in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+            if start >= taken_until:  # overlapping shorter names are parts of a longer one
+                taken_until = end
+                if len(pids) <= self.MAX_PAPERS_PER_NAME:
+                    named += sorted(pids)
+        intent.named = list(dict.fromkeys(named))
         return intent
+
+    def _authors(self, question: str) -> list[str]:
+        words = _name_key(question).split()
+        found = []
+        for n in range(self._longest_author, 1, -1):
+            for i in range(len(words) - n + 1):
+                key = " ".join(words[i : i + n])
+                if key in self.by_author:
+                    found.append(self.display_author[key])
+        if not found:
+            # "papers by Metze": a surname after "by".
+            for surname in re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question):
+                found += [self.display_author[k] for k in sorted(self.by_surname.get(_name_key(surname), ()))]
+        return list(dict.fromkeys(found))
 
     def matching(self, intent: QueryIntent) -> tuple[list[str], set[str] | None]:
         """(pinned paper ids, filter set or None) for an intent."""
-        pinned = [p.paper_id for a in intent.arxiv_ids for p in self.papers.values() if p.arxiv_id == a]
+        pinned = [self.by_arxiv[a] for a in intent.arxiv_ids if a in self.by_arxiv]
         pinned += [pid for pid in intent.named if pid not in pinned]
         allowed: set[str] | None = None
         if intent.authors:
-            allowed = set().union(*(self.by_author[fold(a)] for a in intent.authors))
+            allowed = set().union(*(self.by_author[_name_key(a)] for a in intent.authors))
         if intent.dates:
             dated = {
                 p.paper_id
