@@ -44,7 +44,9 @@ class EmbeddingSettings(Group):
         description="A Python package that ships a sentence-transformers model, a local folder, "
         "or a model name already in the Hugging Face cache (never downloaded at run time).",
     )
-    batch_size: int = Field(default=64, ge=1, description="Texts per encode batch.")
+    batch_size: int = Field(
+        default=16, ge=1, description="Texts per encode batch (16 measured fastest on 2 CPU cores; benchmarks/RESULTS.md)."
+    )
     device: str = Field(default="cpu", description="Torch device for the embedder.")
 
 
