@@ -1,0 +1,850 @@
+"""Benchmarks for abstractqa: ingest, the embedding ceiling, query and answer latency, cold
+start, and a plain llama-index pipeline as a peer. Prints markdown tables; no timed asserts.
+
+    .venv/bin/python benchmarks/run.py            # full: 10,000 synthetic abstracts (~20 min)
+    .venv/bin/python benchmarks/run.py --quick    # 2,000 synthetic abstracts, fewer repeats
+
+The full run writes its tables to benchmarks/RESULTS.md (or --out FILE). Everything is
+measured in one run on this machine, with the bundled embedder shared by every part.
+
+The synthetic corpus is built from the seed abstracts' own sentences, recombined with a
+fixed random seed, written as `Abstract:` lines into seed files and ingested through the
+same `Assistant.ingest` code path as the real seeds.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import json
+import os
+import platform
+import random
+import shutil
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import traceback
+import urllib.request
+from collections.abc import Callable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timezone
+from pathlib import Path
+
+os.environ.setdefault("HF_HUB_OFFLINE", "1")
+os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
+os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
+os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
+
+ROOT = Path(__file__).resolve().parents[1]
+SEEDS = ROOT / "seeds"
+DEV_QUESTIONS = ROOT / "evals" / "questions.jsonl"
+RESULTS = ROOT / "benchmarks" / "RESULTS.md"
+VENV_BIN = Path(sys.executable).parent
+LLAMACPP_QUESTIONS = ("q01", "q02", "q04", "q07", "q20")  # answerable factoids
+
+
+@dataclass
+class Scale:
+    synthetic: int  # synthetic abstracts
+    ceiling_texts: int  # embed texts for the raw-encode ceiling
+    experiment_texts: int  # embed texts for each ceiling-raising variant
+    query_passes: int  # passes over the dev questions for retrieval latency
+    rounds: int  # interleaved rounds of the ceiling variants
+
+
+FULL = Scale(synthetic=10_000, ceiling_texts=1_000, experiment_texts=256, query_passes=2, rounds=3)
+QUICK = Scale(synthetic=2_000, ceiling_texts=384, experiment_texts=128, query_passes=1, rounds=2)
+
+
+@dataclass
+class Report:
+    """Rows of (measurement, value, note) per section, rendered as markdown."""
+
+    sections: dict[str, list[tuple[str, str, str]]] = field(default_factory=dict)
+    notes: list[str] = field(default_factory=list)
+
+    def add(self, section: str, name: str, value: str, note: str = "") -> None:
+        self.sections.setdefault(section, []).append((name, value, note))
+        print(
+            f"  [{section}] {name}: {value}{'  (' + note + ')' if note else ''}", file=sys.stderr, flush=True
+        )
+
+    def markdown(self, header: list[str]) -> str:
+        lines = [*header, ""]
+        for section, rows in self.sections.items():
+            lines += [f"## {section}", "", "| measurement | value | note |", "|---|---:|---|"]
+            lines += [f"| {n} | {v} | {note} |" for n, v, note in rows]
+            lines.append("")
+        if self.notes:
+            lines += ["## Notes", "", *(f"- {n}" for n in self.notes), ""]
+        return "\n".join(lines)
+
+
+class LoadSampler:
+    """Samples the 1-minute load average every few seconds while the benchmark runs."""
+
+    def __init__(self, every_s: float = 5.0):
+        self.samples = [os.getloadavg()[0]]
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, args=(every_s,), daemon=True)
+        self._thread.start()
+
+    def _run(self, every_s: float) -> None:
+        while not self._stop.wait(every_s):
+            self.samples.append(os.getloadavg()[0])
+
+    def stop(self) -> tuple[float, float]:
+        self._stop.set()
+        return statistics.mean(self.samples), max(self.samples)
+
+
+# ---------------------------------------------------------------------------------------------
+# Small helpers
+
+
+def clock(fn: Callable, *args, **kwargs) -> tuple[float, object]:
+    t0 = time.perf_counter()
+    out = fn(*args, **kwargs)
+    return time.perf_counter() - t0, out
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    pos = (len(ordered) - 1) * q / 100
+    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
+
+
+def ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def sec(seconds: float) -> str:
+    return f"{seconds:.2f} s"
+
+
+def rate(n: float, seconds: float, unit: str) -> str:
+    return f"{n / seconds:,.1f} {unit}/s" if seconds > 0 else "n/a"
+
+
+def log(message: str) -> None:
+    print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
+
+
+def settings_for(data_dir: Path, corpus: list[Path], **groups):
+    from abstractqa.config import load_settings
+
+    overrides = {"index": {"data_dir": data_dir}, "corpus": {"paths": corpus}}
+    for group, values in groups.items():
+        overrides[group] = {**overrides.get(group, {}), **values}
+    return load_settings(None, **overrides)
+
+
+def dev_questions() -> list:
+    from abstractqa.evaluate import load_questions
+
+    return load_questions(DEV_QUESTIONS)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+# ---------------------------------------------------------------------------------------------
+# Synthetic corpus
+
+
+def write_synthetic(n: int, target: Path, seed: int = 0, per_file: int = 1000) -> int:
+    """`n` abstracts of 5-9 seed sentences, shuffled deterministically, as abstract-lines files."""
+    from abstractqa.answer import split_sentences
+    from abstractqa.corpus import load_corpus
+
+    papers = load_corpus([SEEDS]).papers
+    sentences = sorted({s for p in papers for s in split_sentences(p.abstract) if len(s.split()) >= 4})
+    rng = random.Random(seed)
+    target.mkdir(parents=True, exist_ok=True)
+    lines = ["Abstract:" + " ".join(rng.sample(sentences, rng.randint(5, 9))) for _ in range(n)]
+    for i in range(0, n, per_file):
+        (target / f"synthetic_{i // per_file:03d}.txt").write_text("\n".join(lines[i : i + per_file]) + "\n")
+    return len(sentences)
+
+
+# ---------------------------------------------------------------------------------------------
+# Ingest
+
+
+def bench_ingest(report: Report, work: Path, embed_model, scale: Scale) -> dict:
+    from abstractqa.assistant import Assistant
+
+    section = "Ingest"
+    out: dict = {}
+    seed_dir = work / "seed-data"
+    seed = Assistant(settings_for(seed_dir, [SEEDS]), embed_model=embed_model)
+    t_cold, (corpus, ing) = clock(seed.ingest, progress=False)
+    n = len(corpus.papers)
+    report.add(
+        section,
+        f"seed corpus, cold ({n} abstracts, {ing.chunks_total} chunks)",
+        sec(t_cold),
+        rate(n, t_cold, "abstracts"),
+    )
+    runs = [clock(seed.ingest, progress=False)[0] for _ in range(3)]
+    report.add(
+        section, "seed corpus, incremental (nothing changed), median of 3", ms(statistics.median(runs))
+    )
+    out["seed"] = seed
+
+    syn_files = work / "synthetic-seeds"
+    log(f"writing {scale.synthetic:,} synthetic abstracts")
+    n_sentences = write_synthetic(scale.synthetic, syn_files)
+    syn_dir = work / "synthetic-data"
+    syn = Assistant(settings_for(syn_dir, [syn_files]), embed_model=embed_model)
+    t_read, syn_corpus = clock(syn.read_corpus)
+    papers = syn_corpus.papers
+    report.add(
+        section,
+        f"synthetic corpus: parse + merge {scale.synthetic:,} lines",
+        sec(t_read),
+        f"{len(papers):,} papers from {n_sentences} distinct seed sentences, random.Random(0)",
+    )
+    log(f"ingesting {len(papers):,} synthetic abstracts (the long part)")
+    t_ingest, (_, syn_ing) = clock(syn.ingest, progress=False)
+    per_abstract = syn_ing.chunks_total / len(papers)
+    report.add(
+        section,
+        f"synthetic corpus, cold ({len(papers):,} abstracts, {syn_ing.chunks_total:,} chunks)",
+        sec(t_ingest),
+        f"{rate(len(papers), t_ingest, 'abstracts')}; {rate(syn_ing.chunks_total, t_ingest, 'chunks')}",
+    )
+    t_again, _ = clock(syn.ingest, progress=False)
+    report.add(
+        section, f"synthetic corpus, incremental (nothing changed), {len(papers):,} abstracts", sec(t_again)
+    )
+    out.update(syn=syn, syn_ingest_s=t_ingest, syn_papers=len(papers), chunks_per_abstract=per_abstract)
+
+    # Where ingest time goes, on a sample: chunking (tokenizer-driven sentence splitting).
+    from abstractqa.index import chunk_papers
+
+    sample = papers[: min(1000, len(papers))]
+    t_chunk, _ = clock(chunk_papers, sample, syn.settings, embed_model)
+    report.add(
+        section,
+        f"of which chunking ({len(sample):,}-abstract sample)",
+        rate(len(sample), t_chunk, "abstracts"),
+        f"~{t_chunk / len(sample) * len(papers):.0f} s of the {t_ingest:.0f} s ingest",
+    )
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# The embedding ceiling and attempts to raise it
+
+
+def embed_texts(assistant) -> list[str]:
+    """Exactly the texts the index embedded, in ingest order (from the manifest)."""
+    from abstractqa.index import Manifest, embed_text, manifest_path
+
+    manifest = Manifest.read(manifest_path(assistant.settings))
+    by_id = {p.paper_id: p for p in manifest.papers}
+    return [embed_text(by_id[c.paper_id], c) for c in manifest.chunks]
+
+
+def ingest_like(st, texts: list[str], batch: int = 64) -> None:
+    """What ingest does through llama-index: one `encode` call per `embed_batch_size` texts."""
+    for i in range(0, len(texts), batch):
+        st.encode(texts[i : i + batch], batch_size=batch)
+
+
+def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: Scale) -> None:
+    import numpy as np
+
+    section = "Embedding ceiling"
+    st = embed_model._model  # the SentenceTransformer inside HuggingFaceEmbedding
+    texts = embed_texts(ingest["syn"])
+    rng = random.Random(1)
+    idx = sorted(rng.sample(range(len(texts)), min(scale.ceiling_texts, len(texts))))
+    sample = [texts[i] for i in idx]  # kept in ingest order
+    per_abstract = ingest["chunks_per_abstract"]
+    st.encode(sample[:64], batch_size=64)  # warm-up
+
+    t_raw, _ = clock(st.encode, sample, batch_size=64)
+    ceiling = len(sample) / t_raw / per_abstract
+    product = ingest["syn_papers"] / ingest["syn_ingest_s"]
+    report.add(
+        section,
+        f"raw SentenceTransformer.encode, batch 64 ({len(sample):,} of the same embed texts)",
+        rate(len(sample), t_raw, "texts"),
+        f"= {ceiling:,.1f} abstracts/s at {per_abstract:.2f} chunks per abstract",
+    )
+    report.add(
+        section,
+        "ingest abstracts/s / raw-encode ceiling abstracts/s",
+        f"{product / ceiling:.2f}",
+        f"{product:,.1f} vs {ceiling:,.1f} abstracts/s (timed minutes apart)",
+    )
+
+    # Variants on one smaller sample, timed in interleaved rounds so that load from other
+    # processes falls on all of them alike; each figure is the median over the rounds.
+    sub = sample[: scale.experiment_texts]
+    by_length = sorted(sub, key=len)
+    variants: dict[str, Callable[[], object]] = {
+        "ingest-like: one encode call per 64 texts, ingest order": lambda: ingest_like(st, sub),
+        "one encode call, batch 64 (sentence-transformers sorts by length)": lambda: st.encode(
+            sub, batch_size=64
+        ),
+        "texts pre-sorted by length, then one call per 64 texts": lambda: ingest_like(st, by_length),
+    }
+    for bs in (16, 32, 128, 256):
+        variants[f"one encode call, batch {bs}"] = lambda bs=bs: st.encode(sub, batch_size=bs)
+    variants["one encode call, batch 64, torch threads 1"] = lambda: with_threads(
+        1, st.encode, sub, batch_size=64
+    )
+    notes: dict[str, str] = {}
+    ref = np.asarray(st.encode(sub[:32], batch_size=32, normalize_embeddings=True))
+    try:
+        from sentence_transformers import SentenceTransformer
+
+        onnx_st = SentenceTransformer(_model_path(), backend="onnx", device="cpu")
+        onnx_st.encode(sub[:16])
+        variants["sentence-transformers backend='onnx'"] = lambda: onnx_st.encode(sub, batch_size=64)
+    except Exception as err:  # noqa: BLE001 - any failure here is a note, not a crash
+        report.add(section, "sentence-transformers backend='onnx'", "skipped", _first_line(err))
+    if importlib.util.find_spec("onnx") is None:
+        report.add(
+            section,
+            "torch.onnx export + onnxruntime",
+            "skipped",
+            "torch.onnx.export needs the `onnx` package, not installed (nothing is downloaded)",
+        )
+    else:
+        try:
+            encoder = OrtEncoder.export(st, work / "onnx")
+            got = encoder.encode(sub[:32])
+            name = "torch.onnx export + onnxruntime, batch 64"
+            variants[name] = lambda: encoder.encode(sub, batch=64)
+            notes[name] = f"min cosine to torch vectors {float(np.min(np.sum(ref * got, axis=1))):.5f}"
+        except Exception as err:  # noqa: BLE001
+            report.add(section, "torch.onnx export + onnxruntime", "skipped", _first_line(err))
+
+    times: dict[str, list[float]] = {name: [] for name in variants}
+    for r in range(scale.rounds):
+        log(f"ceiling variants, round {r + 1} of {scale.rounds}")
+        for name, fn in variants.items():
+            times[name].append(clock(fn)[0])
+    base = statistics.median(times[next(iter(variants))])
+    for name, ts in times.items():
+        t = statistics.median(ts)
+        ratio = "baseline" if t == base else f"x{base / t:.2f} vs ingest-like"
+        note = f"{ratio}; {len(sub)} texts, median of {len(ts)}" + (
+            f"; {notes[name]}" if name in notes else ""
+        )
+        report.add(section, name, rate(len(sub), t, "texts"), note)
+
+
+def call(threads: int | None, fn: Callable, *args, **kwargs):
+    """`fn(*args, **kwargs)`, with torch limited to `threads` threads unless that is None."""
+    return fn(*args, **kwargs) if threads is None else with_threads(threads, fn, *args, **kwargs)
+
+
+def with_threads(n: int, fn: Callable, *args, **kwargs):
+    """Run `fn` with torch limited to `n` intra-op threads, then restore the setting."""
+    import torch
+
+    before = torch.get_num_threads()
+    torch.set_num_threads(n)
+    try:
+        return fn(*args, **kwargs)
+    finally:
+        torch.set_num_threads(before)
+
+
+def _model_path() -> str:
+    from abstractqa.config import EmbeddingSettings
+    from abstractqa.index import resolve_model_path
+
+    return resolve_model_path(EmbeddingSettings().model)
+
+
+def _first_line(err: BaseException) -> str:
+    text = f"{type(err).__name__}: {err}".strip().splitlines()[0]
+    return text[:160].replace("|", "/")
+
+
+class OrtEncoder:
+    """The same transformer exported with torch.onnx and run by onnxruntime, pooled like ST."""
+
+    def __init__(self, session, tokenizer, max_length: int):
+        self.session = session
+        self.tokenizer = tokenizer
+        self.max_length = max_length
+        self.inputs = {i.name for i in session.get_inputs()}
+
+    @classmethod
+    def export(cls, st, folder: Path) -> OrtEncoder:
+        import onnxruntime as ort
+        import torch
+
+        folder.mkdir(parents=True, exist_ok=True)
+        path = folder / "model.onnx"
+        bert = st[0].auto_model.eval()
+        enc = st.tokenizer(["an example sentence"], return_tensors="pt")
+        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in enc]
+
+        class Wrapped(torch.nn.Module):
+            def __init__(self, model):
+                super().__init__()
+                self.model = model
+
+            def forward(self, *tensors):
+                return self.model(**dict(zip(names, tensors, strict=True))).last_hidden_state
+
+        axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]}
+        with torch.no_grad():
+            torch.onnx.export(
+                Wrapped(bert),
+                tuple(enc[n] for n in names),
+                str(path),
+                input_names=names,
+                output_names=["last_hidden_state"],
+                dynamic_axes=axes,
+                opset_version=17,
+                dynamo=False,
+            )
+        options = ort.SessionOptions()
+        options.intra_op_num_threads = os.cpu_count() or 1
+        session = ort.InferenceSession(str(path), options, providers=["CPUExecutionProvider"])
+        return cls(session, st.tokenizer, st.max_seq_length)
+
+    def encode(self, texts: list[str], batch: int = 64):
+        import numpy as np
+
+        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
+        out = np.zeros((len(texts), 0), dtype=np.float32)
+        vectors: dict[int, np.ndarray] = {}
+        for start in range(0, len(order), batch):
+            ids = order[start : start + batch]
+            enc = self.tokenizer(
+                [texts[i] for i in ids],
+                padding=True,
+                truncation=True,
+                max_length=self.max_length,
+                return_tensors="np",
+            )
+            feed = {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs}
+            hidden = self.session.run(None, feed)[0]
+            mask = enc["attention_mask"][..., None].astype(np.float32)
+            pooled = (hidden * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
+            pooled /= np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-12
+            vectors.update(zip(ids, pooled, strict=True))
+        out = np.stack([vectors[i] for i in range(len(texts))]) if texts else out
+        return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Queries and answers
+
+
+def bench_queries(report: Report, ingest: dict, scale: Scale) -> None:
+    section = "Query latency"
+    questions = [q.question for q in dev_questions()]
+    for label, assistant in (("seed", ingest["seed"]), ("synthetic", ingest["syn"])):
+        n_papers = len(assistant.read_corpus().papers) if label == "seed" else ingest["syn_papers"]
+        t_build, _ = clock(lambda a=assistant: a.retriever)
+        report.add(
+            section, f"retriever start-up at {n_papers:,} papers (manifest + BM25 + names)", sec(t_build)
+        )
+        for q in questions[:5]:
+            assistant.search(q)  # warm-up
+        default, single = [], []
+        for _ in range(scale.query_passes):
+            for q in questions:  # alternate, so both settings see the same load
+                default.append(clock(assistant.search, q)[0])
+                single.append(clock(with_threads, 1, assistant.search, q)[0])
+        goal = "goal p50 <= 50 ms" if label == "synthetic" else ""
+        name = f"retrieval `Assistant.search`, {n_papers:,} papers, {len(default)} queries"
+        report.add(section, name, f"p50 {ms(pct(default, 50))} / p95 {ms(pct(default, 95))}", goal)
+        report.add(
+            section,
+            "  same, torch limited to 1 thread",
+            f"p50 {ms(pct(single, 50))} / p95 {ms(pct(single, 95))}",
+            goal,
+        )
+        if label == "synthetic":
+            _profile_search(report, assistant, questions[:20])
+
+
+def _profile_search(report: Report, assistant, questions: list[str]) -> None:
+    """Split a 10k search into its parts, to show where the time goes."""
+    from llama_index.core.schema import QueryBundle
+
+    r = assistant.retriever
+    parts = {
+        "query embedding": lambda q: r.hybrid._embed.get_query_embedding(q),
+        "question reading (names, authors, dates)": lambda q: r.names.read(q),
+        "dense + BM25 + fusion (HybridRetriever)": lambda q: r.hybrid._retrieve(QueryBundle(q)),
+    }
+    for name, fn in parts.items():
+        default = [clock(fn, q)[0] for q in questions]
+        single = [clock(with_threads, 1, fn, q)[0] for q in questions]
+        report.add(
+            "Query latency",
+            f"  of which {name}, p50",
+            ms(pct(default, 50)),
+            f"{ms(pct(single, 50))} with torch threads 1",
+        )
+
+
+def bench_answers(report: Report, ingest: dict, embed_model) -> None:
+    from abstractqa.assistant import Assistant
+    from abstractqa.evaluate import run_questions
+    from abstractqa.types import Answer
+
+    section = "Answer latency (seed corpus)"
+    seed = ingest["seed"]
+    questions = dev_questions()
+    firsts_only = [q for q in questions if q.follow_up_of is None]
+
+    def first_piece(assistant, question: str, mode: str) -> tuple[float, float, Answer]:
+        t0 = time.perf_counter()
+        first = None
+        for item in assistant.ask_stream(question, mode=mode):
+            if first is None and isinstance(item, str) and item.strip():
+                first = time.perf_counter() - t0
+            if isinstance(item, Answer):
+                total, answer = time.perf_counter() - t0, item
+        return (first if first is not None else total), total, answer
+
+    for label, threads in (("", None), (", torch threads 1", 1)):
+        asked = call(threads, run_questions, seed, questions, progress=False)
+        totals = [a.timings.total_s for _, a, _ in asked if a is not None]
+        report.add(
+            section,
+            f"extractive, end to end ({len(totals)} dev questions, follow-ups with history){label}",
+            f"p50 {ms(pct(totals, 50))} / p95 {ms(pct(totals, 95))}",
+        )
+        firsts = [call(threads, first_piece, seed, q.question, "extractive")[0] for q in firsts_only]
+        report.add(
+            section,
+            f"extractive, time to first streamed piece ({len(firsts)} questions){label}",
+            f"p50 {ms(pct(firsts, 50))} / p95 {ms(pct(firsts, 95))}",
+        )
+
+    by_id = {q.id: q for q in questions}
+    single = Assistant(
+        settings_for(seed.settings.index.data_dir, [SEEDS], answer={"n_threads": 1}), embed_model=embed_model
+    )
+    for label, assistant, threads in (
+        ("llama.cpp threads auto", seed, None),
+        ("llama.cpp and torch 1 thread each", single, 1),
+    ):
+        try:
+            t_load, _ = clock(assistant.generator, "llamacpp")
+        except Exception as err:  # noqa: BLE001
+            report.add(section, "llamacpp (bundled SmolLM2-135M)", "skipped", _first_line(err))
+            return
+        runs = [
+            call(threads, first_piece, assistant, by_id[i].question, "llamacpp") for i in LLAMACPP_QUESTIONS
+        ]
+        refused = sum(a.refused for _, _, a in runs)
+        fallback = sum(any("extractive fallback" in s.note for s in a.sentences) for _, _, a in runs)
+        report.add(
+            section,
+            f"llamacpp, end to end ({len(runs)} factoid questions), {label}",
+            f"p50 {sec(statistics.median(r[1] for r in runs))} / max {sec(max(r[1] for r in runs))}",
+            f"model load {t_load:.2f} s; {refused} refused, {fallback} fell back to extractive",
+        )
+        report.add(
+            section,
+            f"llamacpp, time to first streamed piece, {label}",
+            f"p50 {sec(statistics.median(r[0] for r in runs))}",
+            "a piece is shown once its sentence has passed the support check",
+        )
+
+
+# ---------------------------------------------------------------------------------------------
+# Cold start
+
+
+def _vm_hwm_kib(pid: int) -> int | None:
+    try:
+        for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1])
+    except OSError:
+        return None
+    return None
+
+
+def bench_cold_start(report: Report, work: Path, ingest: dict) -> None:
+    section = "Cold start"
+    config = work / "bench-config.yaml"
+    data_dir = ingest["seed"].settings.index.data_dir
+    config.write_text(json.dumps({"index": {"data_dir": str(data_dir)}, "corpus": {"paths": [str(SEEDS)]}}))
+    question = "How many parameters does Movie Gen's largest video generation model have?"
+
+    # A fresh process: imports, model load, index open, first answer (what `abstractqa ask` pays).
+    script = (
+        "import time, json; t0 = time.perf_counter()\n"
+        "from abstractqa.config import load_settings\nfrom abstractqa.assistant import Assistant\n"
+        f"a = Assistant(load_settings({str(config)!r})); t1 = time.perf_counter()\n"
+        f"ans = a.ask({question!r}); t2 = time.perf_counter()\n"
+        "hwm = [l for l in open('/proc/self/status') if l.startswith('VmHWM')][0].split()[1]\n"
+        "print(json.dumps({'import_s': t1 - t0, 'answer_s': t2 - t1, 'hwm_kib': int(hwm), 'ok': bool(ans.citations)}))\n"
+    )
+    t0 = time.perf_counter()
+    done = subprocess.run(
+        [sys.executable, "-c", script], capture_output=True, text=True, cwd=ROOT, timeout=300
+    )
+    wall = time.perf_counter() - t0
+    try:
+        data = json.loads(done.stdout.strip().splitlines()[-1])
+        report.add(
+            section,
+            "fresh process: Assistant() to first answer",
+            sec(data["answer_s"]),
+            f"process wall {wall:.1f} s incl. imports {data['import_s']:.1f} s; peak RSS {data['hwm_kib'] / 1024:.0f} MiB",
+        )
+    except (ValueError, IndexError, KeyError):
+        report.add(
+            section,
+            "fresh process: Assistant() to first answer",
+            "failed",
+            _first_line(RuntimeError(done.stderr[-300:])),
+        )
+
+    if importlib.util.find_spec("ui.app") is None:
+        report.add(section, "`abstractqa serve`", "skipped", "ui.app does not exist yet")
+        return
+    port = free_port()
+    url = f"http://127.0.0.1:{port}"
+    log_file = (work / "serve.log").open("w")
+    t0 = time.perf_counter()
+    proc = subprocess.Popen(
+        [
+            str(VENV_BIN / "abstractqa"),
+            "--config",
+            str(config),
+            "serve",
+            "--host",
+            "127.0.0.1",
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        stdout=log_file,
+        stderr=subprocess.STDOUT,
+    )
+    try:
+        up = None
+        while time.perf_counter() - t0 < 240 and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(url, timeout=2) as r:
+                    if r.status == 200:
+                        up = time.perf_counter() - t0
+                        break
+            except OSError:
+                time.sleep(0.25)
+        if up is None:
+            report.add(
+                section, "`abstractqa serve` to HTTP 200", "failed", f"exit {proc.poll()}; see serve.log"
+            )
+            return
+        report.add(section, "`abstractqa serve` launch to HTTP 200", sec(up))
+        try:
+            answered, endpoint = _ask_gradio(url, question)
+            report.add(
+                section,
+                "`abstractqa serve` launch to first answer (gradio_client)",
+                sec(time.perf_counter() - t0),
+                f"{endpoint}; first answer {'cites' if '[1]' in answered else 'has no citation'}",
+            )
+        except Exception as err:  # noqa: BLE001
+            report.add(
+                section, "`abstractqa serve` first answer via gradio_client", "failed", _first_line(err)
+            )
+        hwm = _vm_hwm_kib(proc.pid)
+        report.add(section, "`abstractqa serve` peak RSS (VmHWM)", f"{hwm / 1024:.0f} MiB" if hwm else "n/a")
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+        log_file.close()
+
+
+def _ask_gradio(url: str, question: str) -> tuple[str, str]:
+    """Ask through the app's public API: the endpoint whose first input is a textbox."""
+    from gradio_client import Client
+
+    client = Client(url, verbose=False)
+    api = client.view_api(print_info=False, return_format="dict")
+    endpoints = api.get("named_endpoints", {})
+    ordered = sorted(endpoints, key=lambda name: (name.strip("/") not in ("chat", "ask", "respond"), name))
+    errors = []
+    for name in ordered:
+        params = endpoints[name].get("parameters", [])
+        if not params or params[0].get("component") != "Textbox":
+            continue
+        args = [question] + [p.get("parameter_default") for p in params[1:]]
+        try:
+            result = client.predict(*args, api_name=name)
+        except Exception as err:  # noqa: BLE001
+            errors.append(f"{name}: {_first_line(err)}")
+            continue
+        text = json.dumps(result, ensure_ascii=False, default=str)
+        return text, f"endpoint {name}"
+    raise RuntimeError("no endpoint answered: " + "; ".join(errors or ["no textbox endpoint"]))
+
+
+# ---------------------------------------------------------------------------------------------
+# A peer: a plain llama-index pipeline
+
+
+def bench_peer(report: Report, work: Path, embed_model, ingest: dict) -> None:
+    import chromadb
+    from chromadb.config import Settings as ChromaSettings
+    from llama_index.core import Document, StorageContext, VectorStoreIndex
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    from abstractqa.evaluate import gold_papers, recall_at_k
+
+    section = "Peer: plain llama-index (VectorStoreIndex, Chroma, same embedder, whole abstracts)"
+    seed = ingest["seed"]
+    papers = seed.papers()
+    questions = dev_questions()
+    gold = gold_papers(questions, papers)
+    answerable = [q for q in questions if q.answerable and gold[q.id]]
+
+    client = chromadb.PersistentClient(
+        path=str(work / "peer-chroma"), settings=ChromaSettings(anonymized_telemetry=False)
+    )
+    collection = client.get_or_create_collection("peer", metadata={"hnsw:space": "cosine"})
+    docs = [
+        Document(
+            text=p.abstract,
+            metadata={"paper_id": p.paper_id},
+            excluded_embed_metadata_keys=["paper_id"],
+            excluded_llm_metadata_keys=["paper_id"],
+        )
+        for p in papers
+    ]
+    storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
+    t_ingest, index = clock(
+        VectorStoreIndex.from_documents, docs, storage_context=storage, embed_model=embed_model
+    )
+    retriever = index.as_retriever(similarity_top_k=5)
+
+    def peer_ids(q: str) -> list[str]:
+        return [n.node.metadata["paper_id"] for n in retriever.retrieve(q)]
+
+    def ours_ids(q: str) -> list[str]:
+        return [e.paper.paper_id for e in seed.search(q, k=5)]
+
+    rows = {}
+    for label, fn in (("llama-index peer", peer_ids), ("abstractqa", ours_ids)):
+        fn(questions[0].question)  # warm-up
+        times, single, recalls = [], [], []
+        for q in answerable:
+            t, ids = clock(fn, q.question)
+            times.append(t)
+            single.append(clock(with_threads, 1, fn, q.question)[0])
+            recalls.append(recall_at_k(ids, list(gold[q.id])))
+        rows[label] = (statistics.mean(recalls), pct(times, 50), pct(times, 95), pct(single, 50))
+    report.add(
+        section,
+        f"peer ingest ({len(papers)} abstracts, one node each)",
+        sec(t_ingest),
+        rate(len(papers), t_ingest, "abstracts"),
+    )
+    for label, (recall, p50, p95, p50_single) in rows.items():
+        report.add(
+            section,
+            f"{label}: recall@5 over {len(answerable)} answerable dev questions (question text only)",
+            f"{recall:.3f}",
+            f"query p50 {ms(p50)} / p95 {ms(p95)}; p50 {ms(p50_single)} with torch threads 1",
+        )
+    report.notes.append(
+        "Peer recall is paper-level with the same evidence-string gold mapping as `abstractqa eval`; "
+        "both sides see the raw question text (follow-ups without history), so recall@5 here is "
+        "lower than the eval's, which asks follow-ups with their history."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="2,000 synthetic abstracts, fewer repeats")
+    parser.add_argument(
+        "--out", type=Path, default=None, help="markdown file (default: benchmarks/RESULTS.md for a full run)"
+    )
+    parser.add_argument("--keep", action="store_true", help="keep the temporary data folder")
+    parser.add_argument("--synthetic", type=int, default=None, help="override the synthetic corpus size")
+    args = parser.parse_args(argv)
+    scale = QUICK if args.quick else FULL
+    if args.synthetic:
+        scale = replace(scale, synthetic=args.synthetic)
+    out = args.out or (None if args.quick else RESULTS)
+
+    import torch
+
+    from abstractqa.config import EmbeddingSettings
+    from abstractqa.index import load_embedder
+
+    started = time.perf_counter()
+    loads = LoadSampler()
+    work = Path(tempfile.mkdtemp(prefix="aqa-bench-"))
+    report = Report()
+    t_model, embed_model = clock(load_embedder, EmbeddingSettings())
+    report.add("Setup", "load the bundled embedder (all-MiniLM-L6-v2)", sec(t_model))
+
+    ingest: dict = {}
+    steps = [
+        ("ingest", lambda: ingest.update(bench_ingest(report, work, embed_model, scale))),
+        ("embedding ceiling", lambda: bench_ceiling(report, work, embed_model, ingest, scale)),
+        ("queries", lambda: bench_queries(report, ingest, scale)),
+        ("answers", lambda: bench_answers(report, ingest, embed_model)),
+        ("cold start", lambda: bench_cold_start(report, work, ingest)),
+        ("peer", lambda: bench_peer(report, work, embed_model, ingest)),
+    ]
+    for name, step in steps:
+        log(f"benchmark: {name}")
+        try:
+            step()
+        except Exception as err:  # noqa: BLE001 - one broken part must not lose the others
+            traceback.print_exc()
+            report.add("Errors", name, "failed", _first_line(err))
+    total = time.perf_counter() - started
+    load_mean, load_max = loads.stop()
+    header = [
+        f"# abstractqa benchmarks ({'quick' if args.quick else 'full'} run)",
+        "",
+        f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} in one run of "
+        f"`benchmarks/run.py{' --quick' if args.quick else ''}` ({total / 60:.1f} min) on "
+        f"{os.cpu_count()} CPU cores ({platform.machine()}, torch threads {torch.get_num_threads()}), "
+        f"Python {platform.python_version()}. 1-minute load average during the run: mean "
+        f"{load_mean:.1f}, max {load_max:.1f} on {os.cpu_count()} cores (other processes share the "
+        "machine; figures above a load of 2 include waiting for a core). "
+        "Latencies are p50 / p95 over repeated queries; throughputs are single timed passes.",
+    ]
+    text = report.markdown(header)
+    print(text)
+    if out is not None:
+        out.write_text(text, encoding="utf-8")
+        log(f"wrote {out}")
+    if not args.keep:
+        shutil.rmtree(work, ignore_errors=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
