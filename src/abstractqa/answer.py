@@ -538,34 +538,32 @@ class ExtractiveGenerator:
             yield from self._metadata(question, [by_n[n] for n in plan.focus])
             return
         per_paper = self.settings.sentences_per_paper + (1 if plan.kind in ("comparison", "factoid") else 0)
-        for n in plan.focus:
+        for part, n in enumerate(plan.focus):
             source = by_n[n]
             # Side by side, the named parts of each method ("MaskCut", "SAMI") tell them apart.
-            picked = rank_sentences(question, source, self.embed, prefer_names=plan.kind == "comparison")[
-                :per_paper
-            ]
+            ranked = rank_sentences(question, source, self.embed, prefer_names=plan.kind == "comparison")
+            picked = ranked[:per_paper]
             if not picked:
                 continue
-            if plan.kind in ("comparison", "listing"):
-                # Side by side, each part opens with what the paper itself contributes.
-                claim = contribution_sentence(source.sentences)
-                if claim is not None and claim not in [p[1] for p in picked]:
-                    picked = [(1.0, claim, source.sentences[claim]), *picked[: per_paper - 1]]
-            # Lead with the best sentence, then the rest in the abstract's order.
-            lead, rest = picked[0], sorted(picked[1:], key=lambda x: x[1])
-            sentences = [lead[2], *(r[2] for r in rest)]
+            # Lead with the best sentence; a part of a comparison or list leads with what the
+            # paper itself contributes. The rest follow in the abstract's order.
+            claim = (
+                contribution_sentence(source.sentences) if plan.kind in ("comparison", "listing") else None
+            )
+            if claim is not None:
+                picked = [p for p in picked if p[1] != claim][: per_paper - 1]
+                lead = (1.0, claim, source.sentences[claim])
+            else:
+                lead, picked = picked[0], picked[1:]
+            sentences = [lead[2], *(r[2] for r in sorted(picked, key=lambda x: x[1]))]
             if plan.kind == "factoid":
                 yield f"**{source.paper.title}**: "
-                for sentence in sentences:
-                    yield _cite(sentence, n) + " "
+            elif plan.kind == "comparison":
+                yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             else:
-                yield (
-                    f"\n\n**{source.paper.title}**: "
-                    if plan.kind == "comparison"
-                    else f"\n- **{source.paper.title}**: "
-                )
-                for sentence in sentences:
-                    yield _cite(sentence, n) + " "
+                yield f"\n- **{source.paper.title}**: "
+            for sentence in sentences:
+                yield _cite(sentence, n) + " "
 
     def _metadata(self, question: str, sources: list[Source]) -> Iterator[str]:
         """Answers from the records: who wrote it, its arXiv id, its date; lists for filters."""

@@ -61,6 +61,7 @@ class Assistant:
         prompts.check_prompts()
         self.settings = settings
         self._embed_model = embed_model
+        self._sentence_embedder: SentenceEmbedder | None = None
         self._retriever = None
         self._generators: dict[str, object] = {}
         self._lock = threading.Lock()
@@ -76,7 +77,7 @@ class Assistant:
 
     @property
     def sentence_embedder(self) -> SentenceEmbedder:
-        if not hasattr(self, "_sentence_embedder"):
+        if self._sentence_embedder is None:
             self._sentence_embedder = SentenceEmbedder(self.embed_model)
         return self._sentence_embedder
 

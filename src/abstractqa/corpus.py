@@ -33,7 +33,7 @@ AUTHOR_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?: [\w'’.\-]+){0,4}$")
 
 
 @dataclass(frozen=True)
-class Warning:  # noqa: A001 - the domain word; never mixed with the builtin here
+class IngestWarning:
     """A problem in one file, at one 1-based line (0 when it concerns the whole file)."""
 
     file: str
@@ -64,7 +64,7 @@ class Corpus:
     records_read: int
     merged: int
     skipped: int
-    warnings: list[Warning]
+    warnings: list[IngestWarning]
     files: list[str]
 
 
@@ -72,14 +72,14 @@ class Corpus:
 # Reading files
 
 
-def read_lines(path: Path, label: str, warnings: list[Warning]) -> list[str] | None:
+def read_lines(path: Path, label: str, warnings: list[IngestWarning]) -> list[str] | None:
     """Decode a file line by line; bad bytes are replaced and reported, binaries skipped."""
     data = path.read_bytes()
     if not data.strip():
-        warnings.append(Warning(label, 0, "empty file, skipped"))
+        warnings.append(IngestWarning(label, 0, "empty file, skipped"))
         return None
     if b"\x00" in data[:4096]:
-        warnings.append(Warning(label, 0, "binary file (NUL bytes), skipped"))
+        warnings.append(IngestWarning(label, 0, "binary file (NUL bytes), skipped"))
         return None
     if data.startswith(b"\xef\xbb\xbf"):
         data = data[3:]
@@ -92,7 +92,7 @@ def read_lines(path: Path, label: str, warnings: list[Warning]) -> list[str] | N
         except UnicodeDecodeError as err:
             bad_lines += 1
             warnings.append(
-                Warning(
+                IngestWarning(
                     label,
                     number,
                     f"invalid UTF-8 byte 0x{raw[err.start]:02x} at column {err.start + 1}; "
@@ -101,7 +101,7 @@ def read_lines(path: Path, label: str, warnings: list[Warning]) -> list[str] | N
             )
             lines.append(raw.decode("utf-8", errors="replace"))
     if bad_lines > max(3, len(lines) // 2):
-        warnings.append(Warning(label, 0, "mostly undecodable (binary?), skipped"))
+        warnings.append(IngestWarning(label, 0, "mostly undecodable (binary?), skipped"))
         return None
     return lines
 
@@ -128,20 +128,20 @@ def is_author_line(line: str) -> bool:
     return bool(names) and all(AUTHOR_NAME.match(n) for n in names)
 
 
-def parse_abstract_lines(lines: list[str], label: str, warnings: list[Warning]) -> list[Record]:
+def parse_abstract_lines(lines: list[str], label: str, warnings: list[IngestWarning]) -> list[Record]:
     records = []
     for number, line in enumerate(lines, start=1):
         text = line.strip()
         if not text:
             continue
         if not text.startswith("Abstract:"):
-            warnings.append(Warning(label, number, "line does not start with 'Abstract:', skipped"))
+            warnings.append(IngestWarning(label, number, "line does not start with 'Abstract:', skipped"))
             continue
         records.append(Record(text.removeprefix("Abstract:"), f"{label}:{number}"))
     return records
 
 
-def parse_author_pairs(lines: list[str], label: str, warnings: list[Warning]) -> list[Record]:
+def parse_author_pairs(lines: list[str], label: str, warnings: list[IngestWarning]) -> list[Record]:
     records = []
     pending: tuple[int, list[str]] | None = None
     for number, line in enumerate(lines, start=1):
@@ -150,21 +150,21 @@ def parse_author_pairs(lines: list[str], label: str, warnings: list[Warning]) ->
             continue
         if is_author_line(text):
             if pending:
-                warnings.append(Warning(label, pending[0], "author list with no abstract after it, skipped"))
+                warnings.append(IngestWarning(label, pending[0], "author list with no abstract after it, skipped"))
             pending = (number, [a.strip() for a in text.split(",") if a.strip()])
             continue
         if pending is None:
-            warnings.append(Warning(label, number, "abstract with no author line before it"))
+            warnings.append(IngestWarning(label, number, "abstract with no author line before it"))
             records.append(Record(text, f"{label}:{number}"))
         else:
             records.append(Record(text, f"{label}:{number}", authors=pending[1]))
             pending = None
     if pending:
-        warnings.append(Warning(label, pending[0], "truncated record: author list with no abstract, skipped"))
+        warnings.append(IngestWarning(label, pending[0], "truncated record: author list with no abstract, skipped"))
     return records
 
 
-def parse_blocks(lines: list[str], label: str, warnings: list[Warning]) -> list[Record]:
+def parse_blocks(lines: list[str], label: str, warnings: list[IngestWarning]) -> list[Record]:
     records: list[Record] = []
     current: Record | None = None
     block: list[str] = []
@@ -188,14 +188,14 @@ def parse_blocks(lines: list[str], label: str, warnings: list[Warning]) -> list[
         if arxiv := ARXIV_LINE.match(text):
             close_block()
             if current is None:
-                warnings.append(Warning(label, number, "arXiv line with no abstract before it"))
+                warnings.append(IngestWarning(label, number, "arXiv line with no abstract before it"))
             else:
                 current.arxiv_id = arxiv.group(1)
             continue
         if created := CREATED_LINE.match(text):
             close_block()
             if current is None:
-                warnings.append(Warning(label, number, "Created line with no abstract before it"))
+                warnings.append(IngestWarning(label, number, "Created line with no abstract before it"))
             else:
                 current.created = created.group(1)
             continue
@@ -369,7 +369,7 @@ def load_corpus(paths: Iterable[Path], min_words: int = 20) -> Corpus:
         >>> len(corpus.papers)  # doctest: +SKIP
         44
     """
-    warnings: list[Warning] = []
+    warnings: list[IngestWarning] = []
     records: list[Record] = []
     files = iter_seed_files(paths)
     for path in files:
@@ -379,14 +379,14 @@ def load_corpus(paths: Iterable[Path], min_words: int = 20) -> Corpus:
             continue
         layout = detect_format(lines)
         if layout is None:
-            warnings.append(Warning(label, 0, "matches none of the known layouts, skipped"))
+            warnings.append(IngestWarning(label, 0, "matches none of the known layouts, skipped"))
             continue
         for rec in PARSERS[layout](lines, label, warnings):
             rec.abstract = clean_text(rec.abstract)
             line = int(rec.source.rsplit(":", 1)[1])
             if len(rec.abstract.split()) < min_words:
                 warnings.append(
-                    Warning(label, line, f"truncated record ({len(rec.abstract.split())} words), skipped")
+                    IngestWarning(label, line, f"truncated record ({len(rec.abstract.split())} words), skipped")
                 )
                 continue
             records.append(rec)

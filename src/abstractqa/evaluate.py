@@ -232,10 +232,6 @@ def _same_token(want: tuple[str, object], have: tuple[str, object]) -> bool:
     return False
 
 
-def missing_facts(facts: list[str], text: str) -> list[str]:
-    return [f for f in facts if not has_fact(f, text)]
-
-
 def recall_at_k(ranked: list[str], gold: list[str], k: int = RECALL_K) -> float | None:
     if not gold:
         return None
