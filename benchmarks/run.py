@@ -229,18 +229,58 @@ def bench_ingest(report: Report, work: Path, embed_model, scale: Scale) -> dict:
     )
     out.update(syn=syn, syn_ingest_s=t_ingest, syn_papers=len(papers), chunks_per_abstract=per_abstract)
 
-    # Where ingest time goes, on a sample: chunking (tokenizer-driven sentence splitting).
+    # Where ingest time goes, on samples: chunking (tokenizer-driven sentence splitting) and
+    # Chroma writes (HNSW inserts), the two parts besides embedding.
     from abstractqa.index import chunk_papers
 
     sample = papers[: min(1000, len(papers))]
-    t_chunk, _ = clock(chunk_papers, sample, syn.settings, embed_model)
+    t_chunk, chunks = clock(chunk_papers, sample, syn.settings, embed_model)
     report.add(
         section,
         f"of which chunking ({len(sample):,}-abstract sample)",
         rate(len(sample), t_chunk, "abstracts"),
         f"~{t_chunk / len(sample) * len(papers):.0f} s of the {t_ingest:.0f} s ingest",
     )
+    dim = embed_model._model.get_sentence_embedding_dimension()
+    t_write, n_written = clock(chroma_writes, work / "write-bench", syn.settings, papers, chunks, dim)
+    report.add(
+        section,
+        f"of which Chroma writes ({n_written:,} chunks, random unit vectors, same add batches)",
+        rate(n_written, t_write, "chunks"),
+        f"~{t_write / n_written * syn_ing.chunks_total:.0f} s of the {t_ingest:.0f} s ingest",
+    )
     return out
+
+
+def chroma_writes(folder: Path, settings, papers: list, chunks: list, dim: int) -> int:
+    """Add `chunks` to a fresh collection the way ingest does (same nodes, same batch size)."""
+    import numpy as np
+    from llama_index.core.schema import TextNode
+
+    from abstractqa.index import chunk_metadata, open_vector_store
+
+    store = open_vector_store(
+        settings.model_copy(update={"index": settings.index.model_copy(update={"data_dir": folder})}),
+        create=True,
+    )
+    by_id = {p.paper_id: p for p in papers}
+    vectors = np.random.default_rng(0).standard_normal((len(chunks), dim)).astype(np.float32)
+    vectors /= np.linalg.norm(vectors, axis=1, keepdims=True)
+    batch = settings.embedding.batch_size * 4
+    for start in range(0, len(chunks), batch):
+        part = chunks[start : start + batch]
+        store.add(
+            [
+                TextNode(
+                    id_=c.chunk_id,
+                    text=c.text,
+                    metadata=chunk_metadata(by_id[c.paper_id]),
+                    embedding=v.tolist(),
+                )
+                for c, v in zip(part, vectors[start : start + batch], strict=True)
+            ]
+        )
+    return len(chunks)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -256,7 +296,7 @@ def embed_texts(assistant) -> list[str]:
     return [embed_text(by_id[c.paper_id], c) for c in manifest.chunks]
 
 
-def ingest_like(st, texts: list[str], batch: int = 64) -> None:
+def ingest_like(st, texts: list[str], batch: int) -> None:
     """What ingest does through llama-index: one `encode` call per `embed_batch_size` texts."""
     for i in range(0, len(texts), batch):
         st.encode(texts[i : i + batch], batch_size=batch)
@@ -294,18 +334,19 @@ def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: 
     # processes falls on all of them alike; each figure is the median over the rounds.
     sub = sample[: scale.experiment_texts]
     by_length = sorted(sub, key=len)
+    bs = ingest["syn"].settings.embedding.batch_size
     variants: dict[str, Callable[[], object]] = {
-        "ingest-like: one encode call per 64 texts, ingest order": lambda: ingest_like(st, sub),
-        "one encode call, batch 64 (sentence-transformers sorts by length)": lambda: st.encode(
-            sub, batch_size=64
+        f"ingest-like: length-sorted, one encode call per {bs} texts (embedding.batch_size)": (
+            lambda: ingest_like(st, by_length, bs)
         ),
-        "texts pre-sorted by length, then one call per 64 texts": lambda: ingest_like(st, by_length),
+        f"paper order, one encode call per {bs} texts": lambda: ingest_like(st, sub, bs),
+        "paper order, one encode call per 64 texts": lambda: ingest_like(st, sub, 64),
     }
-    for bs in (16, 32, 128, 256):
-        variants[f"one encode call, batch {bs}"] = lambda bs=bs: st.encode(sub, batch_size=bs)
-    variants["one encode call, batch 64, torch threads 1"] = lambda: with_threads(
-        1, st.encode, sub, batch_size=64
-    )
+    for size in (16, 32, 64, 128):
+        variants[f"one encode call, batch {size} (sentence-transformers sorts by length)"] = (
+            lambda size=size: st.encode(sub, batch_size=size)
+        )
+    variants["ingest-like, torch threads 1"] = lambda: with_threads(1, ingest_like, st, by_length, bs)
     notes: dict[str, str] = {}
     ref = np.asarray(st.encode(sub[:32], batch_size=32, normalize_embeddings=True))
     try:
@@ -341,7 +382,7 @@ def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: 
     base = statistics.median(times[next(iter(variants))])
     for name, ts in times.items():
         t = statistics.median(ts)
-        ratio = "baseline" if t == base else f"x{base / t:.2f} vs ingest-like"
+        ratio = "baseline" if name == next(iter(variants)) else f"x{base / t:.2f} vs ingest-like"
         note = f"{ratio}; {len(sub)} texts, median of {len(ts)}" + (
             f"; {notes[name]}" if name in notes else ""
         )
@@ -478,6 +519,33 @@ def bench_queries(report: Report, ingest: dict, scale: Scale) -> None:
         )
         if label == "synthetic":
             _profile_search(report, assistant, questions[:20])
+    _contention(report, ingest["seed"], questions[:20])
+
+
+def _contention(report: Report, assistant, questions: list[str]) -> None:
+    """Query latency while one other process keeps a core busy (a second user, llama.cpp)."""
+    section = "Query latency"
+    busy = subprocess.Popen([sys.executable, "-c", "while True: pass"])
+    try:
+        time.sleep(1.0)
+        rows: dict[str, list[float]] = {"embed 2": [], "embed 1": [], "search 2": [], "search 1": []}
+        embed = assistant.embed_model.get_query_embedding
+        for q in questions:  # interleaved, so both settings see the same load
+            rows["embed 2"].append(clock(embed, q)[0])
+            rows["embed 1"].append(clock(with_threads, 1, embed, q)[0])
+            rows["search 2"].append(clock(assistant.search, q)[0])
+            rows["search 1"].append(clock(with_threads, 1, assistant.search, q)[0])
+    finally:
+        busy.kill()
+        busy.wait()
+    for what, label in (("embed", "query embedding"), ("search", "`Assistant.search`, 43 papers")):
+        default, single = rows[f"{what} 2"], rows[f"{what} 1"]
+        report.add(
+            section,
+            f"with one busy-loop process beside it: {label}, torch threads default",
+            f"p50 {ms(pct(default, 50))} / p95 {ms(pct(default, 95))}",
+            f"torch threads 1: p50 {ms(pct(single, 50))} / p95 {ms(pct(single, 95))}",
+        )
 
 
 def _profile_search(report: Report, assistant, questions: list[str]) -> None:
