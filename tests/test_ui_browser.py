@@ -159,5 +159,6 @@ def test_refusal_bad_backend_and_earlier_sources(page, artifacts_dir):
     expect(page.locator("#sources-panel")).to_contain_text("Related reading")
     page.screenshot(path=str(artifacts_dir / "ui-refusal.png"), full_page=True)
 
-    chat.locator(".bot-row").nth(1).click()  # the earlier answer: its sources come back
+    # The earlier answer (found by its text, not its position): its sources come back.
+    chat.locator(".bot-row", has_text="32 A100").click()
     expect(page.locator("#src-1-1")).to_contain_text("I-JEPA")
