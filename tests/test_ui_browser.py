@@ -22,6 +22,7 @@ CHROMIUM_ARGS = [
 ]
 COMPARISON = "How does MSN differ from I-JEPA?"
 ANSWER_TIMEOUT_MS = 90_000
+EVENT_TIMEOUT_MS = 20_000  # a server round trip on a busy 2-core machine
 
 
 @pytest.fixture(scope="module")
@@ -156,9 +157,16 @@ def test_refusal_bad_backend_and_earlier_sources(page, artifacts_dir):
     expect(chat.locator(".bot-row").last).to_contain_text(
         "The indexed papers don't cover this question."
     )
-    expect(page.locator("#sources-panel")).to_contain_text("Related reading")
-    page.screenshot(path=str(artifacts_dir / "ui-refusal.png"), full_page=True)
+    panel = page.locator("#sources-panel")
+    expect(panel).to_contain_text("Related reading")
 
-    # The earlier answer (found by its text, not its position): its sources come back.
+    # The earlier answer (found by its text, not its position): its sources come back, and
+    # clicking the refusal again brings back its related reading. The screenshot comes last:
+    # a full-page screenshot resizes the page, and the chat then scrolls itself to the bottom,
+    # which can move a message out from under a click.
     chat.locator(".bot-row", has_text="32 A100").click()
-    expect(page.locator("#src-1-1")).to_contain_text("I-JEPA")
+    expect(page.locator("#src-1-1")).to_contain_text("I-JEPA", timeout=EVENT_TIMEOUT_MS)
+    expect(panel).not_to_contain_text("Related reading")
+    chat.locator(".bot-row", has_text="don't cover this question").click()
+    expect(panel).to_contain_text("Related reading", timeout=EVENT_TIMEOUT_MS)
+    page.screenshot(path=str(artifacts_dir / "ui-refusal.png"), full_page=True)
