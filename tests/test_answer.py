@@ -175,6 +175,9 @@ def test_metadata_question_is_answered_from_the_record(assistant):
         "How many GPUs were used to train Movie Gen?",
         "What learning rate does MSN use?",
         "Which optimizer does CutLER use?",
+        "How many calories should a substituted recipe have?",  # "should" asks too
+        "How many GPUs should one use to train GISMo?",
+        "How much faster is block caching?",  # it speeds up inference; no figure is given
     ],
 )
 def test_uncovered_questions_are_refused_with_related_papers(assistant, question):

