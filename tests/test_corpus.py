@@ -108,6 +108,14 @@ def test_find_names_and_fallback_title():
     assert title.startswith("Simple method for counting sheep") or title.startswith(
         "Method for counting sheep"
     )
+    # A lower-case name the paper introduces, and the thing after "a new problem --".
+    assert derive_title("Sheep are hard to count. We introduce flock hashing, in which we hash.", []) == (
+        "Flock hashing"
+    )
+    assert derive_title("We introduce a novel problem -- counting sheep in fog.", []) == "Counting sheep in fog"
+    # A truncated title never ends on a dangling word ("... without any…").
+    long = "We train models on billions of random images without any data curation at all."
+    assert derive_title(long, []) == "Models on billions of random images…"
 
 
 def test_bad_files_warn_and_the_rest_ingests(tmp_path):

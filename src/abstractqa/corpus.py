@@ -286,18 +286,28 @@ _CONTRIBUTION = re.compile(
     re.IGNORECASE,
 )
 _WEAK_START = re.compile(r"^(?:novel|new|simple|simplified|additional|possibility of building)\s+", re.I)
+# "we introduce block caching, in which ...": a lower-case name for the paper's own method.
+_INTRODUCED = re.compile(
+    r"\b[Ww]e (?:introduce|propose|present)\s+(?!(?:a|an|the|to|our)\b)"
+    r"(?P<name>[a-z][\w\-]+(?: [a-z][\w\-]+)?),\s+(?:in which|which|where)\b"
+)
+# "a novel problem -- egocentric action frame generation": the thing after the dash.
+_GENERIC_DASH = re.compile(r"^(?:\w+\s+){0,2}?(?:problem|task)\s+--\s+")
+_DANGLING = frozenset("a an the of and or to for with without in on by from that which any across".split())
 
 
 def derive_title(abstract: str, names: list[str]) -> str:
     """A short display title: the method's own name, else the gist of the contribution."""
     if names:
         return names[0]
+    if m := _INTRODUCED.search(abstract):
+        return m.group("name")[:1].upper() + m.group("name")[1:]
     sentences = re.split(r"(?<=[.!?])\s+", abstract)
     phrase = ""
     for sentence in sentences:
         if m := _CONTRIBUTION.search(sentence):
             # Cut the object at the first clause boundary, but keep at least three words.
-            words = m.group("what").split()
+            words = _GENERIC_DASH.sub("", m.group("what")).split()
             for cut in (r"[,;:.(]", r" (?:that|which|to|for|in|by|from|with) "):
                 head = re.split(cut, " ".join(words))[0].split()
                 if len(head) >= 3:
@@ -307,7 +317,10 @@ def derive_title(abstract: str, names: list[str]) -> str:
     if len(phrase.split()) < 3:
         phrase = re.sub(r"^(?:In this (?:paper|work)|Therefore),?\s*", "", sentences[0])
     words = phrase.rstrip(".").split()
-    title = " ".join(words[:8]) + ("…" if len(words) > 8 else "")
+    head = words[:8]
+    while len(head) > 3 and head[-1].casefold() in _DANGLING:  # never end on "of", "and", "any"
+        head.pop()
+    title = " ".join(head) + ("…" if len(words) > len(head) else "")
     return title[:1].upper() + title[1:]
 
 
