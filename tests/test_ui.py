@@ -228,3 +228,19 @@ def test_sources_panel_escapes_abstracts_and_marks_the_quote():
     assert "<img" not in html and "<b>Net" not in html and "Evil &lt;b&gt;Net&lt;/b&gt;" in html
     assert 'href="javascript' not in html and 'href="https://github.com/x/y"' in html
     assert "<mark>It works.</mark>" in html
+
+
+def test_serving_limits_torch_threads(tmp_path):
+    import torch
+
+    from ui.app import serving_threads
+
+    before = torch.get_num_threads()
+    wanted = 1 if before > 1 else 2
+    try:
+        serving_threads(make_settings(tmp_path, ui={"torch_threads": wanted}))
+        assert torch.get_num_threads() == wanted
+        serving_threads(make_settings(tmp_path, ui={"torch_threads": 0}))  # 0: leave torch alone
+        assert torch.get_num_threads() == wanted
+    finally:
+        torch.set_num_threads(before)

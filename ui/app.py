@@ -836,12 +836,23 @@ def auth_from_env(settings: Settings, host: str) -> tuple[str, str] | None:
     return None
 
 
+def serving_threads(settings: Settings) -> None:
+    """Limit torch to `ui.torch_threads` for answering: on 2 cores, two threads per query
+    embedding fight with every other request and process (p95 of an extractive answer:
+    359 ms with torch's default, 130 ms with one thread, benchmarks/RESULTS.md)."""
+    if settings.ui.torch_threads:
+        import torch
+
+        torch.set_num_threads(settings.ui.torch_threads)
+
+
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
     """Index if needed, then serve the chat until interrupted (`abstractqa serve`)."""
     host = host or settings.ui.host
     port = port or settings.ui.port
     assistant = Assistant(settings)
-    assistant.ensure_index()
+    assistant.ensure_index()  # may ingest, which wants every core
+    serving_threads(settings)
     app = build_app(assistant)
     try:
         url = launch(app, host, port, auth=auth_from_env(settings, host), prevent_thread_lock=True)

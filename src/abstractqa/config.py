@@ -127,6 +127,12 @@ class UISettings(Group):
     auth_password_env: str = Field(
         default="ABSTRACTQA_PASSWORD", description="Env var with the password (non-local binds)."
     )
+    torch_threads: int = Field(
+        default=1,
+        ge=0,
+        description="Threads torch embeds with while serving (0: torch's default). One thread keeps "
+        "answers steady when several people ask at once (benchmarks/RESULTS.md).",
+    )
 
 
 class Settings(BaseSettings):
