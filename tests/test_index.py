@@ -141,7 +141,16 @@ def test_missing_index_is_one_clear_error(tmp_path, embed_model):
 @pytest.fixture
 def chroma_server(tmp_path):
     port = free_port()
-    command = [str(CHROMA), "run", "--host", "127.0.0.1", "--port", str(port), "--path", str(tmp_path / "server-db")]
+    command = [
+        str(CHROMA),
+        "run",
+        "--host",
+        "127.0.0.1",
+        "--port",
+        str(port),
+        "--path",
+        str(tmp_path / "server-db"),
+    ]
     with running_server(command, f"http://127.0.0.1:{port}/api/v2/heartbeat", timeout=60):
         yield port
 
@@ -164,3 +173,57 @@ def test_unreachable_server_is_one_clear_error(tmp_path, embed_model):
     settings = make_settings(tmp_path / "data", vector_store={"mode": "http", "port": free_port()})
     with pytest.raises(IndexUnavailable, match=r"Chroma server at 127\.0\.0\.1:\d+"):
         Assistant(settings, embed_model=embed_model).ingest(progress=False)
+
+
+TEXTS = [
+    "We present Movie Gen, a cast of foundation models that generates 1080p HD videos.",
+    "I-JEPA predicts the representations of target blocks from a single context block.",
+    "short",
+]
+
+
+def _vectors(model, texts=TEXTS):
+    import numpy as np
+
+    return np.asarray(model.get_text_embedding_batch(texts))
+
+
+def test_onnx_backend_gives_the_torch_vectors_and_int8_its_own_collection(tmp_path, monkeypatch):
+    import numpy as np
+
+    from abstractqa.index import load_embedder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # a fresh export
+    torch_model = load_embedder(make_settings(tmp_path, embedding={"backend": "torch"}).embedding)
+    onnx_model = load_embedder(make_settings(tmp_path, embedding={"backend": "onnx"}).embedding)
+    assert onnx_model._ort is not None and list((tmp_path / "cache").rglob("model.onnx"))
+    ref, got = _vectors(torch_model), _vectors(onnx_model)
+    assert np.min(np.sum(ref * got, axis=1)) > 0.9999
+    query = np.asarray(onnx_model.get_query_embedding("what does I-JEPA predict?"))
+    assert int(np.argmax(got @ query)) == 1
+
+    int8 = load_embedder(make_settings(tmp_path, embedding={"backend": "onnx-int8"}).embedding)
+    cos = np.sum(ref * _vectors(int8), axis=1)
+    assert 0.9 < np.min(cos) < 0.9999  # close, not the same: hence its own collection
+    names = {
+        b: collection_name(make_settings(tmp_path, embedding={"backend": b}))
+        for b in ("torch", "onnx", "onnx-int8")
+    }
+    assert names["torch"] == names["onnx"] != names["onnx-int8"]
+
+
+def test_onnx_export_failure_falls_back_to_torch_but_int8_is_an_error(tmp_path, monkeypatch, caplog):
+    import numpy as np
+
+    from abstractqa import index
+    from abstractqa.index import load_embedder
+
+    blocker = tmp_path / "not-a-dir"
+    blocker.write_text("")
+    monkeypatch.setattr(index, "onnx_cache_dir", lambda: blocker)  # the export can't write its cache
+    model = load_embedder(make_settings(tmp_path, embedding={"backend": "onnx"}).embedding)
+    assert model._ort is None and "embedding with torch" in caplog.text
+    torch_model = load_embedder(make_settings(tmp_path, embedding={"backend": "torch"}).embedding)
+    assert np.allclose(_vectors(model), _vectors(torch_model), atol=1e-6)
+    with pytest.raises(IndexUnavailable, match="onnx-int8"):
+        load_embedder(make_settings(tmp_path, embedding={"backend": "onnx-int8"}).embedding)

@@ -230,17 +230,21 @@ def test_sources_panel_escapes_abstracts_and_marks_the_quote():
     assert "<mark>It works.</mark>" in html
 
 
-def test_serving_limits_torch_threads(tmp_path):
+def test_serving_limits_the_embedders_threads(tmp_path, embed_model):
     import torch
 
     from ui.app import serving_threads
 
     before = torch.get_num_threads()
     wanted = 1 if before > 1 else 2
+    session = lambda: embed_model._ort.session.get_session_options()  # noqa: E731
+    assert embed_model._ort is not None  # onnx is the default backend
     try:
-        serving_threads(make_settings(tmp_path, ui={"torch_threads": wanted}))
+        serving_threads(make_settings(tmp_path, ui={"torch_threads": wanted}), embed_model)
         assert torch.get_num_threads() == wanted
-        serving_threads(make_settings(tmp_path, ui={"torch_threads": 0}))  # 0: leave torch alone
+        assert session().intra_op_num_threads == wanted
+        serving_threads(make_settings(tmp_path, ui={"torch_threads": 0}), embed_model)  # 0: leave alone
         assert torch.get_num_threads() == wanted
     finally:
         torch.set_num_threads(before)
+        embed_model.set_threads(None)

@@ -836,14 +836,17 @@ def auth_from_env(settings: Settings, host: str) -> tuple[str, str] | None:
     return None
 
 
-def serving_threads(settings: Settings) -> None:
-    """Limit torch to `ui.torch_threads` for answering: on 2 cores, two threads per query
-    embedding fight with every other request and process (p95 of an extractive answer:
-    359 ms with torch's default, 130 ms with one thread, benchmarks/RESULTS.md)."""
+def serving_threads(settings: Settings, embed_model=None) -> None:
+    """Limit the embedder to `ui.torch_threads` threads for answering: on 2 cores, two
+    threads per query embedding fight with every other request and process (p95 of an
+    extractive answer: 359 ms with torch's default, 130 ms with one thread,
+    benchmarks/RESULTS.md). Applies to torch and to the onnx session alike."""
     if settings.ui.torch_threads:
         import torch
 
         torch.set_num_threads(settings.ui.torch_threads)
+        if hasattr(embed_model, "set_threads"):
+            embed_model.set_threads(settings.ui.torch_threads)
 
 
 def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
@@ -852,7 +855,7 @@ def serve(settings: Settings, host: str | None = None, port: int | None = None) 
     port = port or settings.ui.port
     assistant = Assistant(settings)
     assistant.ensure_index()  # may ingest, which wants every core
-    serving_threads(settings)
+    serving_threads(settings, assistant.embed_model)
     app = build_app(assistant)
     try:
         url = launch(app, host, port, auth=auth_from_env(settings, host), prevent_thread_lock=True)

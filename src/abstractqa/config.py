@@ -48,6 +48,13 @@ class EmbeddingSettings(Group):
         default=16, ge=1, description="Texts per encode batch (16 measured fastest on 2 CPU cores; benchmarks/RESULTS.md)."
     )
     device: str = Field(default="cpu", description="Torch device for the embedder.")
+    backend: Literal["onnx", "torch", "onnx-int8"] = Field(
+        default="onnx",
+        description="What runs the model: onnx (exported once to ONNX, run by onnxruntime: the "
+        "torch vectors, faster on CPU; falls back to torch if the export fails); torch; onnx-int8 "
+        "(int8 weights: fastest, but vectors and answers shift, so it has its own collection; "
+        "README 'Speed').",
+    )
 
 
 class IndexSettings(Group):
@@ -130,7 +137,7 @@ class UISettings(Group):
     torch_threads: int = Field(
         default=1,
         ge=0,
-        description="Threads torch embeds with while serving (0: torch's default). One thread keeps "
+        description="Threads the embedder (torch or onnxruntime) uses while serving (0: its default). One keeps "
         "answers steady when several people ask at once (benchmarks/RESULTS.md).",
     )
 
