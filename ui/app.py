@@ -837,9 +837,9 @@ def auth_from_env(settings: Settings, host: str) -> tuple[str, str] | None:
 
 
 def serving_threads(settings: Settings, embed_model=None) -> None:
-    """Limit the embedder to `ui.torch_threads` threads for answering: on 2 cores, two
-    threads per query embedding fight with every other request and process (p95 of an
-    extractive answer: 359 ms with torch's default, 130 ms with one thread,
+    """Limit the embedder to `ui.torch_threads` threads for answering: on 2 cores, torch's
+    two threads per query embedding fight with every other request and process (with one
+    busy process beside it: query embedding p95 132 ms on two threads, 31 ms on one;
     benchmarks/RESULTS.md). Applies to torch and to the onnx session alike."""
     if settings.ui.torch_threads:
         import torch

@@ -107,16 +107,20 @@ class OrtEncoder:
         self.path = path
         self.tokenizer = tokenizer
         self.max_length = max_length
+        self._sessions: dict[int, object] = {}
         self.set_threads(threads)
         self.inputs = {i.name for i in self.session.get_inputs()}
 
     def set_threads(self, threads: int | None) -> None:
-        """(Re)load the session with `threads` intra-op threads (None: one per core)."""
+        """Run with `threads` intra-op threads (None: one per core); sessions are kept per count."""
         import onnxruntime as ort
 
-        options = ort.SessionOptions()
-        options.intra_op_num_threads = threads or os.cpu_count() or 1
-        self.session = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        n = threads or os.cpu_count() or 1
+        if n not in self._sessions:
+            options = ort.SessionOptions()
+            options.intra_op_num_threads = n
+            self._sessions[n] = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
+        self.session = self._sessions[n]
 
     @classmethod
     def load(cls, st, model_path: str, int8: bool = False, threads: int | None = None) -> OrtEncoder:
