@@ -837,10 +837,10 @@ def auth_from_env(settings: Settings, host: str) -> tuple[str, str] | None:
 
 
 def serving_threads(settings: Settings, embed_model=None) -> None:
-    """Limit the embedder to `ui.torch_threads` threads for answering: on 2 cores, torch's
-    two threads per query embedding fight with every other request and process (with one
-    busy process beside it: query embedding p95 132 ms on two threads, 31 ms on one;
-    benchmarks/RESULTS.md). Applies to torch and to the onnx session alike."""
+    """Limit the embedder to `ui.torch_threads` threads for answering (0: leave it). With the
+    torch backend on 2 cores, two threads per query embedding fight with every other
+    process (one busy process beside it: p95 132 ms on two threads, 31 ms on one); the onnx
+    backend was not slowed that way and is faster on its own threads (benchmarks/RESULTS.md)."""
     if settings.ui.torch_threads:
         import torch
 

@@ -135,10 +135,11 @@ class UISettings(Group):
         default="ABSTRACTQA_PASSWORD", description="Env var with the password (non-local binds)."
     )
     torch_threads: int = Field(
-        default=1,
+        default=0,
         ge=0,
-        description="Threads the embedder (torch or onnxruntime) uses while serving (0: its default). One keeps "
-        "answers steady when several people ask at once (benchmarks/RESULTS.md).",
+        description="Threads the embedder (torch or onnxruntime) uses while serving (0: its default). "
+        "1 helps the torch backend when other processes compete for the cores; the onnx default "
+        "is faster on its own threads (benchmarks/RESULTS.md).",
     )
 
 
