@@ -209,6 +209,9 @@ class SentenceEmbedder:
         self.embed_model = embed_model
         self._cache: dict[str, np.ndarray] = {}
         self._max_cache = max_cache
+        # One answer asks for the same question's vector several times (planning, then
+        # ranking each paper's sentences); recent questions are kept.
+        self._queries: dict[str, np.ndarray] = {}
 
     def __call__(self, texts: list[str]) -> np.ndarray:
         missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
@@ -223,8 +226,13 @@ class SentenceEmbedder:
         return np.stack([self._cache[t] for t in texts])
 
     def query(self, text: str) -> np.ndarray:
-        vector = np.asarray(self.embed_model.get_query_embedding(text), dtype=np.float32)
-        return vector / (np.linalg.norm(vector) + 1e-12)
+        if (vector := self._queries.get(text)) is None:
+            if len(self._queries) >= 1024:
+                self._queries.clear()
+            vector = np.asarray(self.embed_model.get_query_embedding(text), dtype=np.float32)
+            vector /= np.linalg.norm(vector) + 1e-12
+            self._queries[text] = vector
+        return vector
 
 
 @dataclass

@@ -380,7 +380,7 @@ def load_corpus(paths: Iterable[Path], min_words: int = 20) -> Corpus:
     Example:
         >>> corpus = load_corpus([Path("seeds")])  # doctest: +SKIP
         >>> len(corpus.papers)  # doctest: +SKIP
-        44
+        43
     """
     warnings: list[IngestWarning] = []
     records: list[Record] = []

@@ -79,12 +79,13 @@ def load_embedder(settings: EmbeddingSettings) -> BaseEmbedding:
     transformers.logging.disable_progress_bar()
     path = resolve_model_path(settings.model)
     # onnx runs on the CPU; on an accelerator torch is the faster choice and gives the same vectors.
-    cls = HuggingFaceEmbedding if settings.backend == "torch" else _onnx_embedding_class()
+    onnx = settings.backend == "onnx-int8" or (settings.backend == "onnx" and settings.device == "cpu")
+    cls = _onnx_embedding_class() if onnx else HuggingFaceEmbedding
     try:
         model = cls(model_name=path, device=settings.device, embed_batch_size=settings.batch_size, normalize=True)
     except Exception as err:  # noqa: BLE001 - any load failure gets one clear line
         raise IndexUnavailable(f"cannot load embedding model {settings.model!r} (looked in {path}): {err}") from err
-    if settings.backend == "onnx-int8" or (settings.backend == "onnx" and settings.device == "cpu"):
+    if onnx:
         try:
             model.attach_onnx(int8=settings.backend == "onnx-int8")
         except Exception as err:  # noqa: BLE001
@@ -138,7 +139,8 @@ class OrtEncoder:
 
                 tmp = path.with_suffix(".tmp.onnx")
                 root = logging.getLogger()
-                level, root.level = root.level, logging.ERROR  # "consider pre-processing" advice
+                level = root.level
+                root.setLevel(logging.ERROR)  # quiets its "consider pre-processing" advice
                 try:
                     quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
                 finally:
