@@ -164,7 +164,7 @@ def free_port() -> int:
 
 def write_synthetic(n: int, target: Path, seed: int = 0, per_file: int = 1000) -> int:
     """`n` abstracts of 5-9 seed sentences, shuffled deterministically, as abstract-lines files."""
-    from abstractqa.answer import split_sentences
+    from abstractqa.evidence import split_sentences
     from abstractqa.corpus import load_corpus
 
     papers = load_corpus([SEEDS]).papers

@@ -66,10 +66,10 @@ def running_server(command: list[str], ready_url: str, timeout: float = 120.0):
 @pytest.fixture(scope="session")
 def llama_server():
     """A real OpenAI-compatible endpoint: llama-cpp-python's server with the bundled GGUF."""
-    from abstractqa.answer import bundled_gguf
+    from abstractqa.llm import bundled_gguf
 
     port = free_port()
-    command = [sys.executable, "-m", "llama_cpp.server", "--model", bundled_gguf()]
+    command = [sys.executable, "-m", "abstractqa.llama_server", "--model", bundled_gguf()]
     command += ["--host", "127.0.0.1", "--port", str(port), "--n_ctx", "4096"]
     with running_server(command, f"http://127.0.0.1:{port}/v1/models"):
         yield f"http://127.0.0.1:{port}/v1"

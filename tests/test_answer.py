@@ -7,17 +7,9 @@ import re
 import pytest
 from conftest import make_settings
 
-from abstractqa.answer import (
-    Ask,
-    Citer,
-    SentenceEmbedder,
-    Source,
-    answers_ask,
-    asked_for,
-    checked_sentences,
-    normalise_markers,
-    split_sentences,
-)
+from abstractqa.evidence import SentenceEmbedder, Source, split_sentences
+from abstractqa.query import Ask, answers_ask, asked_for
+from abstractqa.verify import Citer, checked_sentences, normalise_markers
 from abstractqa.assistant import Assistant, QuestionError
 from abstractqa.prompts import REFUSAL
 from abstractqa.types import Answer, Evidence, Paper
@@ -172,11 +164,11 @@ def test_metadata_question_is_answered_from_the_record(assistant):
     [
         "What is the capital of France?",
         "How long should I boil an egg?",
-        "How many GPUs were used to train Movie Gen?",
-        "What learning rate does MSN use?",
-        "Which optimizer does CutLER use?",
         "How many calories should a substituted recipe have?",  # "should" asks too
-        "How many GPUs should one use to train GISMo?",
+        "What BLEU does Transformer-big reach on WMT14?",
+        "AlphaFold 3 parameters?",
+        "Which papers study protein folding?",  # a listing refuses too
+        "who won the 2022 world cup?",
         "How much faster is block caching?",  # it speeds up inference; no figure is given
     ],
 )
@@ -187,6 +179,27 @@ def test_uncovered_questions_are_refused_with_related_papers(assistant, question
     assert "Related, but not answering this:" in answer.answer
     assert answer.citations == []
     assert answer.evidence  # the nearest papers are still reported
+
+
+@pytest.mark.parametrize(
+    ("question", "paper", "missing"),
+    [
+        ("How many GPUs were used to train Movie Gen?", "Movie Gen", "GPUs"),
+        ("What learning rate does MSN use?", "MSN", "'rate'"),
+        ("Which optimizer does CutLER use?", "CutLER", "'optim'"),
+        ("How many GPUs should one use to train GISMo?", "GISMo", "GPUs"),
+        ("What zero-shot ImageNet accuracy does MetaCLIP reach with ViT-L/14?", "MetaCLIP", "ViT-L/14"),
+        ("What MRR does GISMo reach?", "GISMo", "MRR"),
+    ],
+)
+def test_partial_answers_say_what_the_named_paper_does_not_give(assistant, question, paper, missing):
+    answer = assistant.ask(question)
+    assert answer.status == "partial" and not answer.refused, answer.answer
+    first = answer.answer.split(";")[0]
+    assert first.startswith(f"The {paper} abstract") and missing in first, answer.answer
+    # What it does give is quoted and cited, from that paper only.
+    assert [c.title for c in answer.citations] == [paper]
+    assert all(s.supported for s in answer.sentences)
 
 
 @pytest.mark.parametrize(

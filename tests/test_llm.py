@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 from conftest import free_port, make_settings
 
-from abstractqa.answer import GeneratorError, bundled_gguf, split_sentences
+from abstractqa.evidence import split_sentences
+from abstractqa.llm import GeneratorError, bundled_gguf
 from abstractqa.assistant import Assistant
 
 MARKER = re.compile(r"\[\d+\]")

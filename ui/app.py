@@ -30,9 +30,10 @@ from urllib.parse import urlparse
 
 import gradio as gr
 
-from abstractqa.answer import GeneratorError, split_sentences
 from abstractqa.assistant import Assistant, QuestionError
+from abstractqa.evidence import split_sentences
 from abstractqa.index import IndexUnavailable
+from abstractqa.llm import GeneratorError
 from abstractqa.types import Answer, Evidence, Paper
 
 if TYPE_CHECKING:

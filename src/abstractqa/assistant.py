@@ -6,21 +6,14 @@ import re
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import nullcontext
 from pathlib import Path
 
 from abstractqa import prompts
-from abstractqa.answer import (
-    NOT_COVERED,
-    Citer,
-    GeneratorError,
-    SentenceEmbedder,
-    build_generator,
-    checked_sentences,
-    plan_answer,
-)
+from abstractqa.answerable import MAX_LISTED, plan_answer
+from abstractqa.compose import ExtractiveComposer, llm_messages
 from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
+from abstractqa.evidence import SentenceEmbedder
 from abstractqa.index import (
     IndexUnavailable,
     IngestReport,
@@ -31,8 +24,15 @@ from abstractqa.index import (
     manifest_path,
     open_vector_store,
 )
+from abstractqa.llm import ChatLLM, GeneratorError, build_llm
+from abstractqa.prompts import says_cannot_answer
+from abstractqa.query import read_query
 from abstractqa.types import Answer, Evidence, Paper, SentenceCheck, Timings
+from abstractqa.verify import Citer, checked_sentences
 
+# Below this best-sentence similarity, an LLM's "not in the sources" is believed; above it the
+# evidence is strong enough that the extractive answer is shown instead.
+LLM_REFUSAL_BELOW = 0.45
 ANAPHORA = re.compile(
     r"\b(it|its|it's|they|them|their|this (paper|method|model|work|approach)|that (paper|method|model)|the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
     re.I,
@@ -63,7 +63,7 @@ class Assistant:
         self._embed_model = embed_model
         self._sentence_embedder: SentenceEmbedder | None = None
         self._retriever = None
-        self._generators: dict[str, object] = {}
+        self._llms: dict[str, ChatLLM | None] = {}
         self._lock = threading.Lock()
         self._generate_lock = threading.Lock()  # one in-process LLM can't run two prompts at once
 
@@ -96,13 +96,17 @@ class Assistant:
                 )
             return self._retriever
 
-    def generator(self, mode: str | None = None):
+    def llm(self, mode: str | None = None) -> ChatLLM | None:
+        """The LLM backend for `mode` (None for extractive), built once."""
         mode = mode or self.settings.answer.mode
         with self._lock:
-            if mode not in self._generators:
-                answer_settings = self.settings.answer.model_copy(update={"mode": mode})
-                self._generators[mode] = build_generator(answer_settings, self.sentence_embedder)
-            return self._generators[mode]
+            if mode not in self._llms:
+                self._llms[mode] = build_llm(self.settings.answer.model_copy(update={"mode": mode}))
+            return self._llms[mode]
+
+    @property
+    def composer(self) -> ExtractiveComposer:
+        return ExtractiveComposer(self.settings.answer, self.sentence_embedder)
 
     # -- corpus and index ----------------------------------------------------------------------
 
@@ -163,69 +167,67 @@ class Assistant:
         passages: int | None = None,
         **filters,
     ) -> Iterator[str | Answer]:
-        """Yield answer text as it is checked, sentence by sentence, then the final `Answer`."""
+        """Yield answer text as it is checked, sentence by sentence, then the final `Answer`.
+
+        The steps, one module each: read the question (`query`), retrieve evidence
+        (`retrieve`), decide what can be said (`answerable`), compose (`compose`, or an LLM
+        for factoid and comparison answers), verify every sentence (`verify`).
+        """
         answer_settings = self.settings.answer
         if passages:
             answer_settings = answer_settings.model_copy(update={"max_passages": int(passages)})
         question = self._validate(question)
         mode = mode or self.settings.answer.mode
-        generator = self.generator(mode)  # loading a model is not part of an answer's latency
+        llm = self.llm(mode)  # loading a model is not part of an answer's latency
         t0 = time.perf_counter()
-        standalone, focus = self.rewrite(question, history or [], generator)
-        evidence = self.retriever.search(
-            standalone, k=max(answer_settings.max_passages, self.settings.retrieve.top_k), **filters
-        )
+        standalone, focus = self.rewrite(question, history or [], llm)
+        standalone = self.retriever.correct(standalone)
+        intent = self.retriever.names.read(standalone)
+        query = read_query(standalone, self.retriever.names, intent)
+        k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
+        if query.kind == "listing":
+            k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
+        evidence = self.retriever.search(standalone, k=k, intent=intent, **filters)
         if focus:
-            # Papers of the previous turn come first for "it"/"they" follow-ups.
-            pinned = [e for pid in focus for e in evidence if e.paper.paper_id == pid]
-            missing = [pid for pid in focus if pid not in {e.paper.paper_id for e in evidence}]
-            extra = [
-                Evidence(
-                    paper=self.retriever.papers[pid],
-                    score=1.0,
-                    text=self.retriever.papers[pid].abstract,
-                    reason="name",
-                )
-                for pid in missing
-                if pid in self.retriever.papers
-            ]
-            for e in pinned:
-                e.reason = "name"
-            evidence = pinned + extra + [e for e in evidence if e.paper.paper_id not in focus]
+            evidence = self._pin(evidence, focus)
         t1 = time.perf_counter()
-        plan = plan_answer(standalone, evidence, self.sentence_embedder, answer_settings)
+        plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
         citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold)
         checks: list[SentenceCheck] = []
         text = ""
-        refused = bool(plan.refuse)
-        if not refused:
-            raw: list[str] = []
-            with self._generate_lock if mode != "extractive" else nullcontext():
-                for shown, check in checked_sentences(
-                    _tee(generator.generate(standalone, plan), raw), citer, self.settings.answer.unsupported
-                ):
-                    checks.append(check) if check is not None else None
-                    if shown:
-                        text += shown
-                        yield shown
-            if not any(c.supported for c in checks):
-                if NOT_COVERED.search("".join(raw)):
-                    refused = True  # the generator itself says the sources don't cover it
-                elif mode != "extractive":
-                    # Nothing the model wrote held up against the sources: answer with the
-                    # sources' own sentences instead of showing nothing or something unchecked.
-                    extractive = self.generator("extractive")
-                    for shown, check in checked_sentences(
-                        extractive.generate(standalone, plan), citer, "remove"
-                    ):
-                        if check is not None:
-                            check.note = (check.note + "; " if check.note else "") + "extractive fallback"
-                            checks.append(check)
-                        if shown:
-                            text += shown
-                            yield shown
-                refused = refused or not any(c.supported for c in checks)
-        if refused:
+
+        def shown(pieces, unsupported: str, note: str = "") -> Iterator[str]:
+            nonlocal text
+            for part, check in checked_sentences(pieces, citer, unsupported):
+                if check is not None:
+                    if note:
+                        check.note = (check.note + "; " if check.note else "") + note
+                    checks.append(check)
+                if part:
+                    text += part
+                    yield part
+
+        if plan.status != "not_covered":
+            extractive = self.composer
+            if llm is not None and plan.status == "answer" and plan.kind in ("factoid", "comparison"):
+                raw: list[str] = []
+                with self._generate_lock:
+                    messages = llm_messages(standalone, plan, self.sentence_embedder)
+                    yield from shown(_tee(llm.stream(messages), raw), self.settings.answer.unsupported)
+                if not any(c.supported for c in checks):
+                    if says_cannot_answer("".join(raw)) and plan.best_similarity < LLM_REFUSAL_BELOW:
+                        # The model says the sources don't cover it, and the evidence is weak too.
+                        plan.decline("not_covered", f"the LLM says the sources don't answer it, and the best "
+                                     f"sentence similarity is {plan.best_similarity:.2f}")
+                    else:
+                        # Nothing the model wrote held up against the sources: answer with the
+                        # sources' own sentences instead of showing nothing or something unchecked.
+                        yield from shown(extractive.generate(standalone, plan), "remove", "extractive fallback")
+            else:
+                yield from shown(extractive.generate(standalone, plan), self.settings.answer.unsupported)
+            if plan.status != "not_covered" and not any(c.supported and c.cited for c in checks):
+                plan.decline("not_covered", "no sentence of the answer held up against its sources")
+        if plan.status == "not_covered":
             text = self._refusal(plan)
             yield text
         t2 = time.perf_counter()
@@ -233,8 +235,11 @@ class Assistant:
             question=question,
             standalone_question=standalone,
             answer=text.strip(),
-            refused=refused,
-            citations=[] if refused else citer.citations(),
+            refused=plan.status == "not_covered",
+            status={"answer": "answered"}.get(plan.status, plan.status),
+            reason=plan.reason,
+            kind=plan.kind,
+            citations=[] if plan.status == "not_covered" else citer.citations(),
             evidence=evidence,
             sentences=checks,
             mode=mode,
@@ -244,7 +249,19 @@ class Assistant:
             config_hash=self.settings.config_hash(),
         )
 
-    def rewrite(self, question: str, history: list[Answer], generator) -> tuple[str, list[str]]:
+    def _pin(self, evidence: list[Evidence], focus: list[str]) -> list[Evidence]:
+        """Papers of the previous turn first, for "it"/"they" follow-ups."""
+        have = {e.paper.paper_id: e for e in evidence}
+        pinned = []
+        for pid in focus:
+            if pid in have:
+                pinned.append(have[pid].model_copy(update={"reason": "name"}))
+            elif pid in self.retriever.papers:
+                paper = self.retriever.papers[pid]
+                pinned.append(Evidence(paper=paper, score=1.0, text=paper.abstract, reason="name"))
+        return pinned + [e for e in evidence if e.paper.paper_id not in focus]
+
+    def rewrite(self, question: str, history: list[Answer], llm: ChatLLM | None) -> tuple[str, list[str]]:
         """A follow-up as a standalone question, plus the papers the conversation was about."""
         if not history:
             return question, []
@@ -255,11 +272,11 @@ class Assistant:
         titles = [c.title for c in last.citations if c.paper_id in focus]
         titles = list(dict.fromkeys(titles))
         name = " and ".join(titles)
-        if getattr(generator, "name", "") in ("llamacpp", "openai"):
+        if llm is not None:
             try:
                 history_text = f"Q: {last.standalone_question}\nA: {last.answer[:400]}"
-                rewritten = (
-                    generator.complete(
+                with self._generate_lock:  # one in-process model, one prompt at a time
+                    reply = llm.complete(
                         [
                             {"role": "system", "content": prompts.REWRITE_SYSTEM},
                             {
@@ -270,9 +287,7 @@ class Assistant:
                             },
                         ]
                     )
-                    .strip()
-                    .splitlines()
-                )
+                rewritten = reply.strip().splitlines()
                 if rewritten and any(t.casefold() in rewritten[0].casefold() for t in titles):
                     return rewritten[0].strip(), focus
             except GeneratorError:

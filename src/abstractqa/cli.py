@@ -62,10 +62,10 @@ def main(argv: list[str] | None = None) -> int:
     if extra and args.command != "eval":
         parser.error(f"unrecognized arguments: {' '.join(extra)}")
 
-    from abstractqa.answer import GeneratorError
     from abstractqa.assistant import QuestionError
     from abstractqa.config import ConfigError, load_settings
     from abstractqa.index import IndexUnavailable
+    from abstractqa.llm import GeneratorError
 
     try:
         settings = load_settings(args.config)

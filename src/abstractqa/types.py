@@ -94,7 +94,13 @@ class Answer(BaseModel):
     question: str
     standalone_question: str
     answer: str
-    refused: bool
+    refused: bool = Field(description="True when the papers don't cover the question (status not_covered).")
+    status: str = Field(
+        default="answered",
+        description="answered; partial (the paper is found but not the asked detail); not_covered.",
+    )
+    reason: str = Field(default="", description="Why the answer is partial or refused.")
+    kind: str = Field(default="factoid", description="factoid, comparison, listing or record.")
     citations: list[Citation] = Field(default_factory=list)
     evidence: list[Evidence] = Field(default_factory=list)
     sentences: list[SentenceCheck] = Field(default_factory=list)
@@ -109,6 +115,9 @@ class Answer(BaseModel):
             "standalone_question": self.standalone_question,
             "answer": self.answer,
             "refused": self.refused,
+            "status": self.status,
+            "reason": self.reason,
+            "kind": self.kind,
             "citations": [c.model_dump() for c in self.citations],
             "evidence": [
                 {

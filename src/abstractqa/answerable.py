@@ -1,0 +1,198 @@
+"""Answerable? Decide from the evidence, before any text is written, what can be said.
+
+Three outcomes (`Plan.status`):
+
+* ``answer``: the papers to answer from (`Plan.focus`) hold what is asked;
+* ``partial``: the paper the question is about is found, but the asked detail is not in
+  it (a model size, dataset or metric the question names, a number, a record field);
+  the answer says what is missing and quotes what the paper does give;
+* ``not_covered``: no paper is close to the question, or none holds what it asks for;
+  the answer says so and lists related papers.
+
+Every check here is exact or measured: the asked terms and numbers must stand in the
+passage, similarity to the closest sentence is calibrated (`answer.refuse_below`), and a
+question after a number needs a sentence that holds one. A generator's own "not in the
+sources" is one more signal, weighed in `assistant.py`, never the only one.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from abstractqa.evidence import (
+    NUMBER_WORDS,
+    RANK_BONUS,
+    SentenceEmbedder,
+    Source,
+    content_words,
+    numbers_in,
+    rank_sentences,
+    stem,
+)
+from abstractqa.query import GENERIC_STEMS, Query, answers_ask, holds_term
+from abstractqa.types import Evidence
+
+if TYPE_CHECKING:
+    from abstractqa.config import AnswerSettings
+
+Status = Literal["answer", "partial", "not_covered"]
+NUMBER_WINDOW = 0.15  # how far below the best sentence a number may stand; chosen on the dev set
+LIST_WINDOW = 0.08  # listed papers' best sentence within this of the best one; chosen on the dev set
+MAX_LISTED = 8
+# Verbs of a listing question's frame ("which papers study X"): they say nothing of the topic.
+LISTING_FRAME = frozenset(
+    stem(w) for w in "study studies use uses report reports introduce deal discuss address propose show evaluate tackle focus".split()
+)
+RECORD_FIELDS = {
+    "first_author": ("authors", "no author list"),
+    "last_author": ("authors", "no author list"),
+    "authors": ("authors", "no author list"),
+    "arxiv": ("arxiv_id", "no arXiv id"),
+    "date": ("created", "no date"),
+    "url": ("urls", "no code or project page"),
+}
+
+
+@dataclass
+class Plan:
+    """What an answer will say, decided before any text is written."""
+
+    query: Query
+    sources: list[Source]
+    kind: str = ""  # the answer's shape: the query's kind, unless the evidence changes it
+    focus: list[int] = field(default_factory=list)  # source numbers to answer from
+    status: Status = "answer"
+    reason: str = ""  # why the answer is partial or refused
+    missing: list[str] = field(default_factory=list)  # what the focus papers don't give
+    best_similarity: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.kind = self.kind or self.query.kind
+
+    @property
+    def refuse(self) -> str:
+        return self.reason if self.status == "not_covered" else ""
+
+    def source(self, n: int) -> Source:
+        return next(s for s in self.sources if s.n == n)
+
+    def decline(self, status: Status, reason: str, missing: list[str] | None = None) -> Plan:
+        self.status, self.reason, self.missing = status, reason, missing or []
+        return self
+
+
+def plan_answer(
+    query: Query, evidence: list[Evidence], embed: SentenceEmbedder, settings: AnswerSettings
+) -> Plan:
+    """Choose the papers to answer from and the answer's shape, or why it can't be answered."""
+    pinned = sum(e.reason != "search" for e in evidence)  # named, or by an asked author or date
+    wanted = settings.max_passages if query.kind != "listing" else MAX_LISTED + 4
+    sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(evidence[: max(wanted, pinned)])]
+    plan = Plan(query, sources)
+    if not sources:
+        return plan.decline("not_covered", "no papers are indexed")
+    named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
+    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date")]
+    if query.kind == "record":
+        return _record_plan(plan, named, filtered)
+
+    q = embed.query(query.text)
+    best_per_source = {s.n: float((embed(s.sentences) @ q).max()) if s.sentences else 0.0 for s in sources}
+    plan.best_similarity = best = max(best_per_source.values())
+    if best < settings.refuse_below and not named and lexical_coverage(query, sources) < 0.75:
+        # Short keyword questions ("results on Kinetics?") embed poorly: a question whose own
+        # words all stand in a candidate abstract is not refused on similarity alone.
+        return plan.decline("not_covered", f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}")
+
+    if query.kind == "comparison" and named:
+        others = sorted((s for s in sources if s.n not in named), key=lambda s: -best_per_source[s.n])
+        # "VideoCLIP vs the caption-reconstruction approach": the other side is described.
+        plan.focus = named[:4] if len(named) >= 2 else named + [o.n for o in others[:1]]
+        return plan
+    if query.kind in ("listing", "comparison"):
+        # A comparison with no paper named ("the two quantization papers") lists the matches.
+        plan.focus = _listed(query, sources, best_per_source)
+        plan.kind = "listing"
+        if not plan.focus:
+            words = ", ".join(sorted(query.topic))
+            return plan.decline("not_covered", f"no candidate paper mentions any of: {words}")
+        if count := _asked_count(query.text):
+            plan.focus = plan.focus[:count]
+        if len(plan.focus) == 1:
+            plan.kind = "factoid"
+        return plan
+
+    candidates = [s for s in sources if s.n in named] or sources
+    chosen = max(candidates, key=lambda s: best_per_source[s.n] + RANK_BONUS / s.n)
+    if query.exact:
+        # A paper that holds every asked term wins over a closer one that lacks some.
+        holding = [s for s in candidates if not _missing_terms(query, s)]
+        if holding and chosen not in holding:
+            chosen = max(holding, key=lambda s: best_per_source[s.n] + RANK_BONUS / s.n)
+    plan.focus = [chosen.n]
+    about = "the paper named" if named else "the closest paper"
+    if missing := _missing_terms(query, chosen):
+        status = "partial" if named or len(candidates) == 1 else "not_covered"
+        return plan.decline(status, f"{about} does not mention {', '.join(missing)}", missing)
+    if query.asks_number and not _gives_number(query, chosen, embed):
+        status = "partial" if named else "not_covered"
+        return plan.decline(status, f"{about} gives no number for what is asked", ["no number for this"])
+    if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
+        what = f"a number of '{query.ask.head}'" if query.ask.quantity else f"'{query.ask.head}'"
+        status = "partial" if named else "not_covered"
+        return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
+    return plan
+
+
+def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
+    """Record questions: who wrote it, its id, date or pages; papers by an author or date."""
+    plan.best_similarity = 1.0
+    plan.focus = filtered or named or [plan.sources[0].n]
+    asked = plan.query.record & set(RECORD_FIELDS)
+    lacking = sorted(
+        {RECORD_FIELDS[f][1] for f in asked for n in plan.focus if not getattr(plan.source(n).paper, RECORD_FIELDS[f][0])}
+    )
+    if lacking and len(plan.focus) == 1:
+        return plan.decline("partial", f"the record has {' and '.join(lacking)}", lacking)
+    return plan
+
+
+def _listed(query: Query, sources: list[Source], best_per_source: dict[int, float]) -> list[int]:
+    """Every candidate paper that matches a listing: all its topic words, or close in meaning."""
+    best = max(best_per_source.values())
+    words = query.topic - LISTING_FRAME
+    bags = {s.n: content_words(" ".join([s.paper.abstract, s.paper.title, *s.paper.aliases])) for s in sources}
+    # Close in meaning is not enough: a listed paper shares a topic word with the question.
+    close = [n for n, v in best_per_source.items() if v >= best - LIST_WINDOW and (not words or words & bags[n])]
+    lexical = [s.n for s in sources if words and words <= bags[s.n]]
+    return list(dict.fromkeys(lexical + close))[:MAX_LISTED]
+
+
+def _asked_count(question: str) -> int | None:
+    """"the two quantization papers": a listing of a stated number of papers."""
+    m = re.search(r"\b(?:the|both|these|those)\s+(two|three|four|2|3|4)\b", question, re.I)
+    return {"two": 2, "three": 3, "four": 4}.get(m.group(1).lower(), None) or int(m.group(1)) if m else None
+
+
+def _missing_terms(query: Query, source: Source) -> list[str]:
+    text = " ".join([source.paper.abstract, source.paper.title, *source.paper.aliases, *source.record_lines])
+    return [t for t in query.exact if not holds_term(text, t)]
+
+
+def _gives_number(query: Query, source: Source, embed: SentenceEmbedder) -> bool:
+    """A question after a number is answered by a sentence near the top that holds one."""
+    ranked = rank_sentences(query.text, source, embed)
+    if not ranked:
+        return False
+    near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
+    return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)
+
+
+def lexical_coverage(query: Query, sources: list[Source]) -> float:
+    """Largest share of the question's content words that one candidate abstract contains."""
+    words = content_words(query.text) - GENERIC_STEMS
+    if not words:
+        return 0.0
+    return max(len(words & content_words(s.paper.abstract)) / len(words) for s in sources)

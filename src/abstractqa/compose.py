@@ -1,0 +1,203 @@
+"""Compose: the direct answer first, then the quotes that support it.
+
+`ExtractiveComposer` needs no LLM: it leads with the sentence that holds the asked fact,
+and writes record answers, listings, partial answers and what compared papers share from
+exact rules (as `verify.Exact` pieces). `llm_messages` builds the prompt for an LLM to
+compose factoid and comparison answers from the same ranked sentences; everything it
+writes goes through `verify.checked_sentences` before it is shown.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from typing import TYPE_CHECKING
+
+from abstractqa import prompts
+from abstractqa.evidence import (
+    STOPWORDS,
+    SentenceEmbedder,
+    Source,
+    contribution_sentence,
+    rank_sentences,
+    stem,
+    terms_in,
+)
+from abstractqa.verify import Exact, cite
+
+if TYPE_CHECKING:
+    from abstractqa.answerable import Plan
+    from abstractqa.config import AnswerSettings
+
+
+class ExtractiveComposer:
+    """No LLM: the abstracts' own sentences that answer the question, cited, answer first."""
+
+    name = "extractive"
+
+    def __init__(self, settings: AnswerSettings, embed: SentenceEmbedder):
+        self.settings = settings
+        self.embed = embed
+
+    def generate(self, question: str, plan: Plan) -> Iterator[str | Exact]:
+        if plan.status == "partial":
+            yield from self._partial(question, plan)
+        elif plan.kind == "record":
+            yield from self._record(question, plan)
+        elif plan.kind == "listing":
+            yield from self._listing(question, plan)
+        elif plan.kind == "comparison":
+            yield from self._comparison(question, plan)
+        else:
+            source = plan.source(plan.focus[0])
+            yield f"**{source.paper.title}**: "
+            yield from self._quotes(question, source, self.settings.sentences_per_paper + 1)
+
+    def _quotes(
+        self, question: str, source: Source, count: int, lead: int | None = None, prefer_names: bool = False
+    ) -> Iterator[str]:
+        """The best sentence first (or `lead`), then the next best in the abstract's order."""
+        ranked = rank_sentences(question, source, self.embed, prefer_names=prefer_names)
+        if not ranked:
+            return
+        if lead is None:
+            lead = ranked[0][1]
+        rest = sorted(i for _, i, _ in ranked[:count] if i != lead)[: count - 1]
+        for i in [lead, *rest]:
+            yield cite(source.sentences[i], source.n) + " "
+
+    def _partial(self, question: str, plan: Plan) -> Iterator[str | Exact]:
+        source = plan.source(plan.focus[0])
+        missing = " or ".join(plan.missing)
+        if plan.kind == "record":
+            yield Exact(f"The record of {source.paper.title} gives {missing}.", note="absence (record)")
+            return
+        verb = "gives" if missing.startswith("no ") else "does not mention"
+        yield Exact(
+            f"The {source.paper.title} abstract {verb} {missing}, so it doesn't answer this; the closest it says:",
+            note="absence (exact)",
+        )
+        yield "\n\n"
+        yield from self._quotes(question, source, 1)
+
+    def _comparison(self, question: str, plan: Plan) -> Iterator[str | Exact]:
+        sides = [plan.source(n) for n in plan.focus]
+        for part, source in enumerate(sides):
+            yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
+            # Side by side, each part leads with what the paper itself contributes.
+            # Side by side, the named parts of each method ("MaskCut", "SAMI") tell them apart.
+            lead = contribution_sentence(source.sentences)
+            yield from self._quotes(question, source, self.settings.sentences_per_paper + 1, lead, True)
+        if shared := shared_terms(sides):
+            yield "\n\n"
+            yield Exact(
+                f"Both abstracts mention {_join(shared)}.",
+                [s.n for s in sides],
+                {s.n: [_sentence_with(s, shared[0])] for s in sides},
+                note="shared terms (exact)",
+            )
+
+    def _listing(self, question: str, plan: Plan) -> Iterator[str | Exact]:
+        listed = [plan.source(n) for n in plan.focus]
+        count = len(listed)
+        yield Exact(
+            f"{count} paper{'s' if count > 1 else ''} match{'es' if count == 1 else ''}: "
+            + _join([f"{s.paper.title} [{s.n}]" for s in listed])
+            + ".",
+            [s.n for s in listed],
+            {},
+            note="listing",
+        )
+        for source in listed:
+            yield f"\n- **{source.paper.title}**: "
+            yield from self._quotes(question, source, 2, contribution_sentence(source.sentences))
+
+    def _record(self, question: str, plan: Plan) -> Iterator[str | Exact]:
+        """Answers from the records: authors, first/last author, id, date, pages; filtered lists."""
+        fields = plan.query.record
+        listed = [plan.source(n) for n in plan.focus]
+        many = len(listed) > 1
+        if many:
+            yield Exact(
+                f"{len(listed)} papers match: " + _join([f"{s.paper.title} [{s.n}]" for s in listed]) + ".",
+                [s.n for s in listed],
+                note="record filter",
+            )
+        for s in listed:
+            if many:
+                yield f"\n- **{s.paper.title}**: "
+            facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many))
+            yield from facts
+            if not facts or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
+                gist = contribution_sentence(s.sentences)
+                picks = [gist if gist is not None else 0]
+                if not many and picks != [0]:
+                    picks.insert(0, 0)
+                for i in picks:
+                    yield cite(s.sentences[i], s.n) + " "
+
+
+def record_facts(source: Source, fields: frozenset[str], both_authors: bool = False) -> Iterator[Exact]:
+    """One exact sentence per asked record field the paper has."""
+    p, n = source.paper, source.n
+    lines = []
+    if p.authors and "first_author" in fields:
+        lines.append(f"The first author of {p.title} is {p.authors[0]}.")
+    if len(p.authors) > 1 and "last_author" in fields:
+        lines.append(f"The last author of {p.title} is {p.authors[-1]}.")
+    if p.authors and ("authors" in fields or both_authors):
+        lines.append(f"{p.title} was written by {', '.join(p.authors)}.")
+    if p.arxiv_id and ("arxiv" in fields or source.evidence.reason == "arxiv"):
+        lines.append(f"{p.title} has arXiv id {p.arxiv_id}.")
+    if p.created and ("date" in fields or source.evidence.reason == "date"):
+        lines.append(f"{p.title} was created on {p.created}.")
+    if p.urls and "url" in fields:
+        lines.append(f"The code and project pages of {p.title} are {', '.join(p.urls)}.")
+    for line in lines:
+        yield Exact(line, [n], {n: [line]}, note="record")
+
+
+def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
+    """Named terms and rare words every one of the abstracts uses ("ImageNet", "self-supervised")."""
+    own = {t for s in sources for t in terms_in(" ".join([s.paper.title, *s.paper.aliases]))}
+    common = set.intersection(*(terms_in(s.paper.abstract) for s in sources)) - own
+    words = [
+        {w.casefold() for w in re.findall(r"\b[a-z]+(?:-[a-z]+)+\b|\b[a-z]{6,}\b", s.paper.abstract)}
+        for s in sources
+    ]
+    stems = [{stem(w) for w in ws} for ws in words]
+    rare = sorted(
+        w
+        for w in words[0]
+        if w not in STOPWORDS and all(stem(w) in st for st in stems[1:]) and ("-" in w or len(w) >= 9)
+    )
+    spelled = {t.casefold(): t for s in sources for t in re.findall(r"[\w\-]+", s.paper.abstract)}
+    return (sorted(spelled.get(t, t) for t in common) + rare)[:most]
+
+
+def _sentence_with(source: Source, term: str) -> str:
+    return next((x for x in source.sentences if term.casefold() in x.casefold()), source.sentences[0])
+
+
+def _join(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+def llm_messages(question: str, plan: Plan, embed: SentenceEmbedder) -> list[dict[str, str]]:
+    """The chat prompt for an LLM composer: the focus papers' best sentences, numbered."""
+    lines = []
+    for n in plan.focus:
+        s = plan.source(n)
+        top = sorted(rank_sentences(question, s, embed)[:4], key=lambda t: t[1])
+        lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(t[2] for t in top)))
+    fields = {"sources": "\n".join(lines), "question": question}
+    if plan.kind == "comparison":
+        a, b = (plan.source(n) for n in plan.focus[:2])
+        template = prompts.COMPARE_USER
+        fields.update(a=a.paper.title, na=a.n, b=b.paper.title, nb=b.n)
+    else:
+        template = prompts.ANSWER_USER
+    return [
+        {"role": "system", "content": prompts.ANSWER_SYSTEM},
+        {"role": "user", "content": template.format(**fields)},
+    ]

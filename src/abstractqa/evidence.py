@@ -1,0 +1,240 @@
+"""Evidence: the abstracts' sentences, numbered as sources, and ranked for a question.
+
+Every later step reads the same pieces from here: one sentence splitter, one way to find
+the numbers, named terms and content words of a text, one sentence embedder (cached),
+and `rank_sentences`, which scores a paper's sentences for a question.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import TYPE_CHECKING
+
+import numpy as np
+
+from abstractqa.types import Evidence, Paper
+
+if TYPE_CHECKING:
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+
+ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|approx|resp|incl|Dr|Mr|Ms|No|[A-Z])\.")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z0-9$])")
+MARKER = re.compile(r"\s*\[(\d+)\]")
+# Acronym-like terms: two capitals, or letters with digits (ImageNet, ViT-H, A100, CLIP).
+_TERM = re.compile(r"\b(?=[\w\-]*[A-Z][\w\-]*[A-Z0-9])[A-Za-z][\w\-]*[A-Za-z0-9]\b")
+WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
+STOPWORDS = frozenset(
+    """a an and are as at be been by can could did do does for from had has have how i if in into
+    is it its it's of on or our so such than that the their them then there these they this those
+    to up us was we were what when where which while who whom whose why will with would you your
+    paper papers work method methods approach model models propose proposed present use used using
+    uses about also both between compare compared differ different difference versus vs other
+    authors author abstract abstracts describe described explain tell me show shows give list any all each
+    much many more most main key new achieve achieves achieved reach reaches report reported""".split()
+)
+
+
+def split_sentences(text: str) -> list[str]:
+    """Split prose into sentences, leaving "e.g.", "et al.", "vs." and decimals alone."""
+    protected = ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    return [s.replace("\x00", ".").strip() for s in _SENTENCE_END.split(protected) if s.strip()]
+
+
+def strip_markers(text: str) -> str:
+    return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
+
+
+_QUANTITY = re.compile(r"[~+±]?\d[\d.,]*(?:%|x|×|k|K|M|B|T)?(?:[-–]\d[\d.,]*(?:%|x|k|K|M|B|T)?)?")
+
+
+def numbers_in(text: str) -> set[str]:
+    """Quantities written as numbers ("32", "70.8%", "30B", "15%-20%"), as plain digits.
+
+    Digits inside names ("ViT-Huge/16", "A100", "ImageNet-1K") are not quantities: they are
+    checked as named terms instead.
+    """
+    found = set()
+    for token in strip_markers(text).replace("\\%", "%").replace("$", " ").split():
+        token = token.strip("$\\()[]{}\"'“”,;:.!?")
+        if _QUANTITY.fullmatch(token):
+            found.update(n.replace(",", "").rstrip(".") for n in re.findall(r"\d[\d.,]*", token))
+    return found
+
+
+def terms_in(text: str) -> set[str]:
+    return {t.casefold() for t in _TERM.findall(text)}
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed content words; hyphenated words count whole and by their parts."""
+    words = set()
+    for token in WORD.findall(text.casefold()):
+        for w in {token, *re.split(r"[.\-]", token)}:
+            if w not in STOPWORDS and len(w) > 1:
+                words.add(stem(w))
+    return words
+
+
+@lru_cache(maxsize=1)
+def _stemmer():
+    import Stemmer
+
+    return Stemmer.Stemmer("english")
+
+
+@lru_cache(maxsize=100_000)
+def stem(word: str) -> str:
+    """Snowball stem, so "demonstrated" meets "demonstrate" and "GPUs" meets "GPU"."""
+    return _stemmer().stemWord(word)
+
+
+NUMBER_WORDS = re.compile(
+    r"\b(one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|dozens?|tens|hundreds?|thousands?|millions?|billions?)\b",
+    re.I,
+)
+
+
+
+class SentenceEmbedder:
+    """Normalised sentence vectors from the bundled embedder, cached per sentence."""
+
+    def __init__(self, embed_model: BaseEmbedding, max_cache: int = 200_000):
+        self.embed_model = embed_model
+        self._cache: dict[str, np.ndarray] = {}
+        self._max_cache = max_cache
+        # One answer asks for the same question's vector several times (planning, then
+        # ranking each paper's sentences); recent questions are kept.
+        self._queries: dict[str, np.ndarray] = {}
+
+    def __call__(self, texts: list[str]) -> np.ndarray:
+        missing = [t for t in dict.fromkeys(texts) if t not in self._cache]
+        if missing:
+            if len(self._cache) + len(missing) > self._max_cache:
+                self._cache.clear()
+            vectors = np.asarray(self.embed_model.get_text_embedding_batch(missing), dtype=np.float32)
+            vectors /= np.linalg.norm(vectors, axis=1, keepdims=True) + 1e-12
+            self._cache.update(zip(missing, vectors, strict=True))
+        if not texts:
+            return np.zeros((0, 1), dtype=np.float32)
+        return np.stack([self._cache[t] for t in texts])
+
+    def query(self, text: str) -> np.ndarray:
+        if (vector := self._queries.get(text)) is None:
+            if len(self._queries) >= 1024:
+                self._queries.clear()
+            vector = np.asarray(self.embed_model.get_query_embedding(text), dtype=np.float32)
+            vector /= np.linalg.norm(vector) + 1e-12
+            self._queries[text] = vector
+        return vector
+
+
+@dataclass
+class Source:
+    """One numbered paper in the prompt, with the sentences a citation of it can quote."""
+
+    n: int
+    evidence: Evidence
+    sentences: list[str]
+    record_lines: list[str]
+
+    @property
+    def paper(self) -> Paper:
+        return self.evidence.paper
+
+    @property
+    def checkable(self) -> list[str]:
+        return self.sentences + self.record_lines
+
+    @classmethod
+    def from_evidence(cls, n: int, evidence: Evidence) -> Source:
+        p = evidence.paper
+        return cls(n, evidence, split_sentences(p.abstract), record_lines(p))
+
+
+def record_lines(p: Paper) -> list[str]:
+    """The paper's record as sentences, so record claims are checked like abstract claims."""
+    lines = []
+    if p.authors:
+        lines.append(f"{p.title} was written by {', '.join(p.authors)}.")
+        lines.append(f"The first author of {p.title} is {p.authors[0]}.")
+        if len(p.authors) > 1:
+            lines.append(f"The last author of {p.title} is {p.authors[-1]}.")
+    if p.arxiv_id:
+        lines.append(f"{p.title} has arXiv id {p.arxiv_id}.")
+    if p.created:
+        lines.append(f"{p.title} was created on {p.created}.")
+    if p.urls:
+        lines.append(f"The code and project pages of {p.title} are {', '.join(p.urls)}.")
+    return lines
+
+# Sentence-ranking weights, chosen on evals/questions.jsonl (benchmarks/tune_answers.py).
+SIM_WEIGHT = 1.0
+OVERLAP_WEIGHT = 0.3
+NUMBER_BONUS = 0.15
+CONTRIBUTION_BONUS = 0.15
+RANK_BONUS = 0.1
+ENTITY_BONUS = 0.15
+
+WANTS_NUMBER = re.compile(
+    r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (percentage|fraction|accuracy|"
+    r"accuracies|score|scores|speed|size)|win rate|gain|improve)",
+    re.I,
+)
+# Questions that want a number and nothing else; WANTS_NUMBER (ranking) is looser.
+_WANTS_NAMES = re.compile(
+    r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms)\b",
+    re.I,
+)
+# "... from the paper on MAE-based pre-pretraining": words that find the paper, not the answer.
+_IDENTITY_CLAUSE = re.compile(
+    r"\b(?:from|in|of|for|by)?\s*the (?:paper|work|study|article|abstract|method|model) (?:on|about|that|which|where|introducing|proposing|with)\b[^,?]*",
+    re.I,
+)
+_WANTS_IDENTITY = re.compile(
+    r"^\s*(which|what)\s+(\w+\s+)?(paper|method|model|work|technique|approach|system|benchmark|study)\b", re.I
+)
+
+
+def rank_sentences(
+    question: str, source: Source, embed: SentenceEmbedder, prefer_names: bool = False
+) -> list[tuple[float, int, str]]:
+    """A source's sentences scored for the question: meaning, shared rare words, numbers.
+
+    Shared words are weighted by how rare they are inside this abstract, so the words that
+    merely identify the paper ("pre-pretraining" in every sentence of that paper) count
+    less than the ones that point at the asked-for detail ("iNaturalist-18").
+    """
+    if not source.sentences:
+        return []
+    question = _IDENTITY_CLAUSE.sub(" ", question).strip() or question
+    sims = embed(source.sentences) @ embed.query(question)
+    bags = [content_words(sentence) for sentence in source.sentences]
+    words = content_words(question) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
+    idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
+    total = sum(idf.values()) or 1.0
+    wants_number = bool(WANTS_NUMBER.search(question))
+    wants_names = prefer_names or bool(_WANTS_NAMES.search(question))
+    own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
+    contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
+    ranked = []
+    for i, (sentence, sim, bag) in enumerate(zip(source.sentences, sims, bags, strict=True)):
+        overlap = sum(idf[w] for w in words & bag) / total
+        bonus = NUMBER_BONUS if wants_number and numbers_in(sentence) else 0.0
+        bonus += ENTITY_BONUS if wants_names and terms_in(sentence) - own_names else 0.0
+        bonus += CONTRIBUTION_BONUS if i == contribution else 0.0
+        ranked.append((SIM_WEIGHT * float(sim) + OVERLAP_WEIGHT * overlap + bonus, i, sentence))
+    return sorted(ranked, reverse=True)
+
+
+_CONTRIBUTES = re.compile(
+    r"\b(we|this (paper|work))\s+(further\s+)?(propose|present|introduce|develop)", re.I
+)
+
+
+def contribution_sentence(sentences: list[str]) -> int | None:
+    """Index of the sentence where the abstract states its own contribution."""
+    return next((i for i, s in enumerate(sentences) if _CONTRIBUTES.search(s)), None)
+

@@ -1,0 +1,219 @@
+"""Read a question once, into a typed `Query`: its kind, the papers it names, what it asks for.
+
+Everything after retrieval reads the question through this object. Rules are used only
+where the thing is exact: paper names, arXiv ids, dates, author names and URLs come from
+the collection's own lookup tables (`retrieve.CollectionNames`); numbers and named terms
+("ViT-L/14", "WMT14", "MRR") are copied from the question as written, so the answerability
+check can demand that the cited passage holds them.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Literal
+
+from abstractqa.evidence import (
+    NUMBER_WORDS,
+    STOPWORDS,
+    WORD,
+    content_words,
+    numbers_in,
+    split_sentences,
+    stem,
+)
+
+if TYPE_CHECKING:
+    from abstractqa.retrieve import CollectionNames, QueryIntent
+
+Kind = Literal["factoid", "comparison", "listing", "record"]
+
+COMPARISON = re.compile(
+    r"\b(compare[sd]?|comparison|differ|differs|difference|differences|versus|vs\.?|contrast|in common|"
+    r"share|shared|similarit(y|ies)|same as)\b",
+    re.I,
+)
+LISTING = re.compile(
+    r"\b(papers|abstracts|works|studies|articles|publications)\b|\blist (all|the|every)\b|"
+    r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
+    re.I,
+)
+ASKS_AUTHORS = re.compile(
+    r"\b(who (wrote|authored|are the authors|is the author)|(first|last|lead|senior) author|authors? (of|on|list)|"
+    r"written by|wrote|co-?(authored?|written|wrote))\b",
+    re.I,
+)
+ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main) author\b", re.I)
+ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final) author\b", re.I)
+ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
+ASKS_DATE = re.compile(
+    r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|submitted|written|appear\w*|out)\b|"
+    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b",
+    re.I,
+)
+ASKS_URL = re.compile(
+    r"\b(github|repo(sitory)?|project page|website|url|link|homepage)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b",
+    re.I,
+)
+URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
+# "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
+ASKS_NUMBER = re.compile(
+    r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
+    r"the number\b|top-[15]\b)|\b(what|which)\s+[\w\-/]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
+    r"(reach|achieve|attain|obtain|score|get)\b",
+    re.I,
+)
+# Heads of "what X / how many X" that any abstract may answer in other words.
+GENERIC_HEADS = frozenset(
+    """dataset datasets benchmark benchmarks task tasks model models method methods approach idea
+    result results performance goal contribution problem technique techniques architecture
+    accuracy improvement gain component components way kind type types setting settings
+    application applications challenge challenges finding findings advantage advantages
+    limitation limitations focus aim purpose data modality modalities input inputs output
+    outputs step steps stage stages paper papers work insight insights observation time
+    hardware name names way ways thing things part parts metric metrics""".split()
+)
+GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
+_ASKS_THING = [
+    re.compile(
+        r"\b(?P<q>how many|how much|what|which)\s+(?P<np>(?:[a-z0-9\-]+\s+){0,2}?[a-z0-9\-]+)\s+"
+        r"(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will|should|must|may|might)\b"
+    ),
+    re.compile(
+        r"\bwhat (?:is|are|was|were) (?:the |its |their |[\w\-]+'s )(?P<np>(?:[a-z0-9\-]+\s+){0,1}[a-z0-9\-]+) (?:of|on|for|in|at|with|when)\b"
+    ),
+]
+# Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
+_EXACT_TERM = re.compile(r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}[a-z]?)(?![\w\-/])")
+_LISTING_WORDS = frozenset(stem(w) for w in "which list find papers abstracts works studies articles publications here collection index there".split())
+
+
+@dataclass(frozen=True)
+class Ask:
+    """What a question asks for: a head noun ("gpu"), and whether it wants a quantity."""
+
+    head: str
+    quantity: bool
+
+
+@dataclass
+class Query:
+    """A question as the answer stage reads it."""
+
+    text: str
+    kind: Kind
+    intent: QueryIntent
+    record: frozenset[str] = frozenset()  # authors, first_author, last_author, arxiv, date, url
+    asks_number: bool = False
+    ask: Ask | None = None
+    exact: list[str] = field(default_factory=list)  # terms and numbers the answer must hold
+    urls: list[str] = field(default_factory=list)
+    topic: set[str] = field(default_factory=set)  # content stems a listed paper must match
+
+    @property
+    def named(self) -> list[str]:
+        return self.intent.named
+
+
+def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = None) -> Query:
+    """The one reading of a question; `intent` is reused when retrieval already read it."""
+    intent = intent or names.read(text)
+    urls = [u for u in URL.findall(text) if "/" in u or u.count(".") >= 2]
+    url_papers = names.by_url(urls)
+    if url_papers:
+        intent.named = list(dict.fromkeys(url_papers + intent.named))
+    record = _record_fields(text)
+    if urls and not record:
+        record = frozenset({"about"})
+    if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
+        record -= {"authors"}
+    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
+    comparison = COMPARISON.search(text) and not record
+    if record or filtered:
+        kind: Kind = "record"
+    elif comparison:
+        kind = "comparison"
+    elif LISTING.search(text):
+        kind = "listing"
+    else:
+        kind = "factoid"
+    return Query(
+        text=text,
+        kind=kind,
+        intent=intent,
+        record=record,
+        asks_number=bool(ASKS_NUMBER.search(text)),
+        ask=asked_for(text),
+        exact=exact_terms(text, names, urls),
+        urls=urls,
+        topic=content_words(text) - GENERIC_STEMS - _LISTING_WORDS,
+    )
+
+
+def _record_fields(text: str) -> frozenset[str]:
+    fields = set()
+    if ASKS_FIRST_AUTHOR.search(text):
+        fields.add("first_author")
+    if ASKS_LAST_AUTHOR.search(text):
+        fields.add("last_author")
+    if ASKS_AUTHORS.search(text):
+        fields.add("authors")
+    if ASKS_ARXIV.search(text):
+        fields.add("arxiv")
+    if ASKS_DATE.search(text):
+        fields.add("date")
+    if ASKS_URL.search(text):
+        fields.add("url")
+    return frozenset(fields)
+
+
+def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]:
+    """Numbers and named terms in the question that a passage answering it must contain.
+
+    Paper names, arXiv ids, dates and URLs identify the paper rather than the asked detail,
+    so they are left out.
+    """
+    from abstractqa.retrieve import ARXIV_ID, ISO_DATE
+
+    clean = text
+    for pattern in (ARXIV_ID, ISO_DATE):
+        clean = pattern.sub(" ", clean)
+    for url in urls:
+        clean = clean.replace(url, " ")
+    clean = re.sub(r"\b(19|20)\d\d\b", " ", clean)  # years
+    found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t)]
+    found += [n for n in numbers_in(clean) if not any(n in t for t in found)]
+    return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
+
+
+def asked_for(question: str) -> Ask | None:
+    """The thing a question asks for ("how many GPUs" -> gpu), when it names a specific one.
+
+    Generic heads ("what dataset", "which method") are left out: an abstract can answer
+    them in other words.
+    """
+    for pattern in _ASKS_THING:
+        if m := pattern.search(question.casefold()):
+            words = [w for w in m.group("np").split() if w not in STOPWORDS]
+            if not words or stem(words[-1]) in GENERIC_STEMS:
+                return None
+            return Ask(stem(words[-1]), m.groupdict().get("q") in ("how many", "how much"))
+    return None
+
+
+def answers_ask(abstract: str, ask: Ask) -> bool:
+    """True when the abstract mentions the asked-for thing (next to a number, for quantities)."""
+    for sentence in split_sentences(abstract):
+        if ask.head in {stem(w) for w in WORD.findall(sentence.casefold())}:
+            if not ask.quantity or numbers_in(sentence) or NUMBER_WORDS.search(sentence):
+                return True
+    return False
+
+
+def holds_term(text: str, term: str) -> bool:
+    """Whether `text` contains `term` as written (case-insensitive), a number as a number."""
+    if re.fullmatch(r"[\d.,]+%?", term):
+        digits = term.rstrip("%").replace(",", "")
+        return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
+    folded = re.sub(r"[\s\-_]", "", text.casefold())
+    return re.sub(r"[\s\-_]", "", term.casefold()) in folded

@@ -1,0 +1,274 @@
+"""Verify: every sentence is checked against the passage it cites before it is shown.
+
+A sentence written by a generator passes when the numbers and named terms it states stand
+in the cited source and the bundled embedder finds it close in meaning to one of that
+source's sentences. A sentence that names papers must be supported by each named paper's
+own passage, better than by the other papers it names (so "MSN predicts target blocks" is
+not passed by I-JEPA's abstract). Otherwise it is re-cited to the source that supports it,
+or removed (or flagged). Sentences a rule established exactly (a record field, a term that
+both abstracts hold) come as `Exact` pieces and are rendered without the similarity check.
+Markers are renumbered by first use, so a source keeps its number from the first streamed
+sentence to the final `Answer`.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+
+import numpy as np
+
+from abstractqa.evidence import (
+    ABBREVIATIONS,
+    MARKER,
+    SentenceEmbedder,
+    Source,
+    numbers_in,
+    strip_markers,
+    terms_in,
+)
+from abstractqa.types import Citation, SentenceCheck
+
+_RECORD_CLAIM = re.compile(r"\b(wr[io]te|written|authors?|arxiv|created|dated?|published|posted|code|pages?)\b", re.I)
+# Where a sentence about two papers turns from one to the other.
+_CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|and in contrast|in contrast)\s+|;\s+|,\s+and\s+(?=[A-Z])")
+
+
+@dataclass
+class Exact:
+    """A sentence established by an exact rule, with the sources and quotes that show it."""
+
+    text: str
+    sources: list[int] = field(default_factory=list)
+    quotes: dict[int, list[str]] = field(default_factory=dict)
+    prefix: str = ""
+    note: str = "exact"
+
+
+@dataclass
+class Verdict:
+    sources: list[int]
+    supported: bool
+    score: float
+    quotes: dict[int, list[str]]
+    note: str = ""
+
+
+class Citer:
+    """Checks sentences against the sources they cite and renumbers markers by first use."""
+
+    def __init__(self, sources: list[Source], embed: SentenceEmbedder, threshold: float):
+        self.sources = {s.n: s for s in sources}
+        self.embed = embed
+        self.threshold = threshold
+        self.display: dict[int, int] = {}  # source n -> number shown, in order of first use
+        self.quotes: dict[int, list[str]] = {}
+
+    def support(self, sentence: str, source: Source) -> tuple[float, str, str]:
+        """(score, best sentence, note) of how well `source` supports `sentence`."""
+        claim = strip_markers(sentence)
+        text = " ".join(source.checkable + [source.paper.title, *source.paper.aliases])
+        missing_numbers = numbers_in(claim) - numbers_in(text)
+        if missing_numbers:
+            return 0.0, "", f"numbers not in source: {', '.join(sorted(missing_numbers))}"
+        folded = text.casefold()
+        missing_terms = {t for t in terms_in(claim) if t not in folded}
+        if missing_terms:
+            return 0.0, "", f"terms not in source: {', '.join(sorted(missing_terms))}"
+        # Record lines ("X was written by ...") only support claims about the record.
+        candidates = source.sentences + [
+            line
+            for line in source.record_lines
+            if _RECORD_CLAIM.search(claim) or numbers_in(claim) & numbers_in(line)
+        ]
+        sims = self.embed(candidates) @ self.embed([claim])[0]
+        # The quote is the closest sentence that holds the claim's numbers, when one does.
+        wanted = numbers_in(claim)
+        boosted = [
+            sim + (0.2 if wanted and wanted <= numbers_in(c) else 0.0)
+            for sim, c in zip(sims, candidates, strict=True)
+        ]
+        best = int(np.argmax(boosted))
+        return float(max(sims)), candidates[best], ""
+
+    def named_sources(self, sentence: str) -> list[int]:
+        """Sources whose title or alias the sentence names, in order of mention."""
+        folded = sentence.casefold()
+        found = []
+        for n, s in self.sources.items():
+            names = {s.paper.title, *s.paper.aliases}
+            spots = [folded.find(x.casefold()) for x in names if len(x) >= 2]
+            spots = [i for i in spots if i >= 0]
+            if spots:
+                found.append((min(spots), n))
+        return [n for _, n in sorted(found)]
+
+    def swapped(self, sentence: str) -> str:
+        """Why a sentence naming several papers says something of one that another supports.
+
+        Each clause that names one paper must be at least as close to that paper's own
+        sentences as to those of the other papers the sentence names.
+        """
+        named = self.named_sources(sentence)
+        if len(named) < 2:
+            return ""
+        for clause in _CLAUSE_BREAK.split(strip_markers(sentence)):
+            own = self.named_sources(clause)
+            if len(own) != 1:
+                continue
+            vector = self.embed([clause])[0]
+            scores = {n: float((self.embed(self.sources[n].sentences) @ vector).max()) for n in named}
+            if scores[own[0]] + 0.02 < max(scores.values()):
+                other = max(scores, key=scores.get)
+                return f"the clause about {self.sources[own[0]].paper.title} matches {self.sources[other].paper.title}"
+        return ""
+
+    def check(self, sentence: str) -> Verdict:
+        """Keep the cited sources that support the sentence, else find one that does."""
+        if reason := self.swapped(sentence):
+            return Verdict([], False, 0.0, {}, reason)
+        cited = [int(n) for n in MARKER.findall(sentence) if int(n) in self.sources]
+        scores: dict[int, tuple[float, str, str]] = {
+            n: self.support(sentence, self.sources[n]) for n in dict.fromkeys(cited)
+        }
+        good = {n: v for n, v in scores.items() if v[0] >= self.threshold}
+        note = ""
+        if not good:
+            # Re-cite: the best other source that passes, if any.
+            others = {n: self.support(sentence, s) for n, s in self.sources.items() if n not in scores}
+            passing = {n: v for n, v in others.items() if v[0] >= self.threshold}
+            if passing:
+                best = max(passing, key=lambda n: passing[n][0])
+                good = {best: passing[best]}
+                note = f"re-cited from {cited or 'no marker'} to [{best}]"
+            else:
+                worst = scores or others
+                reason = next((v[2] for v in worst.values() if v[2]), "no source is close in meaning")
+                score = max((v[0] for v in (scores or others).values()), default=0.0)
+                return Verdict(cited, False, score, {}, reason)
+        return Verdict(
+            list(good), True, max(v[0] for v in good.values()), {n: [v[1]] for n, v in good.items()}, note
+        )
+
+    def render(self, sentence: str, verdict: Verdict) -> str:
+        """The sentence with its markers replaced by stable display numbers."""
+        body = strip_markers(sentence)
+        if not verdict.supported:
+            return body
+        if not verdict.sources:
+            return body
+        shown = []
+        for n in verdict.sources:
+            number = self.display.setdefault(n, len(self.display) + 1)
+            shown.append(number)
+            for quote in verdict.quotes.get(n, []):
+                if quote not in self.quotes.setdefault(n, []):
+                    self.quotes[n].append(quote)
+        markers = "".join(f"[{m}]" for m in sorted(set(shown)))
+        end = body[-1] if body and body[-1] in ".!?:" else ""
+        return f"{body[:-1] if end else body} {markers}{end}"
+
+    def citations(self) -> list[Citation]:
+        out = []
+        for n, number in sorted(self.display.items(), key=lambda x: x[1]):
+            paper = self.sources[n].paper
+            out.append(
+                Citation(
+                    n=number,
+                    paper_id=paper.paper_id,
+                    title=paper.title,
+                    arxiv_id=paper.arxiv_id,
+                    source=paper.sources[0],
+                    quote=" ".join(self.quotes.get(n, [])),
+                )
+            )
+        return out
+
+
+def normalise_markers(text: str) -> str:
+    """Move markers written after a full stop ("... GPUs. [1]") in front of it."""
+    text = re.sub(r"([.!?])((?:\s*\[\d+\])+)", lambda m: m.group(2) + m.group(1), text)
+    return re.sub(r"\[(\d+)\s*,\s*(\d+)\]", r"[\1][\2]", text)
+
+
+
+
+def mark(sentence: str, marker: str) -> str:
+    """Attach `marker` before the sentence's final punctuation."""
+    sentence = sentence.strip()
+    if sentence and sentence[-1] in ".!?":
+        return f"{sentence[:-1]} {marker}{sentence[-1]}"
+    return f"{sentence} {marker}."
+
+
+def cite(sentence: str, n: int) -> str:
+    return mark(sentence, f"[{n}]")
+
+
+def checked_sentences(
+    pieces: Iterable[str | Exact], citer: Citer, unsupported: str
+) -> Iterator[tuple[str, SentenceCheck | None]]:
+    """Buffer generated text into sentences; check and render each before it is shown.
+
+    `Exact` pieces are rendered as they are (their truth was established by a rule); text
+    pieces are split into sentences and each goes through `Citer.check`.
+    """
+    buffer = ""
+
+    def finish(sentence: str) -> tuple[str, SentenceCheck | None] | None:
+        prefix = re.match(r"^\s*(?:\n+|- |\*\*[^*]+\*\*:\s*)*", sentence).group(0)
+        body = sentence[len(prefix) :].strip()
+        if not re.search(r"[A-Za-z0-9]", strip_markers(body)):
+            return (prefix, None) if prefix.strip() else None
+        verdict = citer.check(body)
+        check = SentenceCheck(
+            text=strip_markers(body),
+            cited=[],
+            supported=verdict.supported,
+            score=round(verdict.score, 4),
+            note=verdict.note,
+        )
+        if verdict.supported:
+            rendered = citer.render(body, verdict)
+            check.cited = [citer.display[n] for n in verdict.sources]
+            return prefix + rendered + " ", check
+        if unsupported == "flag":
+            return prefix + mark(strip_markers(body), "[unsupported]") + " ", check
+        return (prefix, check) if prefix.strip() else ("", check)
+
+    def flush() -> Iterator[tuple[str, SentenceCheck | None]]:
+        nonlocal buffer
+        if buffer.strip() and (done := finish(buffer)) is not None:
+            yield done
+        buffer = ""
+
+    for piece in pieces:
+        if isinstance(piece, Exact):
+            yield from flush()
+            verdict = Verdict(piece.sources, True, 1.0, piece.quotes, piece.note)
+            rendered = citer.render(piece.text, verdict)
+            check = SentenceCheck(
+                text=strip_markers(piece.text),
+                cited=[citer.display[n] for n in piece.sources],
+                supported=True,
+                score=1.0,
+                note=piece.note,
+            )
+            yield piece.prefix + rendered + " ", check
+            continue
+        buffer += piece
+        buffer = normalise_markers(buffer)
+        parts = _split_keep_layout(buffer)
+        for sentence in parts[:-1]:
+            if (done := finish(sentence)) is not None:
+                yield done
+        buffer = parts[-1] if parts else ""
+    yield from flush()
+
+
+def _split_keep_layout(text: str) -> list[str]:
+    """Split into sentences but keep list/section prefixes with the sentence they start."""
+    protected = ABBREVIATIONS.sub(lambda m: m.group(0).replace(".", "\x00"), text)
+    pieces = re.split(r"(?<=[.!?])[ \t]+(?=(?:- |\*\*|[\"'“(\[]?[A-Z0-9$]))|(?=\n\n\*\*)|(?=\n- )", protected)
+    return [p.replace("\x00", ".") for p in pieces if p]
