@@ -7,12 +7,12 @@ import re
 import pytest
 from conftest import make_settings
 
-from abstractqa.evidence import SentenceEmbedder, Source, split_sentences
-from abstractqa.query import Ask, answers_ask, asked_for
-from abstractqa.verify import Citer, checked_sentences, normalise_markers
 from abstractqa.assistant import Assistant, QuestionError
+from abstractqa.evidence import SentenceEmbedder, Source, split_sentences
 from abstractqa.prompts import REFUSAL
+from abstractqa.query import Ask, answers_ask, asked_for
 from abstractqa.types import Answer, Evidence, Paper
+from abstractqa.verify import Citer, checked_sentences, normalise_markers
 
 MARKER = re.compile(r"\[(\d+)\]")
 

@@ -182,12 +182,11 @@ class Assistant:
         t0 = time.perf_counter()
         standalone, focus = self.rewrite(question, history or [], llm)
         standalone = self.retriever.correct(standalone)
-        intent = self.retriever.names.read(standalone)
-        query = read_query(standalone, self.retriever.names, intent)
+        query = read_query(standalone, self.retriever.names)
         k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
         if query.kind == "listing":
             k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
-        evidence = self.retriever.search(standalone, k=k, intent=intent, **filters)
+        evidence = self.retriever.search(standalone, k=k, intent=query.intent, **filters)
         if focus:
             evidence = self._pin(evidence, focus)
         t1 = time.perf_counter()
@@ -214,7 +213,10 @@ class Assistant:
                 with self._generate_lock:
                     messages = llm_messages(standalone, plan, self.sentence_embedder)
                     yield from shown(_tee(llm.stream(messages), raw), self.settings.answer.unsupported)
-                if not any(c.supported for c in checks):
+                if any(c.supported for c in checks):
+                    # Under the answer, the passages it rests on, quoted.
+                    yield from shown(extractive.supporting(standalone, plan), "remove", "supporting quote")
+                else:
                     if says_cannot_answer("".join(raw)) and plan.best_similarity < LLM_REFUSAL_BELOW:
                         # The model says the sources don't cover it, and the evidence is weak too.
                         plan.decline("not_covered", f"the LLM says the sources don't answer it, and the best "

@@ -53,6 +53,12 @@ class ExtractiveComposer:
             yield f"**{source.paper.title}**: "
             yield from self._quotes(question, source, self.settings.sentences_per_paper + 1)
 
+    def supporting(self, question: str, plan: Plan) -> Iterator[str]:
+        """The quotes under an LLM-written answer: each focus paper's best sentences."""
+        for source in (plan.source(n) for n in plan.focus):
+            yield f"\n\n**{source.paper.title}**: "
+            yield from self._quotes(question, source, self.settings.sentences_per_paper)
+
     def _quotes(
         self, question: str, source: Source, count: int, lead: int | None = None, prefer_names: bool = False
     ) -> Iterator[str]:
@@ -70,7 +76,10 @@ class ExtractiveComposer:
         source = plan.source(plan.focus[0])
         missing = " or ".join(plan.missing)
         if plan.kind == "record":
-            yield Exact(f"The record of {source.paper.title} gives {missing}.", note="absence (record)")
+            shown = (source.record_lines or source.sentences)[:1]
+            yield Exact(
+                f"The record of {source.paper.title} gives {missing}.", [source.n], {source.n: shown}, note="absence (record)"
+            )
             return
         verb = "gives" if missing.startswith("no ") else "does not mention"
         yield Exact(

@@ -43,8 +43,8 @@ ASKS_AUTHORS = re.compile(
     r"written by|wrote|co-?(authored?|written|wrote))\b",
     re.I,
 )
-ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main) author\b", re.I)
-ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final) author\b", re.I)
+ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/]{0,16}\bauthors?\b", re.I)
+ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final)\b[\w\s,/]{0,16}\bauthors?\b", re.I)
 ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
 ASKS_DATE = re.compile(
     r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|submitted|written|appear\w*|out)\b|"
@@ -117,8 +117,11 @@ class Query:
 
 def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = None) -> Query:
     """The one reading of a question; `intent` is reused when retrieval already read it."""
-    intent = intent or names.read(text)
     urls = [u for u in URL.findall(text) if "/" in u or u.count(".") >= 2]
+    if urls:
+        # A name inside a URL ("github.com/.../MetaCLIP/tree/main/mode") names no paper by itself.
+        intent = names.read(re.sub("|".join(map(re.escape, urls)), " ", text))
+    intent = intent or names.read(text)
     url_papers = names.by_url(urls)
     if url_papers:
         intent.named = list(dict.fromkeys(url_papers + intent.named))

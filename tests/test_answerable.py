@@ -1,0 +1,120 @@
+"""The answer stage read as a user would: what the question asks, whether the papers give it,
+and an answer that leads with it. Real index of the seeds, real embedder."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+
+from abstractqa.evaluate import first_sentence
+from abstractqa.evidence import Source
+from abstractqa.query import read_query
+from abstractqa.verify import Citer, Exact, checked_sentences
+
+MARKER = re.compile(r"\[(\d+)\]")
+
+
+def titles(answer) -> list[str]:
+    return [c.title for c in answer.citations]
+
+
+def test_query_reads_kind_names_and_exact_terms(assistant):
+    names = assistant.retriever.names
+    q = read_query("What zero-shot ImageNet accuracy does MetaCLIP reach with ViT-L/14?", names)
+    assert q.kind == "factoid" and q.asks_number and q.exact == ["ViT-L/14"]
+    assert [assistant.retriever.papers[p].title for p in q.named] == ["MetaCLIP"]
+    assert read_query("How does MSN differ from I-JEPA?", names).kind == "comparison"
+    assert read_query("Which papers use neural architecture search?", names).kind == "listing"
+    first_last = read_query("Who are the first and last authors of AV-SUPERB?", names)
+    assert first_last.kind == "record" and first_last.record == {"first_author", "last_author"}
+    # "the I-JEPA authors needed ..." is not a question about the authors.
+    assert read_query("How much time did the I-JEPA authors need to train?", names).kind == "factoid"
+
+
+def test_a_misspelled_word_still_finds_its_paper(assistant):
+    assert assistant.retriever.correct("post-training quantizaton of diffusion models") == (
+        "post-training quantization of diffusion models"
+    )
+    assert assistant.retriever.correct("what is sceentextgen") == "what is SceneTextGen"
+    answer = assistant.ask("which model pretrains by reconstructing SAM encoder features for segmentaion?")
+    assert titles(answer) == ["EfficientSAMs"] and "SAMI" in first_sentence(answer.answer)
+
+
+def test_factoid_leads_with_the_asked_fact(assistant):
+    answer = assistant.ask("How many images does the FACET evaluation set contain?")
+    assert answer.status == "answered" and "32k images" in first_sentence(answer.answer)
+    assert MARKER.search(first_sentence(answer.answer))
+
+
+def test_listing_names_every_matching_paper(assistant):
+    answer = assistant.ask("Which papers use neural architecture search?")
+    assert answer.kind == "listing" and answer.status == "answered"
+    listed = set(titles(answer))
+    assert "MoViNets" in listed and len(listed) >= 3, answer.answer
+    assert first_sentence(answer.answer).startswith(f"{len(listed)} papers match")
+
+
+def test_comparison_shows_each_side_and_what_they_share(assistant):
+    answer = assistant.ask("How does MSN differ from I-JEPA?")
+    assert answer.kind == "comparison" and set(titles(answer)) == {"MSN", "I-JEPA"}
+    shared = next(s for s in answer.sentences if s.text.startswith("Both abstracts mention"))
+    assert shared.cited == [1, 2]
+    # Every term said to be shared stands in both abstracts.
+    papers = {p.title: p.abstract for p in assistant.papers()}
+    for term in re.split(r", | and ", shared.text.removeprefix("Both abstracts mention ").rstrip(".")):
+        assert term.casefold() in papers["MSN"].casefold() and term.casefold() in papers["I-JEPA"].casefold()
+
+
+def test_record_questions_are_answered_from_the_records(assistant):
+    answer = assistant.ask("Who are the first and last authors of AV-SUPERB?")
+    assert "first author of AV-SUPERB is Yuan Tseng" in answer.answer
+    assert "last author of AV-SUPERB is Hung-yi Lee" in answer.answer
+    assert "Layne Berry" not in answer.answer  # not all 19 names
+    by_url = assistant.ask("Whose code lives at github.com/facebookresearch/MetaCLIP/tree/main/mode, and who is the first author?")
+    assert titles(by_url) == ["MoDE"] and "Jiawei Ma" in by_url.answer
+    both = assistant.ask("Which papers have both Po-Yao Huang and Hu Xu as authors?")
+    assert {"VideoCLIP", "MoDE", "MetaCLIP"} <= set(titles(both))
+    assert "Formal classification method" not in titles(both)  # Po-Yao Huang's, without Hu Xu
+    assert both.answer.count("was written by") == len(both.citations)  # says who wrote each
+
+
+def test_a_record_field_the_paper_lacks_is_said_to_be_missing(assistant):
+    first = assistant.ask("last author of the MoDE paper?")
+    assert "Hu Xu" in first.answer
+    follow = assistant.ask("and when was it published?", history=[first])
+    assert follow.status == "partial" and "no date" in follow.answer
+
+
+def test_follow_up_after_a_comparison_answers_the_new_question(assistant):
+    first = assistant.ask("How does MSN differ from I-JEPA?")
+    follow = assistant.ask("How many GPUs did it use?", history=[first])
+    assert follow.kind == "factoid" and titles(follow) == ["I-JEPA"]
+    assert "32 A100 GPUs" in first_sentence(follow.answer)
+
+
+def test_swapped_subjects_fail_verification(assistant):
+    sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(assistant.search("How does MSN differ from I-JEPA?"))]
+    by_title = {s.paper.title: s.n for s in sources}
+    citer = Citer(sources, assistant.sentence_embedder, threshold=0.45)
+    right = "MSN matches the representation of an image view containing randomly masked patches, while I-JEPA predicts the representations of various target blocks from a single context block."
+    swapped = "MSN predicts the representations of various target blocks in the same image, while I-JEPA matches the representation of an image view containing randomly masked patches."
+    verdict = citer.check(right)
+    assert verdict.supported and set(verdict.sources) == {by_title["MSN"], by_title["I-JEPA"]}
+    assert not citer.check(swapped).supported
+
+
+@pytest.mark.parametrize("claim", ["32 A100 GPUs [1].", "It used 16 A100 GPUs [1]."])
+def test_short_claims_are_checked_by_their_numbers(assistant, claim):
+    sources = [Source.from_evidence(1, assistant.search("How many GPUs were used to train I-JEPA?")[0])]
+    citer = Citer(sources, assistant.sentence_embedder, threshold=0.45)
+    assert citer.check(claim).supported == ("32" in claim)
+
+
+def test_exact_pieces_are_rendered_with_their_sources(assistant):
+    sources = [Source.from_evidence(1, assistant.search("AV-SUPERB authors")[0])]
+    citer = Citer(sources, assistant.sentence_embedder, threshold=0.45)
+    line = "The first author of AV-SUPERB is Yuan Tseng."
+    shown = list(checked_sentences([Exact(line, [1], {1: [line]})], citer, "remove"))
+    assert shown[0][0].strip() == "The first author of AV-SUPERB is Yuan Tseng [1]."
+    assert shown[0][1].supported and citer.citations()[0].quote == line
