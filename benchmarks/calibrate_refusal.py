@@ -16,9 +16,10 @@ import json
 import sys
 from pathlib import Path
 
-from abstractqa.answer import plan_answer
+from abstractqa.answerable import plan_answer
 from abstractqa.assistant import Assistant
 from abstractqa.config import load_settings
+from abstractqa.query import read_query
 
 
 def load(paths: list[str]) -> list[dict]:
@@ -36,21 +37,26 @@ def main(paths: list[str]) -> int:
     assistant.ensure_index(progress=False)
     settings = assistant.settings.answer
     questions = load(paths)
-    evidence = {q["id"]: assistant.search(q["question"], k=max(settings.max_passages, 5)) for q in questions}
+    names = assistant.retriever.names
+    queries = {q["id"]: read_query(assistant.retriever.correct(q["question"]), names) for q in questions}
+    evidence = {
+        q["id"]: assistant.search(queries[q["id"]].text, k=max(settings.max_passages, 5), intent=queries[q["id"]].intent)
+        for q in questions
+    }
 
     def plan(q, s):
-        return plan_answer(q["question"], evidence[q["id"]], assistant.sentence_embedder, s)
+        return plan_answer(queries[q["id"]], evidence[q["id"]], assistant.sentence_embedder, s)
 
     rows = sorted(((q, plan(q, settings)) for q in questions), key=lambda r: r[1].best_similarity)
-    print("| id | answerable | best similarity | refused at current setting because |")
+    print("| id | answerable | best similarity | declined at current setting because |")
     print("|---|---|---|---|")
     for q, p in rows:
-        print(f"| {q['id']} | {q['answerable']} | {p.best_similarity:.3f} | {p.refuse} |")
+        print(f"| {q['id']} | {q['answerable']} | {p.best_similarity:.3f} | {p.reason} |")
     print("\n| refuse_below | refusal accuracy |")
     print("|---|---|")
     for threshold in [x / 100 for x in range(20, 61, 2)]:
         s = settings.model_copy(update={"refuse_below": threshold})
-        correct = sum(bool(plan(q, s).refuse) == (not q["answerable"]) for q in questions)
+        correct = sum((plan(q, s).status != "answer") == (not q["answerable"]) for q in questions)
         print(f"| {threshold:.2f} | {correct / len(questions):.3f} |", flush=True)
     return 0
 

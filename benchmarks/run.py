@@ -164,8 +164,8 @@ def free_port() -> int:
 
 def write_synthetic(n: int, target: Path, seed: int = 0, per_file: int = 1000) -> int:
     """`n` abstracts of 5-9 seed sentences, shuffled deterministically, as abstract-lines files."""
-    from abstractqa.evidence import split_sentences
     from abstractqa.corpus import load_corpus
+    from abstractqa.evidence import split_sentences
 
     papers = load_corpus([SEEDS]).papers
     sentences = sorted({s for p in papers for s in split_sentences(p.abstract) if len(s.split()) >= 4})

@@ -2,7 +2,8 @@
 
 Run: .venv/bin/python benchmarks/tune_answers.py  (needs an index: `abstractqa ingest`).
 Prints one row per setting for the dev and held-out question files; the chosen values
-live as constants at the top of the ranking code in src/abstractqa/answer.py.
+live as constants beside `rank_sentences` in src/abstractqa/evidence.py (RANK_BONUS is
+also read by src/abstractqa/answerable.py, so it is set in both).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ import itertools
 import sys
 from pathlib import Path
 
-from abstractqa import answer as answer_module
+from abstractqa import answerable, evidence
 from abstractqa.assistant import Assistant
 from abstractqa.config import load_settings
 from abstractqa.evaluate import evaluate
@@ -33,7 +34,9 @@ def main() -> int:
     print("| " + " | ".join(names) + " | set | " + " | ".join(METRICS) + " |")
     for values in itertools.product(*GRID.values()):
         for name, value in zip(names, values, strict=True):
-            setattr(answer_module, name, value)
+            setattr(evidence, name, value)
+            if hasattr(answerable, name):
+                setattr(answerable, name, value)
         for questions in ("questions.jsonl", "heldout.jsonl"):
             summary, _ = evaluate(assistant, ROOT / "evals" / questions, progress=False)
             row = [f"{v}" for v in values] + [questions.split(".")[0]] + [f"{summary[m]:.3f}" for m in METRICS]

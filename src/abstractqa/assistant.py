@@ -27,6 +27,7 @@ from abstractqa.index import (
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.prompts import says_cannot_answer
 from abstractqa.query import read_query
+from abstractqa.titles import apply_titles, read_titles, write_titles
 from abstractqa.types import Answer, Evidence, Paper, SentenceCheck, Timings
 from abstractqa.verify import Citer, checked_sentences
 
@@ -111,7 +112,22 @@ class Assistant:
     # -- corpus and index ----------------------------------------------------------------------
 
     def read_corpus(self, paths: list[Path] | None = None) -> Corpus:
-        return load_corpus(paths or self.settings.corpus.paths, min_words=self.settings.corpus.min_words)
+        """The corpus, with the LLM titles cached by `write_titles` applied."""
+        corpus = load_corpus(paths or self.settings.corpus.paths, min_words=self.settings.corpus.min_words)
+        corpus.papers = apply_titles(corpus.papers, read_titles(self.titles_path))
+        return corpus
+
+    @property
+    def titles_path(self) -> Path:
+        return self.settings.index.data_dir / "titles.json"
+
+    def write_titles(self, paths: list[Path] | None = None, progress: bool = True) -> dict[str, int]:
+        """Have the LLM write a checked title for each unnamed paper (once; cached by abstract)."""
+        mode = self.settings.answer.mode if self.settings.answer.mode != "extractive" else "llamacpp"
+        corpus = load_corpus(paths or self.settings.corpus.paths, min_words=self.settings.corpus.min_words)
+        llm = self.llm(mode)
+        with self._generate_lock:
+            return write_titles(corpus.papers, llm, self.titles_path, progress=progress)
 
     def ingest(self, paths: list[Path] | None = None, progress: bool = True) -> tuple[Corpus, IngestReport]:
         """Parse the seed files and bring the index up to date with them."""

@@ -22,6 +22,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("ingest", help="parse seed files and update the index")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus.paths)")
     p.add_argument("--if-needed", action="store_true", help="only when the index is missing or stale")
+    p.add_argument(
+        "--titles",
+        action="store_true",
+        help="first have the LLM (answer.mode, or llamacpp) write checked titles for unnamed papers (cached)",
+    )
 
     p = sub.add_parser("papers", help="list every indexed paper")
     p.add_argument("--json", action="store_true")
@@ -85,6 +90,9 @@ def _assistant(settings):
 
 def cmd_ingest(args, settings, _extra) -> int:
     assistant = _assistant(settings)
+    if args.titles:
+        counts = assistant.write_titles(args.paths or None)
+        print(f"titles: {counts['written']} written, {counts['rejected']} rejected, {counts['cached']} cached")
     if args.if_needed and not args.paths:
         corpus, report = assistant.ensure_index()
     else:

@@ -1,0 +1,52 @@
+"""LLM titles: written once per abstract, checked against it, cached, applied on read."""
+
+from __future__ import annotations
+
+from conftest import make_settings
+
+from abstractqa.assistant import Assistant
+from abstractqa.titles import abstract_key, apply_titles, check_title, read_titles
+
+ABSTRACT = (
+    "Deep learning has made breakthroughs. Neural Architecture Search (NAS) is a revolutionary algorithm, "
+    "and in this survey we provide a new perspective on NAS work."
+)
+
+
+def test_a_title_must_use_the_abstracts_own_words():
+    assert check_title("A Survey of Neural Architecture Search", ABSTRACT) == ""
+    assert "AlphaFold" in check_title("AlphaFold for Neural Architecture Search", ABSTRACT)
+    assert "2024" in check_title("Neural Architecture Search in 2024", ABSTRACT)
+    assert check_title("", ABSTRACT) == "0 words"
+
+
+def test_titles_are_written_checked_cached_and_applied(tmp_path, embed_model):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "two.txt").write_text(
+        f"Abstract:{ABSTRACT}\n"
+        "Abstract:We present Movie Gen, a cast of foundation models that generates high-quality videos "
+        "with synchronized audio from text prompts and images.\n",
+        encoding="utf-8",
+    )
+    settings = make_settings(
+        tmp_path / "data", corpus={"paths": [seeds]}, answer={"mode": "llamacpp", "bundled_model": "smollm2-135m"}
+    )
+    assistant = Assistant(settings, embed_model=embed_model)
+    counts = assistant.write_titles(progress=False)
+    # Only the unnamed paper is titled; Movie Gen keeps its own name.
+    assert counts["written"] + counts["rejected"] == 1 and counts["cached"] == 0
+    cached = read_titles(assistant.titles_path)
+    assert all(check_title(t, ABSTRACT) == "" for t in cached.values())
+    papers = {p.abstract[:10]: p for p in assistant.read_corpus().papers}
+    assert papers["We present"].title == "Movie Gen"
+    if cached:
+        assert papers["Deep learn"].title == cached[abstract_key(ABSTRACT)]
+    assert assistant.write_titles(progress=False)["cached"] == counts["written"]  # nothing asked twice
+
+
+def test_a_broken_cache_leaves_the_derived_titles(tmp_path):
+    path = tmp_path / "titles.json"
+    path.write_text("[not json", encoding="utf-8")
+    assert read_titles(path) == {}
+    assert apply_titles([], read_titles(path)) == []
