@@ -132,6 +132,10 @@ def plan_answer(
         if holding and chosen not in holding:
             chosen = max(holding, key=lambda s: best_per_source[s.n] + RANK_BONUS / s.n)
     plan.focus = [chosen.n]
+    if not named and not _shares_topic(query, chosen):
+        # Close in meaning only through the question's frame ("how long does ... take"):
+        # the paper shares no word of what is asked about.
+        return plan.decline("not_covered", f"the closest paper shares no topic word with the question ({best:.2f})")
     about = "the paper named" if named else "the closest paper"
     if missing := _missing_terms(query, chosen):
         status = "partial" if named or len(candidates) == 1 else "not_covered"
@@ -168,6 +172,11 @@ def _listed(query: Query, sources: list[Source], best_per_source: dict[int, floa
     close = [n for n, v in best_per_source.items() if v >= best - LIST_WINDOW and (not words or words & bags[n])]
     lexical = [s.n for s in sources if words and words <= bags[s.n]]
     return list(dict.fromkeys(lexical + close))[:MAX_LISTED]
+
+
+def _shares_topic(query: Query, source: Source) -> bool:
+    words = query.topic - LISTING_FRAME
+    return not words or bool(words & content_words(" ".join([source.paper.abstract, source.paper.title, *source.paper.aliases])))
 
 
 def _asked_count(question: str) -> int | None:

@@ -175,11 +175,12 @@ def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
         for s in sources
     ]
     stems = [{stem(w) for w in ws} for ws in words]
-    rare = sorted(
-        w
-        for w in words[0]
-        if w not in STOPWORDS and all(stem(w) in st for st in stems[1:]) and ("-" in w or len(w) >= 9)
-    )
+    rare, seen = [], set()
+    for w in sorted(words[0], key=lambda w: ("-" not in w, w)):
+        if w not in STOPWORDS and stem(w) not in seen and all(stem(w) in st for st in stems[1:]):
+            if "-" in w or len(w) >= 9:
+                rare.append(w)
+                seen.add(stem(w))  # "generating", "generation", "generative": one of them
     spelled = {t.casefold(): t for s in sources for t in re.findall(r"[\w\-]+", s.paper.abstract)}
     return (sorted(spelled.get(t, t) for t in common) + rare)[:most]
 

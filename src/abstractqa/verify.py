@@ -279,6 +279,8 @@ def checked_sentences(
 
     for piece in pieces:
         if isinstance(piece, Exact):
+            layout = buffer if not buffer.strip() else ""  # "\n\n" before it stays
+            buffer = "" if layout else buffer
             yield from flush()
             verdict = Verdict(piece.sources, True, 1.0, piece.quotes, piece.note)
             rendered = citer.render(piece.text, verdict)
@@ -289,7 +291,7 @@ def checked_sentences(
                 score=1.0,
                 note=piece.note,
             )
-            yield piece.prefix + rendered + " ", check
+            yield layout + piece.prefix + rendered + " ", check
             continue
         buffer += piece
         buffer = normalise_markers(buffer)
