@@ -167,18 +167,18 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
 
 
 def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
-    """Named terms and rare words every one of the abstracts uses ("ImageNet", "self-supervised")."""
+    """Named terms and compound words every one of the abstracts uses ("ImageNet", "self-supervised")."""
     own = {t for s in sources for t in terms_in(" ".join([s.paper.title, *s.paper.aliases]))}
     common = set.intersection(*(terms_in(s.paper.abstract) for s in sources)) - own
     words = [
-        {w.casefold() for w in re.findall(r"\b[a-z]+(?:-[a-z]+)+\b|\b[a-z]{6,}\b", s.paper.abstract)}
+        {w.casefold() for w in re.findall(r"\b[a-z]+(?:-[a-z]+)+\b", s.paper.abstract, re.I)}
         for s in sources
     ]
     stems = [{stem(w) for w in ws} for ws in words]
     rare, seen = [], set()
     for w in sorted(words[0], key=lambda w: ("-" not in w, w)):
         if w not in STOPWORDS and stem(w) not in seen and all(stem(w) in st for st in stems[1:]):
-            if "-" in w or len(w) >= 9:
+            if "-" in w:  # compounds say what a method is ("self-supervised", "joint-embedding")
                 rare.append(w)
                 seen.add(stem(w))  # "generating", "generation", "generative": one of them
     spelled = {t.casefold(): t for s in sources for t in re.findall(r"[\w\-]+", s.paper.abstract)}

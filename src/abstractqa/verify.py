@@ -279,8 +279,9 @@ def checked_sentences(
 
     for piece in pieces:
         if isinstance(piece, Exact):
-            layout = buffer if not buffer.strip() else ""  # "\n\n" before it stays
-            buffer = "" if layout else buffer
+            stripped = buffer.rstrip()
+            layout = buffer[len(stripped) :] if "\n" in buffer[len(stripped) :] else ""  # "\n\n" before it stays
+            buffer = stripped
             yield from flush()
             verdict = Verdict(piece.sources, True, 1.0, piece.quotes, piece.note)
             rendered = citer.render(piece.text, verdict)
