@@ -27,7 +27,6 @@ from abstractqa.index import (
     Manifest,
     index_status,
     ingest,
-    load_embedder,
     manifest_path,
     open_vector_store,
 )
@@ -72,6 +71,8 @@ class Assistant:
     @property
     def embed_model(self):
         if self._embed_model is None:
+            from abstractqa.embedder import load_embedder
+
             self._embed_model = load_embedder(self.settings.embedding)
         return self._embed_model
 
