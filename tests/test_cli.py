@@ -121,3 +121,31 @@ def test_chat_follow_up_in_the_terminal(index_copy):
     )
     assert proc.returncode == 0, proc.stderr
     assert "65% less memory" in proc.stdout and "[1] MoViNets" in proc.stdout
+
+
+def test_default_ask_path_imports_neither_torch_nor_sentence_transformers(index_copy, embed_model):
+    """`abstractqa ask` with the default onnx backend runs on onnxruntime and `tokenizers`
+    alone (the session's embedder has exported the model); gradio and llama.cpp stay out too."""
+    from abstractqa.embedder import OnnxEmbedding
+
+    assert isinstance(embed_model, OnnxEmbedding)  # the export this process relies on exists
+    heavy = ["torch", "sentence_transformers", "transformers", "gradio", "llama_cpp"]
+    probe = (
+        "import json, sys\n"
+        "from abstractqa.cli import main\n"
+        "code = main(['ask', 'How many parameters does Movie Gen have?'])\n"
+        f"print(json.dumps({{'code': code, 'loaded': [m for m in {heavy!r} if m in sys.modules]}}))\n"
+    )
+    env = {
+        **os.environ,
+        "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy),
+        "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(ROOT / "seeds")]),
+        "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]),
+    }
+    proc = subprocess.run(
+        [sys.executable, "-c", probe], capture_output=True, text=True, env=env, cwd=ROOT, timeout=300
+    )
+    assert proc.returncode == 0, proc.stderr
+    result = json.loads(proc.stdout.strip().splitlines()[-1])
+    assert result["code"] == 0 and "[1]" in proc.stdout  # a real, cited answer was printed
+    assert result["loaded"] == [], f"the default ask path imported {result['loaded']}"

@@ -191,12 +191,14 @@ def _vectors(model, texts=TEXTS):
 def test_onnx_backend_gives_the_torch_vectors_and_int8_its_own_collection(tmp_path, monkeypatch):
     import numpy as np
 
+    from abstractqa.embedder import OnnxEmbedding
     from abstractqa.index import load_embedder
 
     monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))  # a fresh export
     torch_model = load_embedder(make_settings(tmp_path, embedding={"backend": "torch"}).embedding)
     onnx_model = load_embedder(make_settings(tmp_path, embedding={"backend": "onnx"}).embedding)
-    assert onnx_model._ort is not None and list((tmp_path / "cache").rglob("model.onnx"))
+    assert isinstance(onnx_model, OnnxEmbedding) and list((tmp_path / "cache").rglob("model.onnx"))
+    assert list((tmp_path / "cache").rglob("tokenizer.json"))  # what run time tokenizes with
     ref, got = _vectors(torch_model), _vectors(onnx_model)
     assert np.min(np.sum(ref * got, axis=1)) > 0.9999
     query = np.asarray(onnx_model.get_query_embedding("what does I-JEPA predict?"))
@@ -215,14 +217,14 @@ def test_onnx_backend_gives_the_torch_vectors_and_int8_its_own_collection(tmp_pa
 def test_onnx_export_failure_falls_back_to_torch_but_int8_is_an_error(tmp_path, monkeypatch, caplog):
     import numpy as np
 
-    from abstractqa import index
+    from abstractqa import embedder
     from abstractqa.index import load_embedder
 
     blocker = tmp_path / "not-a-dir"
     blocker.write_text("")
-    monkeypatch.setattr(index, "onnx_cache_dir", lambda: blocker)  # the export can't write its cache
+    monkeypatch.setattr(embedder, "onnx_cache_dir", lambda: blocker)  # the export can't write its cache
     model = load_embedder(make_settings(tmp_path, embedding={"backend": "onnx"}).embedding)
-    assert model._ort is None and "embedding with torch" in caplog.text
+    assert not isinstance(model, embedder.OnnxEmbedding) and "embedding with torch" in caplog.text
     torch_model = load_embedder(make_settings(tmp_path, embedding={"backend": "torch"}).embedding)
     assert np.allclose(_vectors(model), _vectors(torch_model), atol=1e-6)
     with pytest.raises(IndexUnavailable, match="onnx-int8"):

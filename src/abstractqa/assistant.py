@@ -20,7 +20,6 @@ from abstractqa.index import (
     Manifest,
     index_status,
     ingest,
-    load_embedder,
     manifest_path,
     open_vector_store,
 )
@@ -73,6 +72,8 @@ class Assistant:
     @property
     def embed_model(self):
         if self._embed_model is None:
+            from abstractqa.embedder import load_embedder
+
             self._embed_model = load_embedder(self.settings.embedding)
         return self._embed_model
 

@@ -14,20 +14,17 @@ leaves the previous index whole, and the next ingest reuses vectors already writ
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import logging
 import os
 import re
 import sys
-import warnings
 from dataclasses import dataclass
-from functools import lru_cache
 from hashlib import sha1
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from abstractqa.config import EmbeddingSettings, Settings
+from abstractqa.config import Settings
 from abstractqa.corpus import PARSER_VERSION
 from abstractqa.types import Chunk, Paper
 
@@ -44,198 +41,25 @@ class IndexUnavailable(RuntimeError):
 
 
 # --------------------------------------------------------------------------------------------
-# Embedding model
+# Embedding model: lives in abstractqa.embedder; these names stay importable from here.
+
+_EMBEDDER_NAMES = {
+    "OnnxEmbedding",
+    "OrtEncoder",
+    "load_embedder",
+    "model_tokenizer",
+    "onnx_cache_dir",
+    "resolve_model_path",
+}
 
 
-def resolve_model_path(name: str) -> str:
-    """Find a sentence-transformers model on disk: a package that ships one, or a folder.
+def __getattr__(name: str):
+    # Resolved on first use, so importing this module doesn't import llama-index.
+    if name in _EMBEDDER_NAMES:
+        from abstractqa import embedder
 
-    Nothing is downloaded: a name that is neither must already be in the local HF cache.
-    """
-    if Path(name).expanduser().is_dir():
-        return str(Path(name).expanduser())
-    module = name.replace("-", "_")
-    spec = importlib.util.find_spec(module) if re.fullmatch(r"[\w.]+", module) else None
-    if spec and spec.submodule_search_locations:
-        root = Path(next(iter(spec.submodule_search_locations)))
-        found = sorted(p.parent for p in root.rglob("modules.json"))
-        if not found:
-            found = sorted(p.parent for p in root.rglob("config.json"))
-        if found:
-            return str(found[0])
-    return name
-
-
-def load_embedder(settings: EmbeddingSettings) -> BaseEmbedding:
-    """The sentence-transformers embedder behind llama-index, loaded offline."""
-    os.environ.setdefault("HF_HUB_OFFLINE", "1")
-    os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
-    os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-    import transformers
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-
-    # Chunking tokenizes whole abstracts only to count tokens; the length warning is noise.
-    transformers.logging.set_verbosity_error()
-    transformers.logging.disable_progress_bar()
-    path = resolve_model_path(settings.model)
-    # onnx runs on the CPU; on an accelerator torch is the faster choice and gives the same vectors.
-    onnx = settings.backend == "onnx-int8" or (settings.backend == "onnx" and settings.device == "cpu")
-    cls = _onnx_embedding_class() if onnx else HuggingFaceEmbedding
-    try:
-        model = cls(model_name=path, device=settings.device, embed_batch_size=settings.batch_size, normalize=True)
-    except Exception as err:  # noqa: BLE001 - any load failure gets one clear line
-        raise IndexUnavailable(f"cannot load embedding model {settings.model!r} (looked in {path}): {err}") from err
-    if onnx:
-        try:
-            model.attach_onnx(int8=settings.backend == "onnx-int8")
-        except Exception as err:  # noqa: BLE001
-            if settings.backend == "onnx-int8":  # its collection holds int8 vectors: no stand-in
-                raise IndexUnavailable(f"cannot run {settings.model!r} with onnx-int8: {err}") from err
-            # onnx computes the torch vectors, so torch stands in, only slower.
-            log.warning("onnx backend unavailable for %s (%s); embedding with torch", settings.model, err)
-    return model
-
-
-def onnx_cache_dir() -> Path:
-    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "abstractqa" / "onnx"
-
-
-class OrtEncoder:
-    """A sentence-transformers model's transformer exported to ONNX and run by onnxruntime,
-    mean-pooled and normalised like the original (all-MiniLM-L6-v2 and its kind)."""
-
-    def __init__(self, path: Path, tokenizer, max_length: int, threads: int | None = None):
-        self.path = path
-        self.tokenizer = tokenizer
-        self.max_length = max_length
-        self._sessions: dict[int, object] = {}
-        self.set_threads(threads)
-        self.inputs = {i.name for i in self.session.get_inputs()}
-
-    def set_threads(self, threads: int | None) -> None:
-        """Run with `threads` intra-op threads (None: one per core); sessions are kept per count."""
-        import onnxruntime as ort
-
-        n = threads or os.cpu_count() or 1
-        if n not in self._sessions:
-            options = ort.SessionOptions()
-            options.intra_op_num_threads = n
-            self._sessions[n] = ort.InferenceSession(str(self.path), options, providers=["CPUExecutionProvider"])
-        self.session = self._sessions[n]
-
-    @classmethod
-    def load(cls, st, model_path: str, int8: bool = False, threads: int | None = None) -> OrtEncoder:
-        """Export once per model into the user cache (quantized copy for int8), then load."""
-        key = sha1(str(Path(model_path).resolve()).encode()).hexdigest()[:12]
-        folder = onnx_cache_dir() / f"{Path(model_path).name}-{key}"
-        fp32 = folder / "model.onnx"
-        if not fp32.exists():
-            cls.export(st, fp32)
-        path = fp32
-        if int8:
-            path = folder / "model.int8.onnx"
-            if not path.exists():
-                from onnxruntime.quantization import QuantType, quantize_dynamic
-
-                tmp = path.with_suffix(".tmp.onnx")
-                root = logging.getLogger()
-                level = root.level
-                root.setLevel(logging.ERROR)  # quiets its "consider pre-processing" advice
-                try:
-                    quantize_dynamic(str(fp32), str(tmp), weight_type=QuantType.QInt8)
-                finally:
-                    root.setLevel(level)
-                tmp.replace(path)
-        return cls(path, st.tokenizer, st.max_seq_length, threads)
-
-    @staticmethod
-    def export(st, path: Path) -> None:
-        import torch
-
-        path.parent.mkdir(parents=True, exist_ok=True)
-        bert = st[0].auto_model.eval()
-        enc = st.tokenizer(["an example sentence"], return_tensors="pt")
-        names = [n for n in ("input_ids", "attention_mask", "token_type_ids") if n in enc]
-
-        class Wrapped(torch.nn.Module):
-            def __init__(self, model):
-                super().__init__()
-                self.model = model
-
-            def forward(self, *tensors):
-                return self.model(**dict(zip(names, tensors, strict=True))).last_hidden_state
-
-        axes = {n: {0: "batch", 1: "tokens"} for n in [*names, "last_hidden_state"]}
-        tmp = path.with_suffix(".tmp.onnx")
-        with torch.no_grad(), warnings.catch_warnings():
-            warnings.simplefilter("ignore")  # tracer notes about branches fixed at export
-            torch.onnx.export(
-                Wrapped(bert),
-                tuple(enc[n] for n in names),
-                str(tmp),
-                input_names=names,
-                output_names=["last_hidden_state"],
-                dynamic_axes=axes,
-                opset_version=17,
-                dynamo=False,
-            )
-        tmp.replace(path)  # a half-written export is never loaded
-
-    def encode(self, texts: list[str], batch: int = 16):
-        """Normalised vectors, in the order of `texts`; batches of similar length."""
-        import numpy as np
-
-        order = sorted(range(len(texts)), key=lambda i: -len(texts[i]))
-        vectors: dict[int, np.ndarray] = {}
-        for start in range(0, len(order), batch):
-            ids = order[start : start + batch]
-            enc = self.tokenizer(
-                [texts[i] for i in ids],
-                padding=True,
-                truncation=True,
-                max_length=self.max_length,
-                return_tensors="np",
-            )
-            feed = {k: v.astype(np.int64) for k, v in enc.items() if k in self.inputs}
-            hidden = self.session.run(None, feed)[0]
-            mask = enc["attention_mask"][..., None].astype(np.float32)
-            pooled = (hidden * mask).sum(1) / np.clip(mask.sum(1), 1e-9, None)
-            pooled /= np.linalg.norm(pooled, axis=1, keepdims=True) + 1e-12
-            vectors.update(zip(ids, pooled, strict=True))
-        if not texts:
-            return np.zeros((0, 0), dtype=np.float32)
-        return np.stack([vectors[i] for i in range(len(texts))])
-
-
-@lru_cache(maxsize=1)
-def _onnx_embedding_class():
-    """HuggingFaceEmbedding with its encode step run by onnxruntime (built lazily: importing
-    llama-index's HuggingFace module is slow)."""
-    from llama_index.embeddings.huggingface import HuggingFaceEmbedding
-    from pydantic import PrivateAttr
-
-    class OnnxEmbedding(HuggingFaceEmbedding):
-        _ort: OrtEncoder | None = PrivateAttr(default=None)
-
-        def attach_onnx(self, int8: bool) -> None:
-            self._ort = OrtEncoder.load(self._model, self.model_name, int8=int8)
-
-        def set_threads(self, threads: int) -> None:
-            if self._ort is not None:
-                self._ort.set_threads(threads)
-
-        def _embed(self, inputs, prompt_name=None):
-            if self._ort is None or not all(isinstance(t, str) for t in inputs):
-                return super()._embed(inputs, prompt_name)
-            return self._ort.encode(list(inputs), batch=self.embed_batch_size).tolist()
-
-    return OnnxEmbedding
-
-
-def model_tokenizer(embed_model: BaseEmbedding):
-    """The embedder's own tokenizer, so chunk sizes are counted in the tokens it sees."""
-    tokenizer = embed_model._model.tokenizer  # the SentenceTransformer inside
-    return lambda text: tokenizer.tokenize(text)
+        return getattr(embedder, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 # --------------------------------------------------------------------------------------------
@@ -256,6 +80,8 @@ def collection_name(settings: Settings) -> str:
 def chunk_papers(papers: list[Paper], settings: Settings, embed_model: BaseEmbedding) -> list[Chunk]:
     """Split each abstract into runs of whole sentences, at most `chunk_size` model tokens."""
     from llama_index.core.node_parser import SentenceSplitter
+
+    from abstractqa.embedder import model_tokenizer
 
     splitter = SentenceSplitter(
         chunk_size=settings.index.chunk_size,
