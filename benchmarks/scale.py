@@ -123,7 +123,7 @@ def derived_vectors(texts: list[str], sentence_vectors: SentenceVectors, tokeniz
     """Each text's vector: normalised mean of its sentences' vectors, weighted by token count."""
     import numpy as np
 
-    from abstractqa.answer import split_sentences
+    from abstractqa.evidence import split_sentences
 
     parts = [split_sentences(t) for t in texts]
     flat = [s for p in parts for s in p]
