@@ -643,7 +643,7 @@ def bench_answers(report: Report, ingest: dict, embed_model) -> None:
     by_id = {q.id: q for q in questions}
     crashed = _llamacpp_crashes()
     if crashed:
-        report.add(section, "llamacpp (bundled SmolLM2-135M)", "skipped", crashed)
+        report.add(section, f"llamacpp ({seed.settings.answer.bundled_model})", "skipped", crashed)
         return
     single = Assistant(
         settings_for(seed.settings.index.data_dir, [SEEDS], answer={"n_threads": 1}), embed_model=embed_model
@@ -653,9 +653,9 @@ def bench_answers(report: Report, ingest: dict, embed_model) -> None:
         ("llama.cpp and torch 1 thread each", single, 1),
     ):
         try:
-            t_load, _ = clock(assistant.generator, "llamacpp")
+            t_load, _ = clock(assistant.llm, "llamacpp")
         except Exception as err:  # noqa: BLE001
-            report.add(section, "llamacpp (bundled SmolLM2-135M)", "skipped", _first_line(err))
+            report.add(section, f"llamacpp ({seed.settings.answer.bundled_model})", "skipped", _first_line(err))
             return
         runs = [
             call(threads, first_piece, assistant, by_id[i].question, "llamacpp") for i in LLAMACPP_QUESTIONS
@@ -680,8 +680,8 @@ def _llamacpp_crashes() -> str:
     """Why llama.cpp can't be timed in this process ('' when it can): one generation in a
     child process first, so a crash of the native library doesn't end the whole benchmark."""
     probe = (
-        "from abstractqa.answer import bundled_gguf\nfrom llama_cpp import Llama\n"
-        "llm = Llama(model_path=bundled_gguf(), n_ctx=512, verbose=False)\n"
+        "from abstractqa.config import AnswerSettings\nfrom abstractqa.llm import bundled_gguf, load_llama\n"
+        "llm = load_llama(bundled_gguf(), AnswerSettings(n_ctx=512))\n"
         "print(llm.create_completion('The capital of France is', max_tokens=4)['choices'][0]['text'])\n"
     )
     done = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=cli_env(), timeout=300)
