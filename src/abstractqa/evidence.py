@@ -183,7 +183,6 @@ WANTS_NUMBER = re.compile(
     r"accuracies|score|scores|speed|size)|win rate|gain|improve)",
     re.I,
 )
-# Questions that want a number and nothing else; WANTS_NUMBER (ranking) is looser.
 _WANTS_NAMES = re.compile(
     r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms)\b",
     re.I,
