@@ -41,6 +41,11 @@ Status = Literal["answer", "partial", "not_covered"]
 NUMBER_WINDOW = 0.15  # how far below the best sentence a number may stand; chosen on the dev set
 LIST_WINDOW = 0.08  # listed papers' best sentence within this of the best one; chosen on the dev set
 MAX_LISTED = 8
+# Words of a record question's frame ("who wrote the first ..."): they say nothing of the paper.
+RECORD_FRAME = frozenset(
+    stem(w)
+    for w in "who wrote written write authored author authors first last lead senior when published posted created released date year code github repo page link url".split()
+)
 # Verbs of a listing question's frame ("which papers study X"): they say nothing of the topic.
 LISTING_FRAME = frozenset(
     stem(w) for w in "study studies use uses report reports introduce deal discuss address propose show evaluate tackle focus".split()
@@ -96,6 +101,9 @@ def plan_answer(
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
     filtered = [s.n for s in sources if s.evidence.reason in ("author", "date")]
     if query.kind == "record":
+        if not (named or filtered) and not (query.topic - RECORD_FRAME) & _words(sources[0]):
+            # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
+            return plan.decline("not_covered", "the question names no paper and describes none")
         return _record_plan(plan, named, filtered)
 
     q = embed.query(query.text)
@@ -174,9 +182,13 @@ def _listed(query: Query, sources: list[Source], best_per_source: dict[int, floa
     return list(dict.fromkeys(lexical + close))[:MAX_LISTED]
 
 
+def _words(source: Source) -> set[str]:
+    return content_words(" ".join([source.paper.abstract, source.paper.title, *source.paper.aliases]))
+
+
 def _shares_topic(query: Query, source: Source) -> bool:
     words = query.topic - LISTING_FRAME
-    return not words or bool(words & content_words(" ".join([source.paper.abstract, source.paper.title, *source.paper.aliases])))
+    return not words or bool(words & _words(source))
 
 
 def _asked_count(question: str) -> int | None:
