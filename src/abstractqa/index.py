@@ -678,7 +678,9 @@ def plan_ingest(
         old, damaged = None, err
     given = _resolved(paths or settings.corpus.paths)
     recorded = [] if replace or old is None else _resolved(old.paths)
-    read = given + [p for p in recorded if p not in given and p.exists()]
+    # One order whichever path was named this time: it decides how duplicates merge (their
+    # sources' order is part of a paper's hash), so the same files always make the same papers.
+    read = sorted(set(given) | {p for p in recorded if p.exists()})
     corpus = load_corpus(read, settings.corpus.min_words, settings.corpus.max_abstract_chars)
     files = [str(f.resolve()) for f in iter_seed_files(read)]
     new_ids = {p.paper_id for p in corpus.papers}
