@@ -20,6 +20,21 @@ os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = ROOT / "seeds"
 ARTIFACTS = ROOT / "test-artifacts"
+# A paper the seeds don't have, for tests that add files to an index.
+EXTRA_ABSTRACT = (
+    "Abstract:We present PenguinCount, a method that counts emperor penguins in satellite images of "
+    "Antarctic sea ice. PenguinCount detects colonies from their guano stains and estimates their size "
+    "with a density model trained on 1,200 annotated images. It finds 61 colonies, 11 of them "
+    "previously unknown.\n"
+)
+
+
+def write_extra(folder: Path, name: str = "extra.txt") -> Path:
+    """A seed file holding one paper (PenguinCount) that the seeds don't have."""
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(EXTRA_ABSTRACT, encoding="utf-8")
+    return path
 
 
 def make_settings(data_dir: Path, **groups):
@@ -39,9 +54,9 @@ def free_port() -> int:
 
 
 @contextmanager
-def running_server(command: list[str], ready_url: str, timeout: float = 120.0):
+def running_server(command: list[str], ready_url: str, timeout: float = 120.0, env: dict | None = None):
     """Start a server process on loopback, wait until `ready_url` answers, stop it after."""
-    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    proc = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, env=env)
     try:
         deadline = time.time() + timeout
         while True:

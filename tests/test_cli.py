@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 import pytest
+from conftest import write_extra
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -99,6 +100,10 @@ def test_env_override_and_config_command(index_copy):
             {"ABSTRACTQA__VECTOR_STORE__MODE": "http", "ABSTRACTQA__VECTOR_STORE__PORT": "9"},
             "Chroma server at 127.0.0.1:9",
         ),
+        (("search", "x"), {"ABSTRACTQA__BOGUS__X": "1"}, "bogus.x: Extra inputs are not permitted"),
+        (("search", "x"), {"ABSTRACTQA__ANSWER__REFUSE_BELOW": "nan"}, "answer.refuse_below"),
+        (("ask", b"What does I-JEPA \xff\xfe predict?"), {}, "not valid UTF-8 (at character 18)"),
+        (("serve", "--host", "0.0.0.0"), {}, "refusing to serve on 0.0.0.0 without a login"),
     ],
 )
 def test_errors_are_one_line_and_exit_non_zero(tmp_path, args, env, message):
@@ -107,6 +112,56 @@ def test_errors_are_one_line_and_exit_non_zero(tmp_path, args, env, message):
     assert message in proc.stderr
     assert "Traceback" not in proc.stderr
     assert proc.stderr.strip().count("\n") == 0, proc.stderr
+
+
+def test_ingest_adds_files_and_replace_is_explicit(tmp_path):
+    data = tmp_path / "data"
+    run("ingest", data_dir=data)
+    extra = write_extra(tmp_path / "more")
+    added = run("ingest", str(extra), data_dir=data).stdout
+    assert "papers: 44" in added and "1 added, 0 updated, 0 removed, 43 unchanged" in added
+    # A later plain ingest reads what earlier ones read (seeds and extra.txt): nothing to do.
+    assert "up to date" in run("ingest", "--if-needed", data_dir=data).stdout
+
+    replaced = run("ingest", "--replace", str(extra), data_dir=data).stdout
+    lines = replaced.splitlines()
+    assert lines[0] == "removing 43 papers from the index:"
+    assert any("I-JEPA" in line and "000_9d42e136c95304f2.txt:7" in line for line in lines[1:44])
+    assert "0 added, 0 updated, 43 removed, 1 unchanged" in lines[-1]
+    papers = json.loads(run("papers", "--json", data_dir=data).stdout)
+    assert [p["title"] for p in papers] == ["PenguinCount"]
+
+
+def test_papers_into_a_closed_pipe_is_quiet(index_copy):
+    """`abstractqa papers | head -1`: the reader leaves early; no BrokenPipeError traceback."""
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "abstractqa.cli", "papers", "--json"],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        env={**os.environ, "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy)},
+        cwd=ROOT,
+    )
+    proc.stdout.close()  # before the command writes anything: every write meets a closed pipe
+    stderr = proc.stderr.read().decode()
+    proc.wait(timeout=300)
+    assert "Traceback" not in stderr and "BrokenPipe" not in stderr, stderr
+    assert stderr == ""
+    assert proc.returncode == 1
+
+
+def test_chat_survives_bytes_that_are_not_utf8(index_copy):
+    proc = subprocess.run(
+        [sys.executable, "-m", "abstractqa.cli", "chat"],
+        input=b"What is \xff\xfe MoViNets?\nWhat is MoViNets?\n\n",
+        capture_output=True,
+        env={**os.environ, "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy)},
+        cwd=ROOT,
+        timeout=300,
+    )
+    out = proc.stdout.decode()
+    assert proc.returncode == 0, proc.stderr.decode()
+    assert "error: the question holds bytes that are not valid UTF-8 (at character 9)" in out
+    assert "[1] MoViNets" in out  # the next question is answered
 
 
 def test_chat_follow_up_in_the_terminal(index_copy):

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 import yaml
 
@@ -59,3 +61,43 @@ def test_bad_env_value_is_named(monkeypatch):
 def test_missing_config_file(tmp_path):
     with pytest.raises(ConfigError, match="config file not found"):
         load_settings(tmp_path / "nope.yaml")
+
+
+def test_corpus_paths_from_the_environment_take_a_plain_path_or_a_json_list(monkeypatch):
+    monkeypatch.setenv("ABSTRACTQA__CORPUS__PATHS", "/some/dir")
+    assert load_settings().corpus.paths == [Path("/some/dir")]
+    monkeypatch.setenv("ABSTRACTQA__CORPUS__PATHS", '["/a", "b/c.txt"]')
+    assert load_settings().corpus.paths == [Path("/a"), Path("b/c.txt")]
+    monkeypatch.setenv("ABSTRACTQA__CORPUS__PATHS", '["/a", ')
+    with pytest.raises(ConfigError, match=r"corpus\.paths: .*(JSON|Expecting)"):
+        load_settings()
+
+
+def test_an_unknown_group_in_the_environment_is_rejected_like_an_unknown_key(monkeypatch):
+    monkeypatch.setenv("ABSTRACTQA__BOGUS__X", "1")
+    with pytest.raises(ConfigError, match=r"bogus\.x: Extra inputs are not permitted \(from ABSTRACTQA__BOGUS__X\)"):
+        load_settings()
+    monkeypatch.delenv("ABSTRACTQA__BOGUS__X")
+    monkeypatch.setenv("ABSTRACTQA__ANSWER__MOOD", "1")
+    with pytest.raises(ConfigError, match=r"answer\.mood: Extra inputs are not permitted"):
+        load_settings()
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "field"),
+    [
+        ("ABSTRACTQA__ANSWER__REFUSE_BELOW", "nan", r"answer\.refuse_below"),
+        ("ABSTRACTQA__ANSWER__REFUSE_BELOW", "1.5", r"answer\.refuse_below"),
+        ("ABSTRACTQA__ANSWER__SUPPORT_THRESHOLD", "-0.2", r"answer\.support_threshold"),
+        ("ABSTRACTQA__RETRIEVE__DENSE_WEIGHT", "inf", r"retrieve\.dense_weight"),
+        ("ABSTRACTQA__ANSWER__TIMEOUT_S", "nan", r"answer\.timeout_s"),
+        ("ABSTRACTQA__ANSWER__N_THREADS", "-2", r"answer\.n_threads"),
+        ("ABSTRACTQA__INDEX__CHUNK_OVERLAP", "128", r"index: Value error, chunk_overlap \(128\) must be less"),
+        ("ABSTRACTQA__UI__ANSWER_MODES", '["gpt9"]', r"ui\.answer_modes\.0"),
+    ],
+)
+def test_out_of_range_values_are_named(monkeypatch, name, value, field):
+    monkeypatch.setenv(name, value)
+    with pytest.raises(ConfigError, match=field) as err:
+        load_settings()
+    assert "\n" not in str(err.value)

@@ -2,10 +2,16 @@
 
 from __future__ import annotations
 
+import ctypes
+import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
 
+import abstractqa.corpus as corpus_module
 from abstractqa.corpus import derive_title, detect_format, find_names, load_corpus, read_lines
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
@@ -159,3 +165,60 @@ def test_blocks_without_notes_and_windows_newlines(tmp_path):
 def test_missing_path_is_named(tmp_path):
     with pytest.raises(FileNotFoundError, match="nope"):
         load_corpus([tmp_path / "nope"])
+
+
+def _without_root_file_access() -> None:
+    """Run as root, the reader would open any file: drop CAP_DAC_OVERRIDE and CAP_DAC_READ_SEARCH
+    (prctl PR_CAPBSET_DROP before exec), so mode 000 means what it means for everyone else."""
+    if os.geteuid() != 0:
+        return
+    libc = ctypes.CDLL(None, use_errno=True)
+    for cap in (1, 2):
+        if libc.prctl(24, cap, 0, 0, 0) != 0:
+            raise OSError(ctypes.get_errno(), "prctl(PR_CAPBSET_DROP)")
+
+
+def test_an_unreadable_file_warns_and_the_rest_ingests(tmp_path):
+    """A seed file the reader may not open (mode 000) is named and skipped, not a traceback."""
+    (tmp_path / "good.txt").write_text(f"Abstract:{ABSTRACT}\n", encoding="utf-8")
+    locked = tmp_path / "locked.txt"
+    locked.write_text(f"Abstract:{OTHER}\n", encoding="utf-8")
+    locked.chmod(0)
+    script = (
+        "import json, sys; from pathlib import Path; from abstractqa.corpus import load_corpus; "
+        "c = load_corpus([Path(sys.argv[1])]); "
+        "print(json.dumps([[p.title for p in c.papers], [str(w) for w in c.warnings]]))"
+    )
+    proc = subprocess.run(
+        [sys.executable, "-c", script, str(tmp_path)],
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONPATH": str(Path(corpus_module.__file__).parents[1])},  # this abstractqa
+        timeout=120,
+        preexec_fn=_without_root_file_access,
+    )
+    assert proc.returncode == 0, proc.stderr
+    titles, warnings = json.loads(proc.stdout)
+    assert titles == ["MSN"]
+    assert warnings == ["locked.txt: cannot be read (Permission denied), skipped"]
+
+
+def test_an_overlong_record_is_skipped_with_a_warning(tmp_path):
+    """The issue's 5 MB line would have become one abstract of 11,804 chunks."""
+    huge = "We measure things carefully. " * 180_000
+    (tmp_path / "huge.txt").write_text(f"Abstract:{ABSTRACT}\nAbstract:{huge}\nAbstract:{OTHER}\n", encoding="utf-8")
+    corpus = load_corpus([tmp_path])
+    assert [p.title for p in corpus.papers] == ["MSN", "VideoCLIP"]
+    assert [str(w) for w in corpus.warnings] == [
+        f"huge.txt:2: record of {len(huge.strip()):,} characters is longer than "
+        "corpus.max_abstract_chars (20,000), skipped"
+    ]
+    assert corpus.skipped == 1
+    # The limit is a setting (corpus.max_abstract_chars), and the assistant reads with it.
+    from conftest import make_settings
+
+    from abstractqa.assistant import Assistant
+
+    settings = make_settings(tmp_path / "data", corpus={"paths": [tmp_path], "max_abstract_chars": 200})
+    short = Assistant(settings, embed_model=object()).read_corpus()
+    assert [p.title for p in short.papers] == ["VideoCLIP"]  # MSN's 277 characters are too many now

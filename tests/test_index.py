@@ -2,16 +2,30 @@
 
 from __future__ import annotations
 
+import json
+import os
 import shutil
+import subprocess
+import sys
+import time
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, free_port, make_settings, running_server
+from conftest import SEEDS, free_port, make_settings, running_server, write_extra
 
 from abstractqa.assistant import Assistant
-from abstractqa.index import IndexUnavailable, Manifest, collection_name, manifest_path, open_vector_store
+from abstractqa.index import (
+    IndexUnavailable,
+    Manifest,
+    collection_name,
+    manifest_path,
+    max_batch,
+    open_collection,
+    open_vector_store,
+    writer_lock,
+)
 
-CHROMA = Path(__file__).resolve().parents[1] / ".venv" / "bin" / "chroma"
+CHROMA = Path(sys.executable).parent / "chroma"  # the venv's `chroma` CLI
 
 
 def copy_seeds(target: Path) -> Path:
@@ -229,3 +243,251 @@ def test_onnx_export_failure_falls_back_to_torch_but_int8_is_an_error(tmp_path, 
     assert np.allclose(_vectors(model), _vectors(torch_model), atol=1e-6)
     with pytest.raises(IndexUnavailable, match="onnx-int8"):
         load_embedder(make_settings(tmp_path, embedding={"backend": "onnx-int8"}).embedding)
+
+
+# -- reliability: concurrent writers, lost vectors, damaged manifests, size, shared servers ----
+
+
+def cli_env(data_dir: Path, **extra: str) -> dict:
+    """The environment of a user running `abstractqa` on `data_dir` over the seeds."""
+    return {
+        **os.environ,
+        "ABSTRACTQA__INDEX__DATA_DIR": str(data_dir),
+        "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(SEEDS)]),
+        **extra,
+    }
+
+
+def cli(*args: str) -> list[str]:
+    return [sys.executable, "-m", "abstractqa.cli", *args]
+
+
+def test_a_second_writer_names_the_holder_then_waits_for_it(tmp_path):
+    data = tmp_path / "data"
+    settings = make_settings(data)
+    with writer_lock(settings):  # this test process is the writer
+        refused = subprocess.run(
+            cli("ingest"),
+            env=cli_env(data, ABSTRACTQA__INDEX__LOCK_TIMEOUT_S="0"),
+            capture_output=True,
+            text=True,
+            timeout=300,
+        )
+        assert refused.returncode == 2, refused.stderr
+        assert f"is being written by pid {os.getpid()} on " in refused.stderr
+        assert "Traceback" not in refused.stderr and refused.stderr.count("\n") == 1
+        assert not manifest_path(settings).exists()
+
+        log = tmp_path / "waiter.err"
+        with log.open("w") as err:
+            waiter = subprocess.Popen(cli("ingest"), env=cli_env(data), stdout=subprocess.PIPE, stderr=err, text=True)
+        deadline = time.time() + 240
+        while "waiting up to" not in log.read_text() and waiter.poll() is None and time.time() < deadline:
+            time.sleep(0.5)
+        assert f"waiting up to 600 s for pid {os.getpid()}" in log.read_text()
+        time.sleep(1)
+        assert waiter.poll() is None  # still waiting for the lock
+    out, _ = waiter.communicate(timeout=300)
+    assert waiter.returncode == 0, log.read_text()
+    assert "43 added" in out
+
+
+def test_two_ingests_at_once_keep_every_paper_and_vector(tmp_path):
+    """The issue's case: two ingests of different files into one data dir at the same time."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    for name in sorted(f.name for f in SEEDS.glob("*.txt")):
+        target = first if name < "002" else second
+        target.mkdir(exist_ok=True)
+        shutil.copy(SEEDS / name, target / name)
+    data = tmp_path / "data"
+    procs = [
+        subprocess.Popen(cli("ingest", str(folder)), env=cli_env(data), stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for folder in (first, second)
+    ]
+    outs = [p.communicate(timeout=600) for p in procs]
+    assert [p.returncode for p in procs] == [0, 0], outs
+    settings = make_settings(data)
+    manifest = Manifest.read(manifest_path(settings))
+    assert len(manifest.papers) == 43  # both halves, merged across files
+    assert vector_ids(settings) == {c.chunk_id for c in manifest.chunks}
+    # corpus.paths is one of the two folders: every recorded path is read again, nothing changed.
+    env = cli_env(data, ABSTRACTQA__CORPUS__PATHS=str(first))
+    again = subprocess.run(cli("ingest", "--if-needed"), env=env, capture_output=True, text=True, timeout=300)
+    assert "up to date" in again.stdout, again.stdout + again.stderr
+
+
+def test_lost_vectors_of_unchanged_papers_are_embedded_again(index_copy, embed_model):
+    settings = make_settings(index_copy)
+    manifest = Manifest.read(manifest_path(settings))
+    lost = [c.chunk_id for c in manifest.chunks if c.paper_id == "2301.08243"]  # I-JEPA
+    lost += [c.chunk_id for c in manifest.chunks[:10] if c.chunk_id not in lost]
+    open_collection(settings, create=False).delete(ids=lost)
+
+    assistant = Assistant(settings, embed_model=embed_model)
+    _, report = assistant.ensure_index(progress=False)
+    assert report is not None, "missing vectors must make the index stale"
+    assert (report.unchanged, report.vectors_restored, report.chunks_embedded) == (43, len(lost), len(lost))
+    assert vector_ids(settings) == {c.chunk_id for c in manifest.chunks}
+    hit = assistant.search("How many GPUs were used to train I-JEPA?", k=1)[0]
+    assert hit.paper.title == "I-JEPA" and hit.dense_score > 0.5  # found by its vector, not BM25 alone
+    assert assistant.ensure_index(progress=False)[1] is None
+
+
+def test_a_deleted_chroma_database_is_filled_again_from_the_manifest(index_copy):
+    """What the issue saw after `chroma.sqlite3` was emptied: '43 unchanged; 0 of 117 embedded'."""
+    total = len(Manifest.read(manifest_path(make_settings(index_copy))).chunks)
+    (index_copy / "chroma" / "chroma.sqlite3").unlink()
+    proc = subprocess.run(cli("ingest", "--if-needed"), env=cli_env(index_copy), capture_output=True, text=True, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert f"43 unchanged; {total} of {total} chunks embedded ({total} had lost their vectors)" in proc.stdout
+    assert vector_ids(make_settings(index_copy)) == {
+        c.chunk_id for c in Manifest.read(manifest_path(make_settings(index_copy))).chunks
+    }
+
+
+def _foreign_chunk(good: str) -> str:
+    data = json.loads(good)
+    data["chunks"][0]["paper_id"] = "not-a-listed-paper"
+    return json.dumps(data)
+
+
+@pytest.mark.parametrize(
+    ("damage", "reason"),
+    [
+        (lambda good: "[]", "Input should be an object"),
+        (lambda good: good[: len(good) // 2], "Invalid JSON"),
+        (_foreign_chunk, "belongs to no listed paper"),
+        (lambda good: good.replace('"version":1', '"version":7'), "version"),
+    ],
+    ids=["empty-list", "truncated", "foreign-chunk", "other-version"],
+)
+def test_a_damaged_manifest_is_named_and_ingest_rebuilds_it(index_copy, embed_model, damage, reason):
+    settings = make_settings(index_copy)
+    path = manifest_path(settings)
+    damaged = damage(path.read_text(encoding="utf-8"))
+    path.write_text(damaged, encoding="utf-8")
+    assistant = Assistant(settings, embed_model=embed_model)
+    with pytest.raises(IndexUnavailable, match=r"is damaged \(.*" + reason + r".*`abstractqa ingest` rebuilds it"):
+        assistant.search("What is I-JEPA?")
+
+    _, report = assistant.ingest(progress=False)
+    assert report.rebuilt and reason in report.rebuilt
+    assert (report.added, report.chunks_embedded) == (43, 0)  # the stored vectors are reused
+    assert Path(report.damaged_copy).read_text(encoding="utf-8") == damaged  # kept for a person
+    assert assistant.search("What is I-JEPA?", k=1)[0].paper.title == "I-JEPA"
+
+
+def test_a_rebuild_keeps_vectors_it_cannot_place(tmp_path, embed_model):
+    settings = make_settings(tmp_path / "data")
+    extra = write_extra(tmp_path / "more")
+    assistant = Assistant(settings, embed_model=embed_model)
+    assistant.ingest(progress=False)
+    assistant.ingest([extra], progress=False)
+    manifest_path(settings).write_text("[]", encoding="utf-8")
+
+    # The manifest that recorded `extra` is gone: the rebuild reads corpus.paths only...
+    _, report = assistant.ingest(progress=False)
+    assert len(assistant.papers()) == 43 and report.unknown_vectors_kept == 1
+    # ...and PenguinCount's vector is still there for the next ingest of its file.
+    _, report = assistant.ingest([extra], progress=False)
+    assert (report.added, report.chunks_embedded, report.unknown_vectors_kept) == (1, 0, 0)
+
+
+class CheapEmbedder:
+    """The real tokenizer (chunking counts its tokens) with 2-d vectors: this test is about
+    Chroma's limits, and real vectors for 33,000 chunks would take a quarter of an hour."""
+
+    def __init__(self, real):
+        self._model = real._model
+
+    def get_text_embedding_batch(self, texts, **_):
+        return [[1.0, float(len(t) % 97)] for t in texts]
+
+
+def test_more_chunks_than_one_sqlite_statement_can_name(tmp_path, embed_model):
+    """33,000 one-chunk abstracts: more ids than SQLite's 32,766 variables in one statement."""
+    from abstractqa.index import ingest
+
+    n = 33_000
+    words = "model data image video learning network training method results performance".split()
+    big = tmp_path / "big.txt"
+    big.write_text(
+        "\n".join(
+            f"Abstract: Study {i} shows that " + " ".join(words[(i + k * k) % 10] for k in range(24)) + f" in case {i}."
+            for i in range(n)
+        ),
+        encoding="utf-8",
+    )
+    settings = make_settings(tmp_path / "data", embedding={"batch_size": 1024})
+    cheap = CheapEmbedder(embed_model)
+    _, report = ingest(settings, cheap, paths=[big], progress=False)
+    assert (report.added, report.chunks_embedded, report.chunks_total) == (n, n, n)
+    collection = open_collection(settings, create=False)
+    assert collection.count() == n and max_batch(collection) < n
+
+    _, again = ingest(settings, cheap, paths=[big], progress=False)  # checks all 33,000 ids
+    assert (again.unchanged, again.chunks_embedded) == (n, 0)
+
+    small = tmp_path / "small"
+    small.mkdir()
+    shutil.copy(SEEDS / "003_0f6d5f8ed4e7202b.txt", small)
+    _, replaced = ingest(settings, cheap, paths=[small], replace=True, progress=False)  # deletes 33,000
+    assert replaced.removed == n
+    assert collection.count() == replaced.chunks_total == len(Manifest.read(manifest_path(settings)).chunks)
+
+
+def test_two_app_servers_share_one_chroma_server(tmp_path, chroma_server):
+    """Two `serve` processes with their own data dirs and one `chroma run`: papers ingested
+    through one are answered by the other (the manifest lives in Chroma, not in a data dir)."""
+    from gradio_client import Client
+
+    def env(data: Path) -> dict:
+        return cli_env(
+            data, ABSTRACTQA__VECTOR_STORE__MODE="http", ABSTRACTQA__VECTOR_STORE__PORT=str(chroma_server)
+        )
+
+    one, two = tmp_path / "one", tmp_path / "two"
+    port_one, port_two = free_port(), free_port()
+    with running_server(
+        cli("serve", "--port", str(port_one)), f"http://127.0.0.1:{port_one}/", timeout=300, env=env(one)
+    ):
+        with running_server(
+            cli("serve", "--port", str(port_two)), f"http://127.0.0.1:{port_two}/", timeout=300, env=env(two)
+        ):
+            extra = write_extra(tmp_path / "more")
+            added = subprocess.run(cli("ingest", str(extra)), env=env(one), capture_output=True, text=True, timeout=300)
+            assert added.returncode == 0, added.stderr
+            assert "1 added, 0 updated, 0 removed, 43 unchanged" in added.stdout
+            time.sleep(1.5)  # servers look at the manifest at most once a second
+            chat = Client(f"http://127.0.0.1:{port_two}/", verbose=False).predict(
+                "How many colonies does PenguinCount find?", "extractive", 5, "", "", "", api_name="/chat"
+            )[0]
+            reply = "".join(p.get("text", "") for p in chat[-1]["content"]) if isinstance(
+                chat[-1]["content"], list
+            ) else chat[-1]["content"]
+            assert "61 colonies" in reply and "PenguinCount" in reply
+    assert not list(two.rglob("*.json"))  # no manifest in the second data dir
+
+
+def test_papers_of_a_seed_path_that_is_gone_stay_until_replace(tmp_path, embed_model):
+    """An ingest can't re-read a path that is gone (or on another machine sharing the Chroma
+    server): its papers stay, with a warning, until `--replace` drops them, named first."""
+    settings = make_settings(tmp_path / "data")
+    assistant = Assistant(settings, embed_model=embed_model)
+    assistant.ingest(progress=False)
+    extra = write_extra(tmp_path / "more")
+    assistant.ingest([extra], progress=False)
+    shutil.rmtree(extra.parent)
+
+    corpus, report = assistant.ingest(progress=False)
+    assert (report.removed, report.kept_papers, report.chunks_embedded) == (0, 1, 0)
+    assert [str(w) for w in corpus.warnings] == [
+        f"{extra}: seed path not found here; its 1 papers stay indexed (`ingest --replace` drops them)"
+    ]
+    assert "PenguinCount" in {p.title for p in assistant.papers()}
+
+    heard = []
+    _, report = assistant.ingest(progress=False, replace=True, on_remove=heard.append)
+    assert [[p.title for p in removed] for removed in heard] == [["PenguinCount"]]
+    assert report.removed == 1 and len(assistant.papers()) == 43
+    assert vector_ids(settings) == {c.chunk_id for c in Manifest.read(manifest_path(settings)).chunks}

@@ -119,3 +119,30 @@ def test_recall_at_5_on_question_sets(assistant, name):
     recall = sum(recalls) / len(recalls)
     print(f"{name}: recall@5 = {recall:.3f} over {len(recalls)} questions")
     assert recall >= 0.95
+
+
+def test_concurrent_searches_keep_their_own_dense_scores(assistant):
+    """Sessions search at once (the app answers 4 at a time): each result carries the dense
+    scores of its own question, never those of a question another thread asked meanwhile."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = [
+        "How does MSN differ from I-JEPA?",
+        "How many GPUs were used to train I-JEPA?",
+        "Which papers generate video from text?",
+        "What does MetaCLIP curate?",
+        "How much memory does MoViNets save?",
+        "Which method segments objects without labels?",
+        "What is the capital of France?",
+        "speech separation with audio and video",
+    ]
+
+    def scores(question):
+        return [(e.paper.paper_id, round(e.dense_score, 4)) for e in assistant.search(question, k=5)]
+
+    expected = {q: scores(q) for q in questions}
+    assert all(any(s > 0 for _, s in expected[q]) for q in questions)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        got = list(pool.map(lambda q: (q, scores(q)), questions * 6))
+    wrong = [q for q, result in got if result != expected[q]]
+    assert not wrong, f"{len(wrong)} of {len(got)} concurrent searches got another question's scores"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import make_settings
 
 from abstractqa.assistant import Assistant
-from abstractqa.titles import abstract_key, apply_titles, check_title, read_titles
+from abstractqa.titles import abstract_key, apply_titles, check_title, read_titles, titles_path
 
 ABSTRACT = (
     "Deep learning has made breakthroughs. Neural Architecture Search (NAS) is a revolutionary algorithm, "
@@ -36,7 +36,7 @@ def test_titles_are_written_checked_cached_and_applied(tmp_path, embed_model):
     counts = assistant.write_titles(progress=False)
     # Only the unnamed paper is titled; Movie Gen keeps its own name.
     assert counts["written"] + counts["rejected"] == 1 and counts["cached"] == 0
-    cached = read_titles(assistant.titles_path)
+    cached = read_titles(titles_path(assistant.settings))
     assert all(check_title(t, ABSTRACT) == "" for t in cached.values())
     papers = {p.abstract[:10]: p for p in assistant.read_corpus().papers}
     assert papers["We present"].title == "Movie Gen"

@@ -7,6 +7,9 @@ opens its own client, which is its own browser session.
 from __future__ import annotations
 
 import json
+import urllib.error
+import urllib.request
+import uuid
 from pathlib import Path
 
 import pytest
@@ -17,14 +20,19 @@ REFUSAL = "The indexed papers don't cover this question."
 
 
 @pytest.fixture(scope="module")
-def served(assistant):
-    """The app for the session-wide seed-index assistant, served on 127.0.0.1."""
+def served_app(assistant):
+    """The app for the session-wide seed-index assistant, served on 127.0.0.1, and its URL."""
     from ui.app import build_app, launch
 
     app = build_app(assistant)
     url = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True)
-    yield url
+    yield app, url
     app.close()
+
+
+@pytest.fixture(scope="module")
+def served(served_app):
+    return served_app[1]
 
 
 @pytest.fixture
@@ -248,3 +256,137 @@ def test_serving_limits_the_embedders_threads(tmp_path, embed_model):
     finally:
         torch.set_num_threads(before)
         embed_model.set_threads(None)
+
+
+# -- what reaches the server without the page: raw queue calls, uploads, oversized text -------
+
+
+def fn_index(app, name: str) -> int:
+    """The number the page itself calls a handler by (`/gradio_api/queue/join`, `fn_index`)."""
+    return next(
+        i for i, f in app.fns.items() if f.api_name == name or getattr(f.fn, "__name__", None) == name
+    )
+
+
+def queue_call(url: str, fn: int, data: list, event_data: dict | None = None) -> dict:
+    """Call a handler by `fn_index` as any HTTP client can, whatever the page marks private;
+    returns Gradio's `process_completed` message. Lone surrogates go out as JSON escapes."""
+    session = uuid.uuid4().hex[:11]
+    body = {"data": data, "fn_index": fn, "session_hash": session, "event_data": event_data, "trigger_id": None}
+    request = urllib.request.Request(
+        f"{url}/gradio_api/queue/join",
+        data=json.dumps(body).encode("ascii"),
+        headers={"Content-Type": "application/json"},
+    )
+    urllib.request.urlopen(request, timeout=30).read()
+    with urllib.request.urlopen(f"{url}/gradio_api/queue/data?session_hash={session}", timeout=120) as stream:
+        for raw in stream:
+            line = raw.decode("utf-8").strip()
+            if line.startswith("data:"):
+                message = json.loads(line[5:])
+                if message.get("msg") == "process_completed":
+                    return message
+    raise AssertionError("the queue closed without a result")
+
+
+def test_question_bytes_that_are_not_utf8_get_a_clear_message(served_app):
+    """What a client sends for undecodable bytes ("\\udcff") used to end in "Something went wrong"."""
+    app, url = served_app
+    done = queue_call(url, fn_index(app, "chat"), ["What is \udcff I-JEPA?", None, "extractive", 5, "", "", ""])
+    assert done["success"], done
+    chat = done["output"]["data"][0]
+    assert text(chat[0]) == "What is \ufffd I-JEPA?"  # shown with a replacement character
+    reply = text(chat[-1])
+    assert "Can't ask that:** the question holds bytes that are not valid UTF-8" in reply
+    assert "at character 9" in reply
+    assert "Something went wrong" not in reply
+
+
+def upload(url: str, size: int) -> int | str:
+    """POST a file of `size` bytes to Gradio's upload route; the HTTP status, or "closed"."""
+    boundary = "abstractqa-test"
+    body = (
+        f'--{boundary}\r\nContent-Disposition: form-data; name="files"; filename="big.bin"\r\n'
+        "Content-Type: application/octet-stream\r\n\r\n"
+    ).encode() + b"\0" * size + f"\r\n--{boundary}--\r\n".encode()
+    request = urllib.request.Request(
+        f"{url}/gradio_api/upload", data=body, headers={"Content-Type": f"multipart/form-data; boundary={boundary}"}
+    )
+    try:
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return response.status
+    except urllib.error.HTTPError as err:
+        return err.code
+    except urllib.error.URLError as err:
+        if isinstance(err.reason, (ConnectionResetError, BrokenPipeError)):
+            return "closed"
+        raise
+
+
+def test_uploads_and_oversized_text_are_refused(served_app, client, assistant):
+    _, url = served_app
+    # The app takes no uploads: Gradio refuses any file, small (413) or huge (413, or the
+    # connection is closed while the client is still sending).
+    assert upload(url, 2 * 1024) == 413
+    assert upload(url, 20 * 1024 * 1024) in (413, "closed")
+
+    path = Path(assistant.settings.index.data_dir) / "feedback.jsonl"
+    ask(client, "How many GPUs were used to train I-JEPA?")
+    before = path.read_text(encoding="utf-8") if path.exists() else ""
+    note, _ = client.predict("up", "x" * 5_000_000, api_name="/feedback")
+    assert note == "The comment is 5,000,000 characters long; the limit is 2,000. Nothing was saved."
+    assert (path.read_text(encoding="utf-8") if path.exists() else "") == before
+
+    out = ask(client, "x" * 50_000)
+    assert len(text(out["chat"][-2])) <= 2001  # the question is shown only up to the limit
+    assert "the question is 50000 characters long; the limit is 2000" in text(out["chat"][-1])
+
+
+def test_api_calls_cannot_do_what_the_page_cannot(seed_index_dir, embed_model):
+    """Handlers the page marks private still answer `/gradio_api/queue/join`: each checks its
+    inputs as the page's controls would. Here the page offers only the extractive mode."""
+    from gradio_client import Client
+
+    from abstractqa.assistant import Assistant
+    from ui.app import build_app, launch
+
+    assistant = Assistant(make_settings(seed_index_dir, ui={"answer_modes": ["extractive"]}), embed_model=embed_model)
+    app = build_app(assistant)
+    try:
+        url = launch(app, port=free_port(), prevent_thread_lock=True)
+        switched = queue_call(url, fn_index(app, "change_mode"), ["llamacpp", None])
+        asked = queue_call(url, fn_index(app, "chat"), ["What is I-JEPA?", None, "llamacpp", 5, "", "", ""])
+        more = queue_call(url, fn_index(app, "chat"), ["What is I-JEPA?", None, "extractive", 500, "", "", ""])
+        for refused in (switched, asked, more):
+            assert not refused["success"] or "not offered" in json.dumps(refused["output"])
+        assert set(assistant._generators) <= {"extractive"}  # llama.cpp was never loaded
+        # A rating without the page's click event writes nothing.
+        liked = queue_call(url, fn_index(app, "on_like"), [None, "great"])
+        assert not liked["success"]
+        assert not (Path(seed_index_dir) / "feedback.jsonl").exists() or "great" not in (
+            Path(seed_index_dir) / "feedback.jsonl"
+        ).read_text(encoding="utf-8")
+        # The page's own flow still works.
+        out = ask(Client(url, verbose=False), "What is I-JEPA?")
+        assert "[[1]]" in text(out["chat"][-1])
+    finally:
+        app.close()
+
+
+def test_a_public_bind_needs_a_login_or_an_explicit_flag(tmp_path, monkeypatch, capsys):
+    from ui.app import ServeRefused, auth_from_env
+
+    settings = make_settings(tmp_path)
+    monkeypatch.delenv("ABSTRACTQA_USER", raising=False)
+    monkeypatch.delenv("ABSTRACTQA_PASSWORD", raising=False)
+    for host in ("127.0.0.1", "127.0.0.2", "localhost", "::1", "[::1]"):
+        assert auth_from_env(settings, host) is None  # loopback: no login needed
+    with pytest.raises(ServeRefused, match="set ABSTRACTQA_USER and ABSTRACTQA_PASSWORD.*--allow-anonymous"):
+        auth_from_env(settings, "0.0.0.0")
+    monkeypatch.setenv("ABSTRACTQA_USER", "ada")
+    with pytest.raises(ServeRefused, match="set ABSTRACTQA_PASSWORD, bind"):
+        auth_from_env(settings, "192.168.1.20")
+    assert auth_from_env(settings, "0.0.0.0", allow_anonymous=True) is None
+    assert "without a login (--allow-anonymous)" in capsys.readouterr().err
+    monkeypatch.setenv("ABSTRACTQA_PASSWORD", "secret")
+    assert auth_from_env(settings, "0.0.0.0") == ("ada", "secret")

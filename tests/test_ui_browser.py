@@ -170,3 +170,22 @@ def test_refusal_bad_backend_and_earlier_sources(page, artifacts_dir):
     chat.locator(".bot-row", has_text="don't cover this question").click()
     expect(panel).to_contain_text("Related reading", timeout=EVENT_TIMEOUT_MS)
     page.screenshot(path=str(artifacts_dir / "ui-refusal.png"), full_page=True)
+
+
+def test_a_question_with_bytes_that_are_not_utf8_is_a_chat_message(page):
+    """Undecodable bytes reach the page as a lone surrogate; this used to end in "Something
+    went wrong". The session keeps working."""
+    from playwright.sync_api import expect
+
+    page.evaluate(
+        """() => {
+          const box = document.querySelector('#question textarea');
+          box.value = 'What is ' + String.fromCharCode(0xDCFF) + ' I-JEPA?';
+          box.dispatchEvent(new Event('input', {bubbles: true}));
+        }"""
+    )
+    page.press("#question textarea", "Enter")
+    reply = page.locator("#chat .bot-row").last
+    expect(reply).to_contain_text("not valid UTF-8", timeout=ANSWER_TIMEOUT_MS)
+    expect(reply).not_to_contain_text("Something went wrong")
+    ask(page, "What is I-JEPA?", "#src-1-1")

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import argparse
 import html
+import ipaddress
 import json
 import logging
 import os
@@ -41,7 +42,6 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
-MODES = ["extractive", "llamacpp", "openai"]
 EXAMPLES = [
     "How does MSN differ from I-JEPA?",
     "How many GPUs were used to train I-JEPA?",
@@ -49,6 +49,8 @@ EXAMPLES = [
     "Who wrote MetaCLIP?",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
+UPLOAD_LIMIT = 0  # bytes: the app takes no file uploads, so Gradio's /gradio_api/upload takes none
+PASSAGES = (1, 10)  # the range of the "Papers given to the answer" slider
 CONCURRENCY = 4  # sessions answered at once; an in-process LLM still runs one prompt at a time
 WORKING = "*Searching the abstracts…*"
 EMPTY_PANEL = (
@@ -59,6 +61,7 @@ EMPTY_PANEL = (
 _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")  # lone surrogates: what undecodable bytes become
 _feedback_lock = threading.Lock()  # appends from concurrent sessions must not interleave
 
 
@@ -99,6 +102,13 @@ class Conversation:
 
 # ---------------------------------------------------------------------------------------------
 # Text: escaping, chat rendering, Markdown export
+
+
+def printable(text: str, limit: int | None = None) -> str:
+    """`text` safe to show and store: bytes that were not UTF-8 become U+FFFD (they can't be
+    encoded, and a JSON response holding one fails), cut to `limit` characters."""
+    text = _NOT_UTF8.sub("\ufffd", text)
+    return text if limit is None or len(text) <= limit else text[:limit] + "…"
 
 
 def escape_md(text: str) -> str:
@@ -383,6 +393,15 @@ def read_filters(date_from: str | None, date_to: str | None, authors: str | None
     return filters
 
 
+def check_controls(mode: str, passages: float | None, modes: list[str]) -> None:
+    """What the Settings controls allow, checked again on the server: any handler, even one the
+    page marks private, can be called through `/gradio_api/queue/join` with any values."""
+    if mode not in modes:
+        raise FilterError(f"the answer mode {mode!r} is not offered here (offered: {', '.join(modes)})")
+    if passages and not PASSAGES[0] <= float(passages) <= PASSAGES[1]:
+        raise FilterError(f"papers given to the answer must be {PASSAGES[0]} to {PASSAGES[1]}, not {passages}")
+
+
 def start_backend(assistant: Assistant, mode: str) -> None:
     """Build the generator for `mode` now, so a backend that can't start says so at once."""
     generator = assistant.generator(mode)
@@ -414,6 +433,10 @@ def error_message(err: Exception, mode: str | None) -> str:
 def build_app(assistant: Assistant) -> gr.Blocks:
     """The chat, the sources panel, the Papers tab and settings, for one `Assistant`."""
     settings = assistant.settings
+    modes = list(settings.ui.answer_modes)
+    default_mode = settings.answer.mode if settings.answer.mode in modes else modes[0]
+    question_limit = settings.answer.max_question_chars
+    comment_limit = settings.ui.max_comment_chars
     feedback_path = Path(settings.index.data_dir) / "feedback.jsonl"
     downloads = Path(tempfile.mkdtemp(prefix="abstractqa-ui-"))
     try:
@@ -447,12 +470,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         skip = gr.skip()
         question = (question or "").strip()
         if question:
-            conv.messages.append({"role": "user", "content": html.escape(question, quote=False)})
+            # Shown as far as the limit; the question check below says what is wrong with it.
+            shown_question = printable(question, question_limit)
+            conv.messages.append({"role": "user", "content": html.escape(shown_question, quote=False)})
         conv.say(WORKING)
         turn = len(conv.replies) - 1
         yield conv.chat(), conv, skip, "", skip, skip
         answer, text = None, ""
         try:
+            # The API can send what the page's controls can't: check it as they would.
+            check_controls(mode, passages, modes)
             filters = read_filters(date_from, date_to, authors)
             for item in assistant.ask_stream(
                 question, history=conv.history(), mode=mode, passages=int(passages or 0) or None, **filters
@@ -465,7 +492,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                     yield conv.chat(), conv, skip, skip, skip, skip
         except Exception as err:  # noqa: BLE001 - every failure becomes a chat message
             if not isinstance(err, (QuestionError, FilterError, GeneratorError, IndexUnavailable)):
-                log.exception("answering %r failed", question)
+                log.exception("answering %r failed", printable(question, 200))
             shown = render_answer(text, turn) + "\n\n" if text else ""  # keep what was streamed
             conv.messages[-1]["content"] = shown + error_message(err, mode)
         if answer is not None:
@@ -488,7 +515,16 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         answer = conv.replies[turn] if turn is not None and turn < len(conv.replies) else None
         if answer is None:
             return "Only answers can be rated.", gr.skip()
-        record_feedback(feedback_path, answer, rating, comment or "")
+        if rating not in ("up", "down"):
+            return "A rating is 'up' or 'down'.", gr.skip()
+        comment = comment or ""
+        if len(comment) > comment_limit:
+            return (
+                f"The comment is {len(comment):,} characters long; the limit is {comment_limit:,}. "
+                "Nothing was saved.",
+                gr.skip(),
+            )
+        record_feedback(feedback_path, answer, rating, printable(comment))
         thumb = "Thumbs up" if rating == "up" else "Thumbs down"
         return f"{thumb} saved to `{feedback_path.name}`, thank you.", ""
 
@@ -508,12 +544,13 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return rate(conv, comment, rating, latest)
 
     def change_mode(mode: str, conv: Conversation) -> tuple:
-        previous = conv.mode or settings.answer.mode
+        previous = conv.mode or default_mode
         try:
+            check_controls(mode, None, modes)
             start_backend(assistant, mode)
         except Exception as err:  # noqa: BLE001 - a backend that can't start is a chat message
             conv.say(
-                f"**{mode} mode can't start:** {escape_md(str(err))}\n\n"
+                f"**{escape_md(str(mode))} mode can't start:** {escape_md(str(err))}\n\n"
                 f"Answers stay in **{previous}** mode."
             )
             return conv.chat(), conv, gr.Radio(value=previous)
@@ -526,7 +563,8 @@ def build_app(assistant: Assistant) -> gr.Blocks:
         return [], conv, EMPTY_PANEL, gr.DownloadButton(value=None, interactive=False), "", ""
 
     def example_text(evt: gr.SelectData) -> str:
-        return evt.value["text"]
+        # Event data comes from the client like any input: take only an example's text.
+        return printable(str(evt.value.get("text", "")), question_limit) if isinstance(evt.value, dict) else ""
 
     def show_paper(evt: gr.SelectData) -> str:
         row = evt.row_value or []
@@ -568,6 +606,7 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                 placeholder="Ask about the indexed papers…",
                                 lines=1,
                                 max_lines=6,
+                                max_length=question_limit,
                                 scale=8,
                                 autofocus=True,
                             )
@@ -601,20 +640,20 @@ def build_app(assistant: Assistant) -> gr.Blocks:
                                 container=False,
                                 placeholder="Comment on a rating (optional)",
                                 lines=1,
+                                max_length=comment_limit,
                                 scale=3,
                             )
                         feedback_note = gr.Markdown(elem_id="feedback-note")
                         with gr.Accordion("Settings", open=False, elem_id="settings"):
                             with gr.Row():
                                 mode = gr.Radio(
-                                    MODES,
-                                    value=settings.answer.mode,
+                                    modes,
+                                    value=default_mode,
                                     label="Answer mode",
                                     info="extractive quotes the abstracts; the others ask an LLM",
                                 )
                                 passages = gr.Slider(
-                                    1,
-                                    10,
+                                    *PASSAGES,
                                     value=settings.answer.max_passages,
                                     step=1,
                                     label="Papers given to the answer",
@@ -814,6 +853,7 @@ def launch(
         prevent_thread_lock=prevent_thread_lock,
         quiet=True,
         ssr_mode=False,
+        max_file_size=UPLOAD_LIMIT,
         theme=theme(),
         css=CSS,
         head=HEAD,
@@ -821,17 +861,42 @@ def launch(
     return f"http://{host}:{app.server_port}"
 
 
-def auth_from_env(settings: Settings, host: str) -> tuple[str, str] | None:
-    """Login from the env vars named in `settings.ui`, for non-local binds with both set."""
+class ServeRefused(ValueError):
+    """A bind the app won't serve (a non-loopback address without a login); the message says why."""
+
+
+def is_loopback(host: str) -> bool:
     if host in LOCAL_HOSTS:
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False
+
+
+def auth_from_env(settings: Settings, host: str, allow_anonymous: bool = False) -> tuple[str, str] | None:
+    """Login from the env vars named in `settings.ui`, required on a non-loopback `host`.
+
+    Raises:
+        ServeRefused: a non-loopback bind without both env vars, unless `allow_anonymous`.
+    """
+    if is_loopback(host):
         return None
     user = os.environ.get(settings.ui.auth_user_env, "")
     password = os.environ.get(settings.ui.auth_password_env, "")
     if user and password:
         return user, password
+    missing = " and ".join(
+        name for name, value in ((settings.ui.auth_user_env, user), (settings.ui.auth_password_env, password)) if not value
+    )
+    if not allow_anonymous:
+        raise ServeRefused(
+            f"refusing to serve on {host} without a login: set {missing}, bind 127.0.0.1, or pass "
+            "--allow-anonymous to serve anyone who can reach it"
+        )
     print(
-        f"abstractqa: warning: serving on {host} without a login; set "
-        f"{settings.ui.auth_user_env} and {settings.ui.auth_password_env} to require one",
+        f"abstractqa: warning: serving on {host} without a login (--allow-anonymous); anyone who can "
+        f"reach it can ask, rate and switch answer modes",
         file=sys.stderr,
     )
     return None
@@ -850,16 +915,23 @@ def serving_threads(settings: Settings, embed_model=None) -> None:
             embed_model.set_threads(settings.ui.torch_threads)
 
 
-def serve(settings: Settings, host: str | None = None, port: int | None = None) -> int:
+def serve(
+    settings: Settings, host: str | None = None, port: int | None = None, allow_anonymous: bool = False
+) -> int:
     """Index if needed, then serve the chat until interrupted (`abstractqa serve`)."""
     host = host or settings.ui.host
     port = port or settings.ui.port
+    try:
+        auth = auth_from_env(settings, host, allow_anonymous)  # before anything slow
+    except ServeRefused as err:
+        print(f"abstractqa: error: {err}", file=sys.stderr)
+        return 2
     assistant = Assistant(settings)
     assistant.ensure_index()  # may ingest, which wants every core
     serving_threads(settings, assistant.embed_model)
     app = build_app(assistant)
     try:
-        url = launch(app, host, port, auth=auth_from_env(settings, host), prevent_thread_lock=True)
+        url = launch(app, host, port, auth=auth, prevent_thread_lock=True)
     except OSError as err:
         print(f"abstractqa: error: cannot serve on {host}:{port}: {err}", file=sys.stderr)
         return 2
@@ -874,12 +946,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--config", type=Path, default=None, help="YAML config file")
     parser.add_argument("--host", default=None, help="bind address (default: ui.host)")
     parser.add_argument("--port", type=int, default=None, help="port (default: ui.port)")
+    parser.add_argument(
+        "--allow-anonymous", action="store_true", help="serve a non-loopback address without a login"
+    )
     args = parser.parse_args(argv)
 
     from abstractqa.config import ConfigError, load_settings
 
     try:
-        return serve(load_settings(args.config), host=args.host, port=args.port)
+        return serve(
+            load_settings(args.config), host=args.host, port=args.port, allow_anonymous=args.allow_anonymous
+        )
     except (ConfigError, IndexUnavailable) as err:
         print(f"abstractqa: error: {err}", file=sys.stderr)
         return 2

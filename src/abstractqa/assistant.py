@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
+import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from abstractqa import prompts
@@ -17,19 +18,20 @@ from abstractqa.evidence import SentenceEmbedder
 from abstractqa.index import (
     IndexUnavailable,
     IngestReport,
-    Manifest,
-    index_status,
     ingest,
-    manifest_path,
+    is_current,
+    manifest_store,
     open_vector_store,
+    plan_ingest,
 )
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.prompts import says_cannot_answer
 from abstractqa.query import read_query
-from abstractqa.titles import apply_titles, read_titles, write_titles
+from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, SentenceCheck, Timings
 from abstractqa.verify import Citer, checked_sentences
 
+log = logging.getLogger(__name__)
 # Below this best-sentence similarity, an LLM's "not in the sources" is believed; above it the
 # evidence is strong enough that the extractive answer is shown instead.
 LLM_REFUSAL_BELOW = 0.45
@@ -40,7 +42,12 @@ ANAPHORA = re.compile(
 
 
 class QuestionError(ValueError):
-    """A question that can't be asked as it is (empty, too long); the message says why."""
+    """A question that can't be asked as it is (empty, too long, not text); the message says why."""
+
+
+# Lone surrogates: what Python makes of bytes that are not UTF-8 (argv, a surrogateescape stdin)
+# or what a JSON client sends as "\ud800"; nothing downstream can encode them.
+_NOT_UTF8 = re.compile("[\ud800-\udfff]")
 
 
 class Assistant:
@@ -64,6 +71,9 @@ class Assistant:
         self._sentence_embedder: SentenceEmbedder | None = None
         self._retriever = None
         self._llms: dict[str, ChatLLM | None] = {}
+        self._manifests = None  # where the manifest lives (file or Chroma), opened on first use
+        self._manifest_version: object = None
+        self._checked_at = 0.0
         self._lock = threading.Lock()
         self._generate_lock = threading.Lock()  # one in-process LLM can't run two prompts at once
 
@@ -83,20 +93,41 @@ class Assistant:
             self._sentence_embedder = SentenceEmbedder(self.embed_model)
         return self._sentence_embedder
 
+    # Another process (an ingest, or an app server on another machine sharing the Chroma server)
+    # can change the index; its manifest is looked at again at most this often.
+    MANIFEST_CHECK_S = 1.0
+
     @property
     def retriever(self):
         with self._lock:
-            if self._retriever is None:
-                from abstractqa.retrieve import PaperRetriever
-
-                manifest = Manifest.read(manifest_path(self.settings))
-                if manifest is None:
-                    raise IndexUnavailable("no index yet for these settings: run `abstractqa ingest` first")
-                store = open_vector_store(self.settings, create=False)
-                self._retriever = PaperRetriever(
-                    store, self.embed_model, manifest.papers, manifest.chunks, self.settings.retrieve
-                )
+            now = time.monotonic()
+            if self._retriever is not None and now - self._checked_at < self.MANIFEST_CHECK_S:
+                return self._retriever
+            try:
+                if self._manifests is None:
+                    self._manifests = manifest_store(self.settings)
+                version = self._manifests.version()
+                if self._retriever is None or version != self._manifest_version:
+                    self._load_retriever(version)
+            except IndexUnavailable as err:
+                if self._retriever is None:
+                    raise
+                # Keep answering from the index already loaded; say why it was not reloaded.
+                log.warning("index not reloaded: %s", err)
+            self._checked_at = now
             return self._retriever
+
+    def _load_retriever(self, version: object) -> None:
+        from abstractqa.retrieve import PaperRetriever
+
+        manifest = self._manifests.read()
+        if manifest is None:
+            raise IndexUnavailable("no index yet for these settings: run `abstractqa ingest` first")
+        store = open_vector_store(self.settings, create=False)
+        self._retriever = PaperRetriever(
+            store, self.embed_model, manifest.papers, manifest.chunks, self.settings.retrieve
+        )
+        self._manifest_version = version
 
     def llm(self, mode: str | None = None) -> ChatLLM | None:
         """The LLM backend for `mode` (None for extractive), built once."""
@@ -114,39 +145,48 @@ class Assistant:
 
     def read_corpus(self, paths: list[Path] | None = None) -> Corpus:
         """The corpus, with the LLM titles cached by `write_titles` applied."""
-        corpus = load_corpus(paths or self.settings.corpus.paths, min_words=self.settings.corpus.min_words)
-        corpus.papers = apply_titles(corpus.papers, read_titles(self.titles_path))
-        return corpus
-
-    @property
-    def titles_path(self) -> Path:
-        return self.settings.index.data_dir / "titles.json"
+        corpus = self.settings.corpus
+        read = load_corpus(paths or corpus.paths, min_words=corpus.min_words, max_chars=corpus.max_abstract_chars)
+        read.papers = apply_titles(read.papers, read_titles(titles_path(self.settings)))
+        return read
 
     def write_titles(self, paths: list[Path] | None = None, progress: bool = True) -> dict[str, int]:
         """Have the LLM write a checked title for each unnamed paper (once; cached by abstract)."""
         mode = self.settings.answer.mode if self.settings.answer.mode != "extractive" else "llamacpp"
-        corpus = load_corpus(paths or self.settings.corpus.paths, min_words=self.settings.corpus.min_words)
+        corpus = self.settings.corpus
+        read = load_corpus(paths or corpus.paths, min_words=corpus.min_words, max_chars=corpus.max_abstract_chars)
         llm = self.llm(mode)
         with self._generate_lock:
-            return write_titles(corpus.papers, llm, self.titles_path, progress=progress)
+            return write_titles(read.papers, llm, titles_path(self.settings), progress=progress)
 
-    def ingest(self, paths: list[Path] | None = None, progress: bool = True) -> tuple[Corpus, IngestReport]:
-        """Parse the seed files and bring the index up to date with them."""
-        corpus = self.read_corpus(paths)
-        if not corpus.papers:
-            raise IndexUnavailable(
-                "no paper could be read from " + ", ".join(map(str, paths or self.settings.corpus.paths))
+    def ingest(
+        self,
+        paths: list[Path] | None = None,
+        progress: bool = True,
+        replace: bool = False,
+        on_remove: Callable[[list[Paper]], None] | None = None,
+    ) -> tuple[Corpus, IngestReport]:
+        """Add `paths` (default `corpus.paths`) to the index, re-reading what earlier ingests read.
+
+        `replace` makes the index exactly `paths`; `on_remove` hears which papers are dropped
+        before anything is written.
+        """
+        try:
+            return ingest(
+                self.settings, self.embed_model, paths, replace=replace, progress=progress, on_remove=on_remove
             )
-        report = ingest(corpus.papers, self.settings, self.embed_model, progress=progress)
-        self._retriever = None
-        return corpus, report
+        finally:
+            with self._lock:
+                self._retriever = None
 
-    def ensure_index(self, progress: bool = True) -> tuple[Corpus, IngestReport | None]:
-        """Ingest when the index is missing or older than the seed files; else do nothing."""
-        corpus = self.read_corpus()
-        if index_status(corpus.papers, self.settings) == "current":
-            return corpus, None
-        return self.ingest(progress=progress)
+    def ensure_index(
+        self, progress: bool = True, on_remove: Callable[[list[Paper]], None] | None = None
+    ) -> tuple[Corpus, IngestReport | None]:
+        """Ingest when the index is missing, older than the seed files or missing vectors."""
+        plan = plan_ingest(self.settings)
+        if is_current(plan, self.settings):
+            return plan.corpus, None
+        return self.ingest(progress=progress, on_remove=on_remove)
 
     def papers(self) -> list[Paper]:
         return list(self.retriever.papers.values())
@@ -333,6 +373,10 @@ class Assistant:
         limit = self.settings.answer.max_question_chars
         if len(question) > limit:
             raise QuestionError(f"the question is {len(question)} characters long; the limit is {limit}")
+        if bad := _NOT_UTF8.search(question):
+            raise QuestionError(
+                f"the question holds bytes that are not valid UTF-8 (at character {bad.start() + 1})"
+            )
         return question
 
 

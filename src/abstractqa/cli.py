@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
@@ -19,9 +20,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     sub = parser.add_subparsers(dest="command", required=True)
 
-    p = sub.add_parser("ingest", help="parse seed files and update the index")
+    p = sub.add_parser("ingest", help="parse seed files and add them to the index")
     p.add_argument("paths", nargs="*", type=Path, help="files or folders (default: corpus.paths)")
     p.add_argument("--if-needed", action="store_true", help="only when the index is missing or stale")
+    p.add_argument(
+        "--replace",
+        action="store_true",
+        help="make the index exactly PATHS (default: add them; papers from other files stay)",
+    )
     p.add_argument(
         "--titles",
         action="store_true",
@@ -56,6 +62,11 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("serve", help="run the browser chat")
     p.add_argument("--host", default=None)
     p.add_argument("--port", type=int, default=None)
+    p.add_argument(
+        "--allow-anonymous",
+        action="store_true",
+        help="serve a non-loopback address without a login (default: refuse)",
+    )
 
     sub.add_parser("config", help="print the resolved configuration")
     return parser
@@ -74,12 +85,19 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings(args.config)
-        return COMMANDS[args.command](args, settings, extra)
+        code = COMMANDS[args.command](args, settings, extra)
+        sys.stdout.flush()  # a closed pipe shows here, not at exit where it can't be caught
+        return code
     except (ConfigError, IndexUnavailable, QuestionError, GeneratorError, FileNotFoundError) as err:
         print(f"abstractqa: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
         return 130
+    except BrokenPipeError:
+        # `abstractqa papers | head -1`: the reader has all it wants. Point stdout at devnull so
+        # the interpreter's final flush doesn't fail again (Python docs, "Note on SIGPIPE").
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 1
 
 
 def _assistant(settings):
@@ -93,10 +111,10 @@ def cmd_ingest(args, settings, _extra) -> int:
     if args.titles:
         counts = assistant.write_titles(args.paths or None)
         print(f"titles: {counts['written']} written, {counts['rejected']} rejected, {counts['cached']} cached")
-    if args.if_needed and not args.paths:
-        corpus, report = assistant.ensure_index()
+    if args.if_needed and not args.paths and not args.replace:
+        corpus, report = assistant.ensure_index(on_remove=_print_removals)
     else:
-        corpus, report = assistant.ingest(args.paths or None)
+        corpus, report = assistant.ingest(args.paths or None, replace=args.replace, on_remove=_print_removals)
     for w in corpus.warnings:
         print(f"warning: {w}", file=sys.stderr)
     print(
@@ -105,12 +123,30 @@ def cmd_ingest(args, settings, _extra) -> int:
     )
     if report is None:
         print("index: up to date, nothing to do")
-    else:
+        return 0
+    if report.rebuilt:
+        kept = f"; the damaged copy is kept as {report.damaged_copy}" if report.damaged_copy else ""
+        print(f"index: the manifest was damaged ({report.rebuilt}) and is rebuilt{kept}")
+    print(
+        f"index: {report.added} added, {report.updated} updated, {report.removed} removed, "
+        f"{report.unchanged} unchanged; {report.chunks_embedded} of {report.chunks_total} chunks embedded"
+        + (f" ({report.vectors_restored} had lost their vectors)" if report.vectors_restored else "")
+    )
+    if report.kept_papers:
+        print(f"index: {report.kept_papers} papers from seed files not read now stay indexed")
+    if report.unknown_vectors_kept:
         print(
-            f"index: {report.added} added, {report.updated} updated, {report.removed} removed, "
-            f"{report.unchanged} unchanged; {report.chunks_embedded} of {report.chunks_total} chunks embedded"
+            f"index: {report.unknown_vectors_kept} stored vectors belong to no indexed paper; kept for an "
+            "ingest of their files to reuse (`ingest --replace` drops them)"
         )
     return 0
+
+
+def _print_removals(papers) -> None:
+    print(f"removing {len(papers)} papers from the index:")
+    for p in papers:
+        print(f"  - {p.paper_id:14} {p.title}  ({p.sources[0]})")
+    sys.stdout.flush()
 
 
 def cmd_papers(args, settings, _extra) -> int:
@@ -176,6 +212,9 @@ def cmd_chat(args, settings, _extra) -> int:
 
     assistant = _assistant(settings)
     history = []
+    # Bytes that are not UTF-8 reach the question check (and its message) instead of ending the chat.
+    if hasattr(sys.stdin, "reconfigure"):
+        sys.stdin.reconfigure(errors="surrogateescape")
     print("Ask about the indexed papers. Follow-ups work. Empty line or Ctrl-D to quit.")
     while True:
         try:
@@ -224,7 +263,7 @@ def cmd_eval(args, settings, extra) -> int:
 def cmd_serve(args, settings, _extra) -> int:
     from ui.app import serve
 
-    return serve(settings, host=args.host, port=args.port)
+    return serve(settings, host=args.host, port=args.port, allow_anonymous=args.allow_anonymous)
 
 
 def cmd_config(args, settings, _extra) -> int:

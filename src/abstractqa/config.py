@@ -6,15 +6,19 @@ Load it with `load_settings()` when a program starts, never at import time.
 from __future__ import annotations
 
 import hashlib
+import json
+import os
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
     BaseSettings,
+    NoDecode,
     PydanticBaseSettingsSource,
     SettingsConfigDict,
+    SettingsError,
     YamlConfigSettingsSource,
 )
 
@@ -26,16 +30,33 @@ _config_file: ContextVar[Path | None] = ContextVar("abstractqa_config_file", def
 
 
 class Group(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    # NaN and infinity pass every range check silently (nan < x is False), so no float takes them.
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 class CorpusSettings(Group):
-    paths: list[Path] = Field(
-        default=[Path("seeds")], description="Seed files or folders of .txt files to ingest."
+    paths: Annotated[list[Path], NoDecode] = Field(
+        default=[Path("seeds")],
+        description="Seed files or folders of .txt files to ingest (from the environment: a JSON "
+        "list, or one path).",
     )
     min_words: int = Field(
         default=20, ge=1, description="Records with fewer words are reported as truncated."
     )
+    max_abstract_chars: int = Field(
+        default=20000,
+        ge=100,
+        description="Longer records are skipped with a warning (real abstracts stay under about "
+        "2,000 characters; a longer one is usually a whole file on one line).",
+    )
+
+    @field_validator("paths", mode="before")
+    @classmethod
+    def _one_path_or_json_list(cls, value):
+        # The environment gives a string: a JSON list, or a plain path.
+        if isinstance(value, str):
+            return json.loads(value) if value.lstrip().startswith("[") else [value]
+        return value
 
 
 class EmbeddingSettings(Group):
@@ -63,6 +84,18 @@ class IndexSettings(Group):
         default=128, ge=16, description="Chunk size in model tokens (sentences are never split)."
     )
     chunk_overlap: int = Field(default=32, ge=0, description="Token overlap between chunks.")
+    lock_timeout_s: float = Field(
+        default=600.0,
+        ge=0,
+        description="How long an ingest waits for another one writing the same data dir (0: don't "
+        "wait); the message names the process holding it.",
+    )
+
+    @model_validator(mode="after")
+    def _overlap_below_size(self):
+        if self.chunk_overlap >= self.chunk_size:
+            raise ValueError(f"chunk_overlap ({self.chunk_overlap}) must be less than chunk_size ({self.chunk_size})")
+        return self
 
 
 class VectorStoreSettings(Group):
@@ -106,7 +139,7 @@ class AnswerSettings(Group):
         "the AMX CPUs this was built on (src/abstractqa/llm.py).",
     )
     n_ctx: int = Field(default=4096, ge=512, description="llama.cpp context window.")
-    n_threads: int | None = Field(default=None, description="llama.cpp threads; empty = auto.")
+    n_threads: int | None = Field(default=None, ge=1, description="llama.cpp threads; empty = auto.")
     base_url: str = Field(
         default="http://127.0.0.1:8080/v1", description="OpenAI-compatible endpoint (openai)."
     )
@@ -114,17 +147,21 @@ class AnswerSettings(Group):
     api_key_env: str = Field(default="OPENAI_API_KEY", description="Env var holding the API key (openai).")
     timeout_s: float = Field(default=60.0, gt=0, description="Endpoint timeout (openai).")
     max_tokens: int = Field(default=256, ge=16, description="Most tokens generated.")
-    temperature: float = Field(default=0.0, ge=0, description="Sampling temperature.")
+    temperature: float = Field(default=0.0, ge=0, le=2, description="Sampling temperature.")
     max_passages: int = Field(default=5, ge=1, description="Papers given to the generator.")
     max_question_chars: int = Field(default=2000, ge=1, description="Longer questions refused.")
     refuse_below: float = Field(
         default=0.26,
+        ge=0,
+        le=1,
         description="Refuse when no sentence of the candidate papers is this similar to the question. "
         "Calibrated by benchmarks/calibrate_refusal.py on evals/questions.jsonl: off-topic questions "
         "score 0.09-0.13, the least similar answerable one 0.38; 0.26 sits mid-gap.",
     )
     support_threshold: float = Field(
         default=0.45,
+        ge=0,
+        le=1,
         description="Least cosine similarity between a sentence and its cited text.",
     )
     unsupported: Literal["remove", "flag"] = Field(
@@ -136,13 +173,25 @@ class AnswerSettings(Group):
 
 
 class UISettings(Group):
-    host: str = Field(default="127.0.0.1", description="Address the web app binds to.")
+    host: str = Field(
+        default="127.0.0.1",
+        description="Address the web app binds to; any other than loopback needs a login (or "
+        "`serve --allow-anonymous`).",
+    )
     port: int = Field(default=7860, ge=1, le=65535, description="Port of the web app.")
     auth_user_env: str = Field(
-        default="ABSTRACTQA_USER", description="Env var with a login name (non-local binds)."
+        default="ABSTRACTQA_USER", description="Env var with a login name (required on non-local binds)."
     )
     auth_password_env: str = Field(
         default="ABSTRACTQA_PASSWORD", description="Env var with the password (non-local binds)."
+    )
+    answer_modes: list[Literal["extractive", "llamacpp", "openai"]] = Field(
+        default=["extractive", "llamacpp", "openai"],
+        min_length=1,
+        description="Answer modes the web app offers; no API call can pick another.",
+    )
+    max_comment_chars: int = Field(
+        default=2000, ge=1, description="Longer feedback comments are refused (not saved)."
     )
     torch_threads: int = Field(
         default=0,
@@ -202,16 +251,37 @@ def load_settings(config_file: Path | str | None = None, **overrides) -> Setting
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     _check_yaml(path)
+    where = f"bad configuration ({path} or {ENV_PREFIX}* env)"
+    unknown = _unknown_env_groups()
     token = _config_file.set(path)
     try:
-        return Settings(**overrides)
+        settings = Settings(**overrides)
     except ValidationError as err:
-        problems = "; ".join(
+        problems = [
             f"{'.'.join(str(p) for p in e['loc']) or '(top level)'}: {e['msg']}" for e in err.errors()
-        )
-        raise ConfigError(f"bad configuration ({path} or {ENV_PREFIX}* env): {problems}") from None
+        ]
+        raise ConfigError(f"{where}: {'; '.join(unknown + problems)}") from None
+    except SettingsError as err:  # an env value the settings source could not decode
+        cause = f" ({err.__cause__})" if err.__cause__ else ""
+        raise ConfigError(f"{where}: {err}{cause}") from None
     finally:
         _config_file.reset(token)
+    if unknown:
+        raise ConfigError(f"{where}: {'; '.join(unknown)}")
+    return settings
+
+
+def _unknown_env_groups() -> list[str]:
+    """`ABSTRACTQA__BOGUS__X` names no group; pydantic-settings would skip it without a word, while
+    an unknown key inside a known group is an error. Both are errors, worded the same way."""
+    problems = []
+    for name in sorted(os.environ):
+        if not name.upper().startswith(ENV_PREFIX):
+            continue
+        loc = name[len(ENV_PREFIX) :].lower().split("__")
+        if loc[0] not in Settings.model_fields:
+            problems.append(f"{'.'.join(loc)}: Extra inputs are not permitted (from {name})")
+    return problems
 
 
 def _check_yaml(path: Path) -> None:

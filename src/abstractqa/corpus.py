@@ -73,8 +73,13 @@ class Corpus:
 
 
 def read_lines(path: Path, label: str, warnings: list[IngestWarning]) -> list[str] | None:
-    """Decode a file line by line; bad bytes are replaced and reported, binaries skipped."""
-    data = path.read_bytes()
+    """Decode a file line by line; bad bytes are replaced and reported, binaries and files that
+    can't be read skipped."""
+    try:
+        data = path.read_bytes()
+    except OSError as err:
+        warnings.append(IngestWarning(label, 0, f"cannot be read ({err.strerror or err}), skipped"))
+        return None
     if not data.strip():
         warnings.append(IngestWarning(label, 0, "empty file, skipped"))
         return None
@@ -374,7 +379,7 @@ def iter_seed_files(paths: Iterable[Path]) -> list[Path]:
     return files
 
 
-def load_corpus(paths: Iterable[Path], min_words: int = 20) -> Corpus:
+def load_corpus(paths: Iterable[Path], min_words: int = 20, max_chars: int = 20000) -> Corpus:
     """Read every seed file under `paths` into merged, cleaned papers.
 
     Example:
@@ -397,6 +402,17 @@ def load_corpus(paths: Iterable[Path], min_words: int = 20) -> Corpus:
         for rec in PARSERS[layout](lines, label, warnings):
             rec.abstract = clean_text(rec.abstract)
             line = int(rec.source.rsplit(":", 1)[1])
+            if len(rec.abstract) > max_chars:
+                # One huge "abstract" would become thousands of chunks (a 5 MB line: 11,804).
+                warnings.append(
+                    IngestWarning(
+                        label,
+                        line,
+                        f"record of {len(rec.abstract):,} characters is longer than "
+                        f"corpus.max_abstract_chars ({max_chars:,}), skipped",
+                    )
+                )
+                continue
             if len(rec.abstract.split()) < min_words:
                 warnings.append(
                     IngestWarning(label, line, f"truncated record ({len(rec.abstract.split())} words), skipped")

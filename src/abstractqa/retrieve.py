@@ -254,7 +254,9 @@ class HybridRetriever(BaseRetriever):
     """Dense + BM25 chunk retrieval fused with weighted reciprocal rank fusion.
 
     Returns chunks (as `NodeWithScore`), at most `passages_per_paper` per paper, so one
-    paper's many chunks can't push other papers out of the candidates.
+    paper's many chunks can't push other papers out of the candidates. Each node carries its
+    cosine similarity to the question as `metadata["dense_score"]` (0 when only BM25 found it):
+    per call, so concurrent questions never see each other's scores.
     """
 
     def __init__(
@@ -288,7 +290,6 @@ class HybridRetriever(BaseRetriever):
             )
             if persist_dir:
                 save_bm25(self._bm25, persist_dir, chunks)
-        self.last_dense: dict[str, float] = {}
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         from llama_index.core.vector_stores import VectorStoreQuery
@@ -304,7 +305,7 @@ class HybridRetriever(BaseRetriever):
             for i, sim in zip(result.ids or [], result.similarities or [], strict=False)
             if i in self._live
         ]
-        self.last_dense = dict(dense)
+        dense_score = dict(dense)
         sparse = [(n.node.node_id, n.score or 0.0) for n in self._bm25.retrieve(query_bundle.query_str)]
         fused: dict[str, float] = defaultdict(float)
         for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, sparse)):
@@ -319,7 +320,11 @@ class HybridRetriever(BaseRetriever):
             per_paper[chunk.paper_id] += 1
             out.append(
                 NodeWithScore(
-                    node=TextNode(id_=chunk_id, text=chunk.text, metadata={"paper_id": chunk.paper_id}),
+                    node=TextNode(
+                        id_=chunk_id,
+                        text=chunk.text,
+                        metadata={"paper_id": chunk.paper_id, "dense_score": dense_score.get(chunk_id, 0.0)},
+                    ),
                     score=score,
                 )
             )
@@ -493,9 +498,7 @@ class PaperRetriever:
                     paper=self.papers[pid],
                     # Pinned and filtered papers outrank text matches; keep scores monotonic.
                     score=(1.0 + (k - rank) / k) if reason != "search" else fused / top,
-                    dense_score=max(
-                        (self.hybrid.last_dense.get(h.node.node_id, 0.0) for h in paper_hits), default=0.0
-                    ),
+                    dense_score=max((h.node.metadata["dense_score"] for h in paper_hits), default=0.0),
                     text=passages[0],
                     passages=passages,
                     reason=reason,

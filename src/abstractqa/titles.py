@@ -20,10 +20,15 @@ from abstractqa import prompts
 from abstractqa.evidence import STOPWORDS, stem
 
 if TYPE_CHECKING:
+    from abstractqa.config import Settings
     from abstractqa.llm import ChatLLM
     from abstractqa.types import Paper
 
 MAX_WORDS = 12
+
+
+def titles_path(settings: Settings) -> Path:
+    return settings.index.data_dir / "titles.json"
 
 
 def abstract_key(abstract: str) -> str:
