@@ -359,7 +359,7 @@ def test_api_calls_cannot_do_what_the_page_cannot(seed_index_dir, embed_model):
         more = queue_call(url, fn_index(app, "chat"), ["What is I-JEPA?", None, "extractive", 500, "", "", ""])
         for refused in (switched, asked, more):
             assert not refused["success"] or "not offered" in json.dumps(refused["output"])
-        assert set(assistant._generators) <= {"extractive"}  # llama.cpp was never loaded
+        assert set(assistant._llms) <= {"extractive"}  # llama.cpp was never loaded
         # A rating without the page's click event writes nothing.
         liked = queue_call(url, fn_index(app, "on_like"), [None, "great"])
         assert not liked["success"]

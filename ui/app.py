@@ -403,10 +403,10 @@ def check_controls(mode: str, passages: float | None, modes: list[str]) -> None:
 
 
 def start_backend(assistant: Assistant, mode: str) -> None:
-    """Build the generator for `mode` now, so a backend that can't start says so at once."""
-    generator = assistant.generator(mode)
+    """Build the LLM backend for `mode` now, so a backend that can't start says so at once."""
+    llm = assistant.llm(mode)
     if mode == "openai":  # building the client does not reach the endpoint; one token does
-        generator.complete([{"role": "user", "content": "Reply with OK."}], max_tokens=1)
+        llm.complete([{"role": "user", "content": "Reply with OK."}], max_tokens=1)
 
 
 def error_message(err: Exception, mode: str | None) -> str:

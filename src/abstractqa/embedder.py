@@ -115,8 +115,8 @@ def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding
 
 def model_tokenizer(embed_model: BaseEmbedding):
     """The embedder's own tokenizer, so chunk sizes are counted in the tokens it sees."""
-    if isinstance(embed_model, OnnxEmbedding):
-        return embed_model.tokenize
+    if callable(tokenize := getattr(embed_model, "tokenize", None)):  # OnnxEmbedding, or any with one
+        return tokenize
     tokenizer = embed_model._model.tokenizer  # the SentenceTransformer inside HuggingFaceEmbedding
     return lambda text: tokenizer.tokenize(text)
 
