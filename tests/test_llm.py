@@ -125,3 +125,21 @@ def test_unreachable_endpoint_is_a_clear_error(seed_index_dir, embed_model):
     )
     with pytest.raises(GeneratorError, match="cannot reach the LLM endpoint http://127.0.0.1"):
         Assistant(settings, embed_model=embed_model).ask("What is I-JEPA?")
+
+
+def test_concurrent_sessions_share_one_llama_cpp_model_safely(llm_assistant):
+    """Two sessions asking follow-ups at once: the rewrite and the answer both run the one
+    in-process model, each under the generate lock (llama.cpp can't run two prompts at once)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    firsts = {q: llm_assistant.ask(q) for q in ("What is MoViNets?", "What does CutLER use to generate coarse masks?")}
+
+    def follow(q):
+        return llm_assistant.ask("How well does it do?", history=[firsts[q]])
+
+    with ThreadPoolExecutor(max_workers=2) as pool:
+        answers = list(pool.map(follow, firsts))
+    for q, answer in zip(firsts, answers, strict=True):
+        expected = firsts[q].citations[0].title
+        assert expected in answer.standalone_question, answer.standalone_question
+        assert not answer.refused and answer.citations[0].title == expected
