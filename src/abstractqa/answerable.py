@@ -192,9 +192,12 @@ def _shares_topic(query: Query, source: Source) -> bool:
 
 
 def _asked_count(question: str) -> int | None:
-    """"the two quantization papers": a listing of a stated number of papers."""
+    """A listing of a stated number of papers ("the two quantization papers")."""
     m = re.search(r"\b(?:the|both|these|those)\s+(two|three|four|2|3|4)\b", question, re.I)
-    return {"two": 2, "three": 3, "four": 4}.get(m.group(1).lower(), None) or int(m.group(1)) if m else None
+    if m is None:
+        return None
+    word = m.group(1).lower()
+    return {"two": 2, "three": 3, "four": 4}.get(word) or int(word)
 
 
 def _missing_terms(query: Query, source: Source) -> list[str]:
