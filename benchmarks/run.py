@@ -868,7 +868,7 @@ HELDOUT_QUESTIONS = ROOT / "evals" / "heldout.jsonl"
 def bench_scale(report: Report, scale: Scale) -> None:
     """Retrieval at 1k / 10k / 100k synthetic papers (benchmarks/scale.py), each size measured
     in a fresh process; the indexes are built once and cached between runs."""
-    from benchmarks import scale as scale_bench
+    import scale as scale_bench  # benchmarks/scale.py, beside this file (on sys.path when run as a script)
 
     section = "Scale (synthetic papers, derived vectors; benchmarks/scale.py)"
     plot_path = ROOT / "benchmarks" / "scale.png"
