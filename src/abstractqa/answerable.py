@@ -76,10 +76,6 @@ class Plan:
     def __post_init__(self) -> None:
         self.kind = self.kind or self.query.kind
 
-    @property
-    def refuse(self) -> str:
-        return self.reason if self.status == "not_covered" else ""
-
     def source(self, n: int) -> Source:
         return next(s for s in self.sources if s.n == n)
 
@@ -101,7 +97,7 @@ def plan_answer(
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
     filtered = [s.n for s in sources if s.evidence.reason in ("author", "date")]
     if query.kind == "record":
-        if not (named or filtered) and not (query.topic - RECORD_FRAME) & _words(sources[0]):
+        if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
         return _record_plan(plan, named, filtered)
@@ -175,20 +171,17 @@ def _listed(query: Query, sources: list[Source], best_per_source: dict[int, floa
     """Every candidate paper that matches a listing: all its topic words, or close in meaning."""
     best = max(best_per_source.values())
     words = query.topic - LISTING_FRAME
-    bags = {s.n: content_words(" ".join([s.paper.abstract, s.paper.title, *s.paper.aliases])) for s in sources}
     # Close in meaning is not enough: a listed paper shares a topic word with the question.
-    close = [n for n, v in best_per_source.items() if v >= best - LIST_WINDOW and (not words or words & bags[n])]
-    lexical = [s.n for s in sources if words and words <= bags[s.n]]
+    close = [
+        s.n for s in sources if best_per_source[s.n] >= best - LIST_WINDOW and (not words or words & s.words)
+    ]
+    lexical = [s.n for s in sources if words and words <= s.words]
     return list(dict.fromkeys(lexical + close))[:MAX_LISTED]
-
-
-def _words(source: Source) -> set[str]:
-    return content_words(" ".join([source.paper.abstract, source.paper.title, *source.paper.aliases]))
 
 
 def _shares_topic(query: Query, source: Source) -> bool:
     words = query.topic - LISTING_FRAME
-    return not words or bool(words & _words(source))
+    return not words or bool(words & source.words)
 
 
 def _asked_count(question: str) -> int | None:

@@ -153,11 +153,10 @@ class Assistant:
     def write_titles(self, paths: list[Path] | None = None, progress: bool = True) -> dict[str, int]:
         """Have the LLM write a checked title for each unnamed paper (once; cached by abstract)."""
         mode = self.settings.answer.mode if self.settings.answer.mode != "extractive" else "llamacpp"
-        corpus = self.settings.corpus
-        read = load_corpus(paths or corpus.paths, min_words=corpus.min_words, max_chars=corpus.max_abstract_chars)
+        papers = self.read_corpus(paths).papers  # cached titles change titles only, never abstracts
         llm = self.llm(mode)
         with self._generate_lock:
-            return write_titles(read.papers, llm, titles_path(self.settings), progress=progress)
+            return write_titles(papers, llm, titles_path(self.settings), progress=progress)
 
     def ingest(
         self,

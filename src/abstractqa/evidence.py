@@ -10,7 +10,7 @@ from __future__ import annotations
 import math
 import re
 from dataclasses import dataclass
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
 
 import numpy as np
@@ -147,6 +147,11 @@ class Source:
     @property
     def checkable(self) -> list[str]:
         return self.sentences + self.record_lines
+
+    @cached_property
+    def words(self) -> set[str]:
+        """Content words of the abstract, title and names: what a question's topic must meet."""
+        return content_words(" ".join([self.paper.abstract, self.paper.title, *self.paper.aliases]))
 
     @classmethod
     def from_evidence(cls, n: int, evidence: Evidence) -> Source:

@@ -462,8 +462,9 @@ class PaperRetriever:
         if not question.strip():
             raise ValueError("empty question")
         k = k or self.settings.top_k
-        question = self.correct(question)
-        intent = intent or self.names.read(question)
+        if intent is None:  # a caller with an intent has read (and corrected) the question already
+            question = self.correct(question)
+            intent = self.names.read(question)
         pinned, allowed = self.names.matching(intent)
         explicit = self._explicit_filter(authors, date_from, date_to)
         if explicit is not None:
