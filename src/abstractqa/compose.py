@@ -182,7 +182,7 @@ def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
                 rare.append(w)
                 seen.add(stem(w))  # "generating", "generation", "generative": one of them
     spelled = {t.casefold(): t for s in sources for t in re.findall(r"[\w\-]+", s.paper.abstract)}
-    return (sorted(spelled.get(t, t) for t in common) + rare)[:most]
+    return [spelled.get(t, t) for t in sorted(common) + rare][:most]  # as the abstracts spell them
 
 
 def _sentence_with(source: Source, term: str) -> str:
