@@ -55,6 +55,22 @@ def test_listing_names_every_matching_paper(assistant):
     assert first_sentence(answer.answer).startswith(f"{len(listed)} papers match")
 
 
+@pytest.mark.parametrize(
+    "question",
+    ["Which papers use reinforcement learning for robot control?", "Which study covers weather forecasting?"],
+)
+def test_a_topic_no_paper_covers_is_refused_not_listed(assistant, question):
+    # Some candidates share a word ("learning", "control"), and one is always closest in
+    # meaning: neither makes a paper about the topic.
+    answer = assistant.ask(question)
+    assert answer.refused and answer.status == "not_covered" and not answer.citations, answer.answer
+
+
+def test_a_short_topic_met_in_meaning_is_listed(assistant):
+    answer = assistant.ask("which work covers text rendering in generated images")
+    assert not answer.refused and "SceneTextGen" in titles(answer), answer.answer
+
+
 def test_comparison_shows_each_side_and_what_they_share(assistant):
     answer = assistant.ask("How does MSN differ from I-JEPA?")
     assert answer.kind == "comparison" and set(titles(answer)) == {"MSN", "I-JEPA"}
