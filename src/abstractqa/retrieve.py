@@ -11,7 +11,6 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
@@ -292,27 +291,6 @@ class HybridRetriever(BaseRetriever):
             if persist_dir:
                 save_bm25(self._bm25, persist_dir, chunks)
 
-    def specificity(self) -> Callable[[str], float]:
-        """How rare a (Snowball-stemmed) word is across the chunks, as BM25's own idf.
-
-        Read from the BM25 index already in memory, so it costs nothing to build: a word no
-        chunk holds gets the highest value, a word every chunk holds the lowest.
-        """
-        import math
-
-        import numpy as np
-
-        bm25 = self._bm25.bm25
-        df = np.diff(bm25.scores["indptr"])
-        docs = int(bm25.scores["num_docs"])
-        vocab = bm25.vocab_dict
-
-        def idf(word: str) -> float:
-            n = int(df[vocab[word]]) if word in vocab and vocab[word] < len(df) else 0
-            return math.log(1 + (docs - n + 0.5) / (n + 0.5))
-
-        return idf
-
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         from llama_index.core.vector_stores import VectorStoreQuery
 
@@ -460,7 +438,6 @@ class PaperRetriever:
         for c in chunks:
             self._chunks_by_paper[c.paper_id].append(c.text)
         self.speller = Speller([p.abstract for p in papers], [a for p in papers for a in p.aliases])
-        self.specificity = self.hybrid.specificity()
 
     def correct(self, question: str) -> str:
         """The question with misspelled words replaced by the collection's nearest words."""
