@@ -18,6 +18,8 @@ def test_a_title_must_use_the_abstracts_own_words():
     assert "AlphaFold" in check_title("AlphaFold for Neural Architecture Search", ABSTRACT)
     assert "2024" in check_title("Neural Architecture Search in 2024", ABSTRACT)
     assert check_title("", ABSTRACT) == "0 words"
+    # "3D" is one word in the abstract and in the title, not "3" and a stray "D".
+    assert check_title("3D Camera Controls", "We add virtual 3D camera controls to video models.") == ""
 
 
 def test_titles_are_written_checked_cached_and_applied(tmp_path, embed_model):

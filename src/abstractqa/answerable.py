@@ -23,7 +23,6 @@ from typing import TYPE_CHECKING, Literal
 
 from abstractqa.evidence import (
     NUMBER_WORDS,
-    RANK_BONUS,
     SentenceEmbedder,
     Source,
     content_words,
@@ -138,12 +137,12 @@ def plan_answer(
         return plan
 
     candidates = [s for s in sources if s.n in named] or sources
-    chosen = max(candidates, key=lambda s: best_per_source[s.n] + RANK_BONUS / s.n)
+    chosen = max(candidates, key=lambda s: best_per_source[s.n] + settings.ranking.rank / s.n)
     if query.exact:
         # A paper that holds every asked term wins over a closer one that lacks some.
         holding = [s for s in candidates if not _missing_terms(query, s)]
         if holding and chosen not in holding:
-            chosen = max(holding, key=lambda s: best_per_source[s.n] + RANK_BONUS / s.n)
+            chosen = max(holding, key=lambda s: best_per_source[s.n] + settings.ranking.rank / s.n)
     plan.focus = [chosen.n]
     if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC and not _listed(query, sources, best_per_source):
         # "Which paper talks about protein structure prediction?": a short topic is met by its
@@ -157,7 +156,7 @@ def plan_answer(
     if missing := _missing_terms(query, chosen):
         status = "partial" if named or len(candidates) == 1 else "not_covered"
         return plan.decline(status, f"{about} does not mention {', '.join(missing)}", missing)
-    if query.asks_number and not _gives_number(query, chosen, embed):
+    if query.asks_number and not _gives_number(query, chosen, embed, settings):
         status = "partial" if named else "not_covered"
         return plan.decline(status, f"{about} gives no number for what is asked", ["no number for this"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
@@ -213,9 +212,9 @@ def _missing_terms(query: Query, source: Source) -> list[str]:
     return [t for t in query.exact if not holds_term(text, t)]
 
 
-def _gives_number(query: Query, source: Source, embed: SentenceEmbedder) -> bool:
+def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
-    ranked = rank_sentences(query.text, source, embed)
+    ranked = rank_sentences(query.text, source, embed, settings.ranking)
     if not ranked:
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]

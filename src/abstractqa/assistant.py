@@ -267,7 +267,7 @@ class Assistant:
             if llm is not None and plan.status == "answer" and plan.kind in ("factoid", "comparison"):
                 raw: list[str] = []
                 with self._generate_lock:
-                    messages = llm_messages(standalone, plan, self.sentence_embedder)
+                    messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)
                     yield from shown(_tee(llm.stream(messages), raw), self.settings.answer.unsupported)
                 if any(c.supported for c in checks):
                     # Under the answer, the passages it rests on, quoted.

@@ -12,6 +12,8 @@ EXAMPLE_QUESTION = "How does MSN differ from I-JEPA?"
 
 
 def build_parser() -> argparse.ArgumentParser:
+    from abstractqa.config import ANSWER_MODES
+
     parser = argparse.ArgumentParser(
         prog="abstractqa", description="Ask questions about research-paper abstracts."
     )
@@ -44,16 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
-    p.add_argument("--mode", choices=["extractive", "llamacpp", "openai"], default=None)
+    p.add_argument("--mode", choices=ANSWER_MODES, default=None)
     p.add_argument("--json", action="store_true")
 
     p = sub.add_parser("chat", help="a conversation in the terminal, with follow-ups")
-    p.add_argument("--mode", choices=["extractive", "llamacpp", "openai"], default=None)
+    p.add_argument("--mode", choices=ANSWER_MODES, default=None)
 
     p = sub.add_parser("eval", help="run a question file and report quality")
     p.add_argument("questions", nargs="?", type=Path)
     p.add_argument("--out", type=Path, default=Path("eval-out"))
-    p.add_argument("--mode", choices=["extractive", "llamacpp", "openai"], default=None)
+    p.add_argument("--mode", choices=ANSWER_MODES, default=None)
     p.add_argument("--compare", nargs=2, type=Path, metavar=("OLD_DIR", "NEW_DIR"))
     p.add_argument(
         "--judge", action="store_true", help="also grade answers with the configured openai endpoint"

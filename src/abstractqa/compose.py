@@ -63,7 +63,7 @@ class ExtractiveComposer:
         self, question: str, source: Source, count: int, lead: int | None = None, prefer_names: bool = False
     ) -> Iterator[str]:
         """The best sentence first (or `lead`), then the next best in the abstract's order."""
-        ranked = rank_sentences(question, source, self.embed, prefer_names=prefer_names)
+        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, prefer_names=prefer_names)
         if not ranked:
             return
         if lead is None:
@@ -193,12 +193,14 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
-def llm_messages(question: str, plan: Plan, embed: SentenceEmbedder) -> list[dict[str, str]]:
+def llm_messages(
+    question: str, plan: Plan, embed: SentenceEmbedder, settings: AnswerSettings
+) -> list[dict[str, str]]:
     """The chat prompt for an LLM composer: the focus papers' best sentences, numbered."""
     lines = []
     for n in plan.focus:
         s = plan.source(n)
-        top = sorted(rank_sentences(question, s, embed)[:4], key=lambda t: t[1])
+        top = sorted(rank_sentences(question, s, embed, settings.ranking)[:4], key=lambda t: t[1])
         lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(t[2] for t in top)))
     fields = {"sources": "\n".join(lines), "question": question}
     if plan.kind == "comparison":

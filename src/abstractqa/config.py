@@ -10,7 +10,7 @@ import json
 import os
 from contextvars import ContextVar
 from pathlib import Path
-from typing import Annotated, Literal
+from typing import Annotated, Literal, get_args
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 from pydantic_settings import (
@@ -120,8 +120,52 @@ class RetrieveSettings(Group):
     )
 
 
+class RankingSettings(Group):
+    """How the extractive answer scores a paper's sentences for a question.
+
+    Chosen on evals/questions.jsonl with benchmarks/tune_answers.py, which tries values
+    through these settings.
+    """
+
+    similarity: float = Field(default=1.0, ge=0, description="Weight of a sentence's cosine similarity to the question.")
+    overlap: float = Field(
+        default=0.3,
+        ge=0,
+        description="Weight of the question's content words the sentence holds, each by its rarity in the abstract.",
+    )
+    number: float = Field(
+        default=0.15, ge=0, description="Bonus for a sentence with a number when the question asks for a quantity."
+    )
+    counted: float = Field(
+        default=0.1,
+        ge=0,
+        description="Further bonus when the number counts the asked thing ('how many GPUs' meets '32 A100 GPUs').",
+    )
+    entity: float = Field(
+        default=0.15,
+        ge=0,
+        description="Bonus for a sentence naming other named terms when the question asks which datasets, "
+        "models or benchmarks.",
+    )
+    contribution: float = Field(
+        default=0.15,
+        ge=0,
+        description="Bonus for the sentence where the abstract states its contribution, when the question "
+        "asks which paper or method.",
+    )
+    rank: float = Field(
+        default=0.1,
+        ge=0,
+        description="Bonus (divided by the retrieval rank) when choosing the one paper a factoid is answered from.",
+    )
+
+
+AnswerMode = Literal["extractive", "llamacpp", "openai"]
+ANSWER_MODES: tuple[str, ...] = get_args(AnswerMode)
+
+
 class AnswerSettings(Group):
-    mode: Literal["extractive", "llamacpp", "openai"] = Field(
+    mode: AnswerMode = Field(
         default="extractive", description="Which generator writes answers."
     )
     model_path: Path | None = Field(
@@ -170,6 +214,9 @@ class AnswerSettings(Group):
     sentences_per_paper: int = Field(
         default=2, ge=1, description="Evidence sentences quoted per paper (extractive mode)."
     )
+    ranking: RankingSettings = Field(
+        default_factory=RankingSettings, description="Sentence-ranking weights of the extractive answer."
+    )
 
 
 class UISettings(Group):
@@ -185,8 +232,8 @@ class UISettings(Group):
     auth_password_env: str = Field(
         default="ABSTRACTQA_PASSWORD", description="Env var with the password (non-local binds)."
     )
-    answer_modes: list[Literal["extractive", "llamacpp", "openai"]] = Field(
-        default=["extractive", "llamacpp", "openai"],
+    answer_modes: list[AnswerMode] = Field(
+        default=list(ANSWER_MODES),
         min_length=1,
         description="Answer modes the web app offers; no API call can pick another.",
     )

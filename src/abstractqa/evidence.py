@@ -20,6 +20,8 @@ from abstractqa.types import Evidence, Paper
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
 
+    from abstractqa.config import RankingSettings
+
 ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|approx|resp|incl|Dr|Mr|Ms|No|[A-Z])\.")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z0-9$])")
 MARKER = re.compile(r"\s*\[(\d+)\]")
@@ -175,19 +177,14 @@ def record_lines(p: Paper) -> list[str]:
         lines.append(f"The code and project pages of {p.title} are {', '.join(p.urls)}.")
     return lines
 
-# Sentence-ranking weights, chosen on evals/questions.jsonl (benchmarks/tune_answers.py).
-SIM_WEIGHT = 1.0
-OVERLAP_WEIGHT = 0.3
-NUMBER_BONUS = 0.15
-CONTRIBUTION_BONUS = 0.15
-RANK_BONUS = 0.1
-ENTITY_BONUS = 0.15
-
 WANTS_NUMBER = re.compile(
     r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (percentage|fraction|accuracy|"
-    r"accuracies|score|scores|speed|size)|win rate|gain|improve)",
+    r"accuracies|score|scores|speed|size)|win rate|gain|improve)|"
+    r"\b(accuracy|accuracies|scores?|rates?|percentage|speed-?ups?|latency|parameters|flops|gpus|hours|days|"
+    r"margin|points|error|fps|throughput)\b",
     re.I,
 )
+_COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+[\w\-]+){1,3})", re.I)
 _WANTS_NAMES = re.compile(
     r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms)\b",
     re.I,
@@ -203,7 +200,7 @@ _WANTS_IDENTITY = re.compile(
 
 
 def rank_sentences(
-    question: str, source: Source, embed: SentenceEmbedder, prefer_names: bool = False
+    question: str, source: Source, embed: SentenceEmbedder, weights: RankingSettings, prefer_names: bool = False
 ) -> list[tuple[float, int, str]]:
     """A source's sentences scored for the question: meaning, shared rare words, numbers.
 
@@ -226,11 +223,18 @@ def rank_sentences(
     ranked = []
     for i, (sentence, sim, bag) in enumerate(zip(source.sentences, sims, bags, strict=True)):
         overlap = sum(idf[w] for w in words & bag) / total
-        bonus = NUMBER_BONUS if wants_number and numbers_in(sentence) else 0.0
-        bonus += ENTITY_BONUS if wants_names and terms_in(sentence) - own_names else 0.0
-        bonus += CONTRIBUTION_BONUS if i == contribution else 0.0
-        ranked.append((SIM_WEIGHT * float(sim) + OVERLAP_WEIGHT * overlap + bonus, i, sentence))
+        bonus = weights.number if wants_number and numbers_in(sentence) else 0.0
+        if wants_number and words & counted_words(sentence):
+            bonus += weights.counted
+        bonus += weights.entity if wants_names and terms_in(sentence) - own_names else 0.0
+        bonus += weights.contribution if i == contribution else 0.0
+        ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
+
+
+def counted_words(sentence: str) -> set[str]:
+    """Content words right after a number: what the sentence counts ("1.1 billion image-text pairs")."""
+    return {w for m in _COUNTED.finditer(strip_markers(sentence)) for w in content_words(m.group("what"))}
 
 
 _CONTRIBUTES = re.compile(

@@ -54,7 +54,7 @@ def apply_titles(papers: list[Paper], titles: dict[str, str]) -> list[Paper]:
 
 def check_title(title: str, abstract: str) -> str:
     """Why `title` can't be used for `abstract` ("" when it can)."""
-    words = re.findall(r"[A-Za-z][\w\-]*|\d[\d.,]*", title)
+    words = re.findall(r"[A-Za-z0-9][\w\-]*", title)  # "3D" is one word, as the abstract reads it
     if not words or len(words) > MAX_WORDS:
         return f"{len(words)} words"
     stems = {stem(w) for w in re.findall(r"[a-z0-9][\w\-]*", abstract.casefold())}
