@@ -47,6 +47,13 @@ def test_factoid_leads_with_the_asked_fact(assistant):
     assert MARKER.search(first_sentence(answer.answer))
 
 
+def test_a_quantity_question_leads_with_the_sentence_counting_it(assistant):
+    # The win-rate sentence is closer in meaning; the one whose numbers count data and images answers.
+    answer = assistant.ask("How much data was Emu pre-trained on, and how many images were used to fine-tune it?")
+    lead = first_sentence(answer.answer)
+    assert "1.1" in lead and "few thousand" in lead, answer.answer
+
+
 def test_listing_names_every_matching_paper(assistant):
     answer = assistant.ask("Which papers use neural architecture search?")
     assert answer.kind == "listing" and answer.status == "answered"
