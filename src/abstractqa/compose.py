@@ -20,6 +20,7 @@ from abstractqa.evidence import (
     Source,
     contribution_sentence,
     rank_sentences,
+    record_sentences,
     stem,
     terms_in,
 )
@@ -147,23 +148,14 @@ class ExtractiveComposer:
 
 
 def record_facts(source: Source, fields: frozenset[str], both_authors: bool = False) -> Iterator[Exact]:
-    """One exact sentence per asked record field the paper has."""
-    p, n = source.paper, source.n
-    lines = []
-    if p.authors and "first_author" in fields:
-        lines.append(f"The first author of {p.title} is {p.authors[0]}.")
-    if len(p.authors) > 1 and "last_author" in fields:
-        lines.append(f"The last author of {p.title} is {p.authors[-1]}.")
-    if p.authors and ("authors" in fields or both_authors):
-        lines.append(f"{p.title} was written by {', '.join(p.authors)}.")
-    if p.arxiv_id and ("arxiv" in fields or source.evidence.reason == "arxiv"):
-        lines.append(f"{p.title} has arXiv id {p.arxiv_id}.")
-    if p.created and ("date" in fields or source.evidence.reason == "date"):
-        lines.append(f"{p.title} was created on {p.created}.")
-    if p.urls and "url" in fields:
-        lines.append(f"The code and project pages of {p.title} are {', '.join(p.urls)}.")
-    for line in lines:
-        yield Exact(line, [n], {n: [line]}, note="record")
+    """One exact sentence per asked record field the paper has (in the record's own wording)."""
+    n, reason = source.n, source.evidence.reason
+    wanted = set(fields) | ({"authors"} if both_authors else set())
+    wanted |= {"arxiv"} if reason == "arxiv" else set()
+    wanted |= {"date"} if reason == "date" else set()
+    for field, line in record_sentences(source.paper).items():
+        if field in wanted:
+            yield Exact(line, [n], {n: [line]}, note="record")
 
 
 def shared_terms(sources: list[Source], most: int = 4) -> list[str]:

@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from abstractqa.evidence import split_sentences
 from abstractqa.types import Paper
 
 PARSER_VERSION = "1"
@@ -307,7 +308,7 @@ def derive_title(abstract: str, names: list[str]) -> str:
         return names[0]
     if m := _INTRODUCED.search(abstract):
         return m.group("name")[:1].upper() + m.group("name")[1:]
-    sentences = re.split(r"(?<=[.!?])\s+", abstract)
+    sentences = split_sentences(abstract)
     phrase = ""
     for sentence in sentences:
         if m := _CONTRIBUTION.search(sentence):

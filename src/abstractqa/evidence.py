@@ -163,19 +163,25 @@ class Source:
 
 def record_lines(p: Paper) -> list[str]:
     """The paper's record as sentences, so record claims are checked like abstract claims."""
-    lines = []
+    return list(record_sentences(p).values())
+
+
+def record_sentences(p: Paper) -> dict[str, str]:
+    """One sentence per record field the paper has, by field: the one wording of a record fact."""
+    lines = {}
     if p.authors:
-        lines.append(f"{p.title} was written by {', '.join(p.authors)}.")
-        lines.append(f"The first author of {p.title} is {p.authors[0]}.")
+        lines["authors"] = f"{p.title} was written by {', '.join(p.authors)}."
+        lines["first_author"] = f"The first author of {p.title} is {p.authors[0]}."
         if len(p.authors) > 1:
-            lines.append(f"The last author of {p.title} is {p.authors[-1]}.")
+            lines["last_author"] = f"The last author of {p.title} is {p.authors[-1]}."
     if p.arxiv_id:
-        lines.append(f"{p.title} has arXiv id {p.arxiv_id}.")
+        lines["arxiv"] = f"{p.title} has arXiv id {p.arxiv_id}."
     if p.created:
-        lines.append(f"{p.title} was created on {p.created}.")
+        lines["date"] = f"{p.title} was created on {p.created}."
     if p.urls:
-        lines.append(f"The code and project pages of {p.title} are {', '.join(p.urls)}.")
+        lines["url"] = f"The code and project pages of {p.title} are {', '.join(p.urls)}."
     return lines
+
 
 WANTS_NUMBER = re.compile(
     r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (percentage|fraction|accuracy|"
