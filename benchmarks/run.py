@@ -605,7 +605,7 @@ def _profile_search(report: Report, assistant, questions: list[str]) -> None:
 def bench_answers(report: Report, ingest: dict, embed_model) -> None:
     from abstractqa.assistant import Assistant
     from abstractqa.evaluate import run_questions
-    from abstractqa.types import Answer
+    from abstractqa.types import Answer, Reading
 
     section = "Answer latency (seed corpus)"
     seed = ingest["seed"]
@@ -616,8 +616,8 @@ def bench_answers(report: Report, ingest: dict, embed_model) -> None:
         t0 = time.perf_counter()
         first = None
         for item in assistant.ask_stream(question, mode=mode):
-            if first is None and isinstance(item, str) and item.strip():
-                first = time.perf_counter() - t0
+            if first is None and (isinstance(item, Reading) or isinstance(item, str) and item.strip()):
+                first = time.perf_counter() - t0  # a Reading is shown as soon as it comes
             if isinstance(item, Answer):
                 total, answer = time.perf_counter() - t0, item
         return (first if first is not None else total), total, answer

@@ -13,6 +13,7 @@ from abstractqa.assistant import Assistant
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import split_sentences
 from abstractqa.llm import BUNDLED, BundledModel, GeneratorError, _join_verified, bundled_gguf
+from abstractqa.types import Reading
 
 MARKER = re.compile(r"\[\d+\]")
 
@@ -60,8 +61,10 @@ def test_llamacpp_stream_and_follow_up(llm_assistant):
     assert "CutLER" in follow.standalone_question
     assert follow.citations[0].title == "CutLER"
     items = list(llm_assistant.ask_stream("How does MSN differ from I-JEPA?"))
+    # Before the model writes, the stream says which papers it reads: shown at once.
+    assert isinstance(items[0], Reading) and {t for _, t in items[0].sources} == {"MSN", "I-JEPA"}
     assert {c.title for c in items[-1].citations} == {"MSN", "I-JEPA"}
-    assert "".join(items[:-1]).strip() == items[-1].answer
+    assert "".join(items[1:-1]).strip() == items[-1].answer
 
 
 def test_llamacpp_still_refuses(llm_assistant):

@@ -28,7 +28,7 @@ from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.prompts import says_cannot_answer
 from abstractqa.query import read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
-from abstractqa.types import Answer, Evidence, Paper, SentenceCheck, Timings
+from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
 from abstractqa.verify import Citer, checked_sentences
 
 log = logging.getLogger(__name__)
@@ -222,8 +222,10 @@ class Assistant:
         mode: str | None = None,
         passages: int | None = None,
         **filters,
-    ) -> Iterator[str | Answer]:
+    ) -> Iterator[str | Reading | Answer]:
         """Yield answer text as it is checked, sentence by sentence, then the final `Answer`.
+
+        Before an LLM writes, a `Reading` names the papers it reads (shown until text comes).
 
         The steps, one module each: read the question (`query`), retrieve evidence
         (`retrieve`), decide what can be said (`answerable`), compose (`compose`, or an LLM
@@ -265,6 +267,8 @@ class Assistant:
         if plan.status != "not_covered":
             extractive = self.composer
             if llm is not None and plan.status == "answer" and plan.kind in ("factoid", "comparison"):
+                # The model takes seconds to read its prompt: say at once what it is reading.
+                yield Reading(sources=[(n, plan.source(n).paper.title) for n in plan.focus])
                 raw: list[str] = []
                 with self._generate_lock:
                     messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)

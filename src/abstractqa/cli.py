@@ -236,12 +236,14 @@ def cmd_chat(args, settings, _extra) -> int:
 
 
 def _print_stream(assistant, question, history, mode):
-    from abstractqa.types import Answer
+    from abstractqa.types import Answer, Reading
 
     answer = None
     for item in assistant.ask_stream(question, history=history, mode=mode):
         if isinstance(item, Answer):
             answer = item
+        elif isinstance(item, Reading):
+            print(f"({item.text()})", file=sys.stderr, flush=True)
         else:
             print(item, end="", flush=True)
     print()

@@ -88,6 +88,15 @@ class Timings(BaseModel):
     total_s: float = 0.0
 
 
+class Reading(BaseModel):
+    """Streamed before an LLM writes: the papers it is reading, so something is shown at once."""
+
+    sources: list[tuple[int, str]]  # (source number, title)
+
+    def text(self) -> str:
+        return "Reading " + ", ".join(f"{title} [{n}]" for n, title in self.sources) + " …"
+
+
 class Answer(BaseModel):
     """A finished answer: text with `[n]` markers, the citations they map to, and provenance."""
 
