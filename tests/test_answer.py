@@ -108,8 +108,8 @@ def test_unsupported_sentence_removed_or_flagged(embed):
 
 
 def test_asked_for_reads_the_head_of_the_question():
-    assert asked_for("What learning rate does MSN use?") == Ask("rate", quantity=False)
-    assert asked_for("How many GPUs were used to train Movie Gen?") == Ask("gpus", quantity=True)
+    assert asked_for("What learning rate does MSN use?") == Ask("rate", quantity=False, phrase="learning rate")
+    assert asked_for("How many GPUs were used to train Movie Gen?") == Ask("gpus", quantity=True, phrase="GPUs")
     assert asked_for("What is EfficientSAM's inference latency on a phone?").head == "latenc"
     assert asked_for("What dataset was MSN evaluated on?") is None  # generic: other words may answer
     assert asked_for("What fraction of the patches can it drop?") is None

@@ -12,7 +12,8 @@ from conftest import free_port, make_settings
 from abstractqa.assistant import Assistant
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import split_sentences
-from abstractqa.llm import BUNDLED, BundledModel, GeneratorError, _join_verified, bundled_gguf
+from abstractqa.llm import BUNDLED, BundledModel, ChatLLM, GeneratorError, _join_verified, bundled_gguf
+from abstractqa.prompts import JUDGE_SCHEMA
 from abstractqa.types import Reading
 
 MARKER = re.compile(r"\[\d+\]")
@@ -65,6 +66,53 @@ def test_llamacpp_stream_and_follow_up(llm_assistant):
     assert isinstance(items[0], Reading) and {t for _, t in items[0].sources} == {"MSN", "I-JEPA"}
     assert {c.title for c in items[-1].citations} == {"MSN", "I-JEPA"}
     assert "".join(items[1:-1]).strip() == items[-1].answer
+
+
+def test_the_judgment_is_json_that_follows_the_schema(llm_assistant):
+    # The 135M model judges poorly, but under llama.cpp's grammar its reply is always valid.
+    messages = [{"role": "user", "content": "Sources:\n[1] I-JEPA: We train on 32 A100 GPUs.\n\n"
+                 "Question: What batch size does I-JEPA use?\nJudgment:"}]
+    reply = llm_assistant.llm().judge(messages, JUDGE_SCHEMA)
+    assert reply is not None and reply["verdict"] in ("yes", "partly", "no") and isinstance(reply["missing"], str)
+
+
+class ScriptedLLM(ChatLLM):
+    """Replies fixed in advance: the decisions around a judgment, without a model's whims."""
+
+    def __init__(self, settings, verdict: dict, answer: str):
+        super().__init__(settings)
+        self.verdict, self.answer = verdict, answer
+
+    def stream(self, messages, max_tokens=None):
+        yield self.answer
+
+    def judge(self, messages, schema):
+        return self.verdict
+
+
+def scripted(seed_index_dir, embed_model, verdict, answer="I-JEPA trains on 32 A100 GPUs [1]."):
+    settings = make_settings(seed_index_dir, answer={"mode": "openai"})
+    return Assistant(settings, embed_model=embed_model, llm=ScriptedLLM(settings.answer, verdict, answer))
+
+
+def test_a_partly_judgment_with_a_true_absence_makes_a_partial_answer(seed_index_dir, embed_model):
+    # The exact rules see nothing missing here ("GPUs" stands in the abstract); the model does.
+    question = "How many GPUs were used to train I-JEPA, and for how many epochs?"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "yes", "missing": ""})
+    assert assistant.ask(question).status == "answered"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "the number of epochs"})
+    answer = assistant.ask(question)
+    assert answer.status == "partial" and "number of epochs" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_judgment_the_paper_contradicts_is_not_believed(seed_index_dir, embed_model):
+    # The model says GPUs are missing, but the I-JEPA abstract names them: its claim is false.
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "GPUs"})
+    answer = assistant.ask("How many GPUs were used to train I-JEPA?")
+    assert answer.status == "answered" and "32 A100 GPUs" in first_sentence(answer.answer), answer.answer
+    # "no" alone refuses nothing when the evidence is close to the question.
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "no", "missing": ""})
+    assert not assistant.ask("How many GPUs were used to train I-JEPA?").refused
 
 
 def test_llamacpp_still_refuses(llm_assistant):

@@ -160,7 +160,7 @@ def plan_answer(
         status = "partial" if named else "not_covered"
         return plan.decline(status, f"{about} gives no number for what is asked", ["no number for this"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
-        what = f"a number of '{query.ask.head}'" if query.ask.quantity else f"'{query.ask.head}'"
+        what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         status = "partial" if named else "not_covered"
         return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
     return plan

@@ -14,7 +14,7 @@ from abstractqa.answerable import MAX_LISTED, plan_answer
 from abstractqa.compose import ExtractiveComposer, llm_messages
 from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
-from abstractqa.evidence import SentenceEmbedder
+from abstractqa.evidence import SentenceEmbedder, content_words
 from abstractqa.index import (
     IndexUnavailable,
     IngestReport,
@@ -26,7 +26,7 @@ from abstractqa.index import (
 )
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.prompts import says_cannot_answer
-from abstractqa.query import read_query
+from abstractqa.query import GENERIC_STEMS, read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
 from abstractqa.verify import Citer, checked_sentences
@@ -64,13 +64,15 @@ class Assistant:
         'I-JEPA'
     """
 
-    def __init__(self, settings: Settings, embed_model=None):
+    def __init__(self, settings: Settings, embed_model=None, llm: ChatLLM | None = None):
+        """`embed_model` and `llm` are built from the settings unless given (any `ChatLLM`
+        backend, used for the configured `answer.mode`)."""
         prompts.check_prompts()
         self.settings = settings
         self._embed_model = embed_model
         self._sentence_embedder: SentenceEmbedder | None = None
         self._retriever = None
-        self._llms: dict[str, ChatLLM | None] = {}
+        self._llms: dict[str, ChatLLM | None] = {} if llm is None else {settings.answer.mode: llm}
         self._manifests = None  # where the manifest lives (file or Chroma), opened on first use
         self._manifest_version: object = None
         self._checked_at = 0.0
@@ -266,27 +268,32 @@ class Assistant:
 
         if plan.status != "not_covered":
             extractive = self.composer
-            if llm is not None and plan.status == "answer" and plan.kind in ("factoid", "comparison"):
+            unsupported = self.settings.answer.unsupported
+            composed = llm is not None and plan.status == "answer" and plan.kind in ("factoid", "comparison")
+            raw: list[str] = []
+            if composed:
                 # The model takes seconds to read its prompt: say at once what it is reading.
                 yield Reading(sources=[(n, plan.source(n).paper.title) for n in plan.focus])
-                raw: list[str] = []
                 with self._generate_lock:
-                    messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)
-                    yield from shown(_tee(llm.stream(messages), raw), self.settings.answer.unsupported)
+                    if plan.kind == "factoid":
+                        self._judge(llm, standalone, plan, answer_settings)  # may make it partial or refused
+                    if plan.status == "answer":
+                        messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)
+                        yield from shown(_tee(llm.stream(messages), raw), unsupported)
+            if not composed or plan.status == "partial":
+                yield from shown(extractive.generate(standalone, plan), unsupported)
+            elif plan.status == "answer":
                 if any(c.supported for c in checks):
                     # Under the answer, the passages it rests on, quoted.
                     yield from shown(extractive.supporting(standalone, plan), "remove", "supporting quote")
+                elif says_cannot_answer("".join(raw)) and plan.best_similarity < LLM_REFUSAL_BELOW:
+                    # The model says the sources don't cover it, and the evidence is weak too.
+                    plan.decline("not_covered", f"the LLM says the sources don't answer it, and the best "
+                                 f"sentence similarity is {plan.best_similarity:.2f}")
                 else:
-                    if says_cannot_answer("".join(raw)) and plan.best_similarity < LLM_REFUSAL_BELOW:
-                        # The model says the sources don't cover it, and the evidence is weak too.
-                        plan.decline("not_covered", f"the LLM says the sources don't answer it, and the best "
-                                     f"sentence similarity is {plan.best_similarity:.2f}")
-                    else:
-                        # Nothing the model wrote held up against the sources: answer with the
-                        # sources' own sentences instead of showing nothing or something unchecked.
-                        yield from shown(extractive.generate(standalone, plan), "remove", "extractive fallback")
-            else:
-                yield from shown(extractive.generate(standalone, plan), self.settings.answer.unsupported)
+                    # Nothing the model wrote held up against the sources: answer with the
+                    # sources' own sentences instead of showing nothing or something unchecked.
+                    yield from shown(extractive.generate(standalone, plan), "remove", "extractive fallback")
             if plan.status != "not_covered" and not any(c.supported and c.cited for c in checks):
                 plan.decline("not_covered", "no sentence of the answer held up against its sources")
         if plan.status == "not_covered":
@@ -310,6 +317,27 @@ class Assistant:
             ),
             config_hash=self.settings.config_hash(),
         )
+
+    def _judge(self, llm: ChatLLM, question: str, plan, settings) -> None:
+        """The LLM's constrained yes/partly/no on whether the sources state what is asked.
+
+        One signal beside the evidence, never the only one: "no" refuses only when the best
+        sentence is weakly similar too, and "partly" counts only when the words of what it
+        says is missing are really absent from the paper (an exact check of its claim).
+        """
+        messages = llm_messages(question, plan, self.sentence_embedder, settings, judge=True)
+        try:
+            reply = llm.judge(messages, prompts.JUDGE_SCHEMA) or {}
+        except GeneratorError as err:
+            log.warning("the LLM's judgment failed, answering without it: %s", err)
+            return
+        verdict, missing = reply.get("verdict"), " ".join(str(reply.get("missing") or "").split())[:80]
+        source = plan.source(plan.focus[0])
+        if verdict == "no" and plan.best_similarity < LLM_REFUSAL_BELOW:
+            plan.decline("not_covered", f"the LLM judged that the sources don't state it, and the best "
+                         f"sentence similarity is {plan.best_similarity:.2f}")
+        elif verdict in ("partly", "no") and missing and absent_from(missing, source):
+            plan.decline("partial", f"the LLM judged that {source.paper.title} does not state {missing}", [missing])
 
     def _pin(self, evidence: list[Evidence], focus: list[str]) -> list[Evidence]:
         """Papers of the previous turn first, for "it"/"they" follow-ups."""
@@ -381,6 +409,12 @@ class Assistant:
                 f"the question holds bytes that are not valid UTF-8 (at character {bad.start() + 1})"
             )
         return question
+
+
+def absent_from(phrase: str, source) -> bool:
+    """Whether no sentence of the paper holds all the phrase's content words ("batch size")."""
+    words = content_words(phrase) - GENERIC_STEMS
+    return bool(words) and not any(words <= content_words(x) for x in source.checkable)
 
 
 def _replace_pronoun(pronoun: str, name: str) -> str:

@@ -186,16 +186,22 @@ def _join(items: list[str]) -> str:
 
 
 def llm_messages(
-    question: str, plan: Plan, embed: SentenceEmbedder, settings: AnswerSettings
+    question: str, plan: Plan, embed: SentenceEmbedder, settings: AnswerSettings, judge: bool = False
 ) -> list[dict[str, str]]:
-    """The chat prompt for an LLM composer: the focus papers' best sentences, numbered."""
+    """The chat prompt for an LLM composer: the focus papers' best sentences, numbered.
+
+    With `judge`, the same prompt asks whether the sources state what is asked
+    (`prompts.JUDGE_USER`); only the text after the question differs from the answer's.
+    """
     lines = []
     for n in plan.focus:
         s = plan.source(n)
         top = sorted(rank_sentences(question, s, embed, settings.ranking)[:4], key=lambda t: t[1])
         lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(t[2] for t in top)))
     fields = {"sources": "\n".join(lines), "question": question}
-    if plan.kind == "comparison":
+    if judge:
+        template = prompts.JUDGE_USER
+    elif plan.kind == "comparison":
         a, b = (plan.source(n) for n in plan.focus[:2])
         template = prompts.COMPARE_USER
         fields.update(a=a.paper.title, na=a.n, b=b.paper.title, nb=b.n)

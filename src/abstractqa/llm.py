@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import hashlib
 import importlib.util
+import json
 import os
 import threading
 from collections.abc import Iterator
@@ -202,6 +203,20 @@ class ChatLLM:
     def stream(self, messages: list[dict[str, str]], max_tokens: int | None = None) -> Iterator[str]:
         raise NotImplementedError
 
+    def judge(self, messages: list[dict[str, str]], schema: dict) -> dict | None:
+        """A JSON reply that follows `schema` (constrained where the backend can), or None."""
+        return parse_json(self.complete(messages, max_tokens=64))
+
+
+def parse_json(text: str) -> dict | None:
+    """The first JSON object in a reply, or None when there is none."""
+    start, end = text.find("{"), text.rfind("}")
+    try:
+        value = json.loads(text[start : end + 1]) if 0 <= start < end else None
+    except ValueError:
+        return None
+    return value if isinstance(value, dict) else None
+
 
 class LlamaCppLLM(ChatLLM):
     """A GGUF model run in-process by llama.cpp."""
@@ -222,6 +237,16 @@ class LlamaCppLLM(ChatLLM):
         ):
             if text := chunk["choices"][0]["delta"].get("content"):
                 yield text
+
+    def judge(self, messages: list[dict[str, str]], schema: dict) -> dict | None:
+        """llama.cpp samples under a grammar made from the schema: the reply is valid JSON."""
+        reply = self.llm.create_chat_completion(
+            messages=messages,
+            max_tokens=64,
+            temperature=0.0,
+            response_format={"type": "json_object", "schema": schema},
+        )
+        return parse_json(reply["choices"][0]["message"].get("content") or "")
 
 
 class OpenAILLM(ChatLLM):
@@ -262,6 +287,24 @@ class OpenAILLM(ChatLLM):
             raise GeneratorError(
                 f"LLM endpoint {self.settings.base_url} answered {err.status_code}: {err.message}"
             ) from err
+
+    def judge(self, messages: list[dict[str, str]], schema: dict) -> dict | None:
+        """Structured output where the endpoint supports it; otherwise the JSON in a plain reply."""
+        import openai
+
+        try:
+            response = self.client.chat.completions.create(
+                model=self.settings.model,
+                messages=messages,
+                max_tokens=64,
+                temperature=0.0,
+                response_format={"type": "json_schema", "json_schema": {"name": "judgment", "schema": schema}},
+            )
+        except openai.BadRequestError:  # an endpoint without structured outputs
+            return super().judge(messages, schema)
+        except openai.APIError as err:
+            raise GeneratorError(f"LLM endpoint {self.settings.base_url} failed: {err}") from err
+        return parse_json(response.choices[0].message.content or "") if response.choices else None
 
 
 def build_llm(settings: AnswerSettings) -> ChatLLM | None:

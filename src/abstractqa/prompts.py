@@ -28,6 +28,23 @@ COMPARE_USER = (
     "or what they share [{na}][{nb}].\nAnswer:"
 )
 
+# Asked before the answer, over the same sources: the shared prompt prefix is read once
+# (llama.cpp keeps it cached), so the judgment costs little more than its few tokens.
+JUDGE_USER = (
+    "Sources:\n{sources}\n\nQuestion: {question}\n"
+    "Before answering: do the sources state what the question asks for? Reply in JSON with "
+    '"verdict" ("yes", "partly" or "no") and "missing" (what is asked but not stated, in a few words, '
+    "or empty).\nJudgment:"
+)
+JUDGE_SCHEMA = {
+    "type": "object",
+    "properties": {
+        "verdict": {"type": "string", "enum": ["yes", "partly", "no"]},
+        "missing": {"type": "string", "maxLength": 80},
+    },
+    "required": ["verdict", "missing"],
+}
+
 SOURCE_LINE = "[{n}] {title}: {text}"
 
 REWRITE_SYSTEM = (
@@ -48,6 +65,7 @@ REFUSAL_RELATED = "Related, but not answering this:"
 
 PROMPTS = {
     "ANSWER_USER": (ANSWER_USER, {"sources", "question"}),
+    "JUDGE_USER": (JUDGE_USER, {"sources", "question"}),
     "COMPARE_USER": (COMPARE_USER, {"sources", "question", "a", "na", "b", "nb"}),
     "SOURCE_LINE": (SOURCE_LINE, {"n", "title", "text"}),
     "REWRITE_USER": (REWRITE_USER, {"history", "question"}),

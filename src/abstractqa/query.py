@@ -94,6 +94,10 @@ class Ask:
 
     head: str
     quantity: bool
+    phrase: str = ""  # as the question words it ("learning rate"), for saying what is missing
+
+    def __str__(self) -> str:
+        return self.phrase or self.head
 
 
 @dataclass
@@ -200,7 +204,11 @@ def asked_for(question: str) -> Ask | None:
             words = [w for w in m.group("np").split() if w not in STOPWORDS]
             if not words or stem(words[-1]) in GENERIC_STEMS:
                 return None
-            return Ask(stem(words[-1]), m.groupdict().get("q") in ("how many", "how much"))
+            quantity = m.groupdict().get("q") in ("how many", "how much")
+            written = question[m.start("np") : m.end("np")].split()  # casefold kept the positions
+            if len(question) == len(question.casefold()):
+                words = [w for w in written if w.casefold() not in STOPWORDS]
+            return Ask(stem(words[-1].casefold()), quantity, " ".join(words))
     return None
 
 
