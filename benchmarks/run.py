@@ -38,6 +38,8 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from pathlib import Path
 
+from abstractqa.evaluate import percentile
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("TRANSFORMERS_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
@@ -125,13 +127,6 @@ def clock(fn: Callable, *args, **kwargs) -> tuple[float, object]:
     t0 = time.perf_counter()
     out = fn(*args, **kwargs)
     return time.perf_counter() - t0, out
-
-
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
 
 
 def ms(seconds: float) -> str:
@@ -517,11 +512,11 @@ def bench_queries(report: Report, ingest: dict, scale: Scale) -> None:
                 single.append(clock(with_threads, 1, assistant.search, q)[0])
         goal = "goal p50 <= 50 ms" if label == "synthetic" else ""
         name = f"retrieval `Assistant.search`, {n_papers:,} papers, {len(default)} queries"
-        report.add(section, name, f"p50 {ms(pct(default, 50))} / p95 {ms(pct(default, 95))}", goal)
+        report.add(section, name, f"p50 {ms(percentile(default, 50))} / p95 {ms(percentile(default, 95))}", goal)
         report.add(
             section,
             "  same, embedder limited to 1 thread",
-            f"p50 {ms(pct(single, 50))} / p95 {ms(pct(single, 95))}",
+            f"p50 {ms(percentile(single, 50))} / p95 {ms(percentile(single, 95))}",
             goal,
         )
         if label == "synthetic":
@@ -576,8 +571,8 @@ def _contention(report: Report, assistant, questions: list[str]) -> None:
         report.add(
             section,
             f"with one busy-loop process beside it: {label}, embedder threads default",
-            f"p50 {ms(pct(default, 50))} / p95 {ms(pct(default, 95))}",
-            f"embedder threads 1: p50 {ms(pct(single, 50))} / p95 {ms(pct(single, 95))}",
+            f"p50 {ms(percentile(default, 50))} / p95 {ms(percentile(default, 95))}",
+            f"embedder threads 1: p50 {ms(percentile(single, 50))} / p95 {ms(percentile(single, 95))}",
         )
 
 
@@ -597,8 +592,8 @@ def _profile_search(report: Report, assistant, questions: list[str]) -> None:
         report.add(
             "Query latency",
             f"  of which {name}, p50",
-            ms(pct(default, 50)),
-            f"{ms(pct(single, 50))} with embedder threads 1",
+            ms(percentile(default, 50)),
+            f"{ms(percentile(single, 50))} with embedder threads 1",
         )
 
 
@@ -631,13 +626,13 @@ def bench_answers(report: Report, ingest: dict, embed_model) -> None:
         report.add(
             section,
             f"extractive, end to end ({len(totals)} dev questions, follow-ups with history, warm){label}",
-            f"p50 {ms(pct(totals, 50))} / p95 {ms(pct(totals, 95))}",
+            f"p50 {ms(percentile(totals, 50))} / p95 {ms(percentile(totals, 95))}",
         )
         firsts = [call(threads, first_piece, seed, q.question, "extractive")[0] for q in firsts_only]
         report.add(
             section,
             f"extractive, time to first streamed piece ({len(firsts)} questions){label}",
-            f"p50 {ms(pct(firsts, 50))} / p95 {ms(pct(firsts, 95))}",
+            f"p50 {ms(percentile(firsts, 50))} / p95 {ms(percentile(firsts, 95))}",
         )
 
     by_id = {q.id: q for q in questions}
@@ -973,7 +968,7 @@ def bench_peers(report: Report, work: Path, embed_model, ingest: dict) -> dict:
                 ids = fn(q.question)
                 recalls.append(recall_at_k(ids, list(gold[q.id])))
                 rrs.append(reciprocal_rank(ids[:5], list(gold[q.id])))
-            row = (statistics.mean(recalls), statistics.mean(rrs), pct(times, 50), pct(times, 95))
+            row = (statistics.mean(recalls), statistics.mean(rrs), percentile(times, 50), percentile(times, 95))
             out[(set_name, label)] = row
             report.add(
                 section,

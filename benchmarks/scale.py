@@ -58,13 +58,6 @@ def log(message: str) -> None:
     print(f"[{time.strftime('%H:%M:%S')}] {message}", file=sys.stderr, flush=True)
 
 
-def pct(values: list[float], q: float) -> float:
-    ordered = sorted(values)
-    pos = (len(ordered) - 1) * q / 100
-    lo, hi = int(pos), min(int(pos) + 1, len(ordered) - 1)
-    return ordered[lo] + (ordered[hi] - ordered[lo]) * (pos - lo)
-
-
 def vm_kib(field: str) -> int:
     for line in Path("/proc/self/status").read_text().splitlines():
         if line.startswith(field + ":"):
@@ -266,13 +259,15 @@ def measure(n: int, passes: int = 2) -> dict:
     t0 = time.perf_counter()
     assistant.search(asked[0])
     out["first_query_s"] = time.perf_counter() - t0
+    from abstractqa.evaluate import percentile  # after the import_s timing above
+
     times = []
     for _ in range(passes):
         for q in asked:
             t0 = time.perf_counter()
             assistant.search(q)
             times.append(time.perf_counter() - t0)
-    out.update(queries=len(times), p50_ms=pct(times, 50) * 1000, p95_ms=pct(times, 95) * 1000)
+    out.update(queries=len(times), p50_ms=percentile(times, 50) * 1000, p95_ms=percentile(times, 95) * 1000)
     out["hwm_mib"] = vm_kib("VmHWM") / 1024
     out["rss_mib"] = vm_kib("VmRSS") / 1024
 

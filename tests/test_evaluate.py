@@ -1,4 +1,5 @@
-"""Scripted evaluation: metric pieces on hand-built answers, real runs, the CLI and the CI gate."""
+"""Scripted evaluation: metric pieces on hand-built answers, real runs, the reports, the CLI
+and the CI gate."""
 
 from __future__ import annotations
 
@@ -8,11 +9,12 @@ import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
 
+import numpy as np
 import pytest
 import yaml
 from conftest import ROOT, SEEDS, free_port, make_settings
 
-from abstractqa.cli import main
+from abstractqa.cli import build_parser, cmd_eval, main
 from abstractqa.evaluate import (
     QUALITY_METRICS,
     SUMMARY_KEYS,
@@ -21,12 +23,12 @@ from abstractqa.evaluate import (
     evaluate,
     has_fact,
     load_questions,
-    parse_judgement,
-    parse_thresholds,
+    percentile,
     score_answer,
     summarize,
-    write_outputs,
 )
+from abstractqa.judge import parse_judgement
+from abstractqa.report import render_html, render_markdown, write_outputs
 from abstractqa.types import Answer, Citation, Evidence, Paper, SentenceCheck, Timings
 
 DEV_QUESTIONS = ROOT / "evals" / "questions.jsonl"
@@ -187,17 +189,37 @@ def test_supported_sentence_rate_pools_sentences_and_latency_percentiles():
     assert summary["latency_p95_s"] == pytest.approx(2.9)
 
 
-def test_thresholds_accept_dashes_underscores_and_equals():
-    parsed = parse_thresholds(
-        ["--min-retrieval-recall-at-5", "0.9", "--min-citation_precision=0.8"], QUALITY_METRICS
-    )
-    assert parsed == {"retrieval_recall_at_5": 0.9, "citation_precision": 0.8}
-    with pytest.raises(EvalInputError, match="unknown metric.*recall_at_7"):
-        parse_thresholds(["--min-recall-at-7", "0.9"], QUALITY_METRICS)
-    with pytest.raises(EvalInputError, match="needs a number"):
-        parse_thresholds(["--min-retrieval_mrr", "high"], QUALITY_METRICS)
-    with pytest.raises(EvalInputError, match="unrecognized argument"):
-        parse_thresholds(["--fast"], QUALITY_METRICS)
+@pytest.mark.parametrize("q", [0, 25, 50, 90, 95, 100])
+def test_percentile_interpolates_like_numpy(q):
+    values = [3.0, 1.0, 7.5, 2.0, 4.0, 0.5]
+    assert percentile(values, q) == pytest.approx(float(np.percentile(values, q)))
+    assert percentile([4.0], q) == 4.0
+    assert percentile([], q) is None
+
+
+@pytest.mark.parametrize("metric", QUALITY_METRICS)
+def test_every_quality_metric_has_a_min_option_in_both_spellings(metric):
+    parser = build_parser()
+    dashes = parser.parse_args(["eval", "q.jsonl", f"--min-{metric.replace('_', '-')}", "0.25"])
+    underscores = parser.parse_args(["eval", "q.jsonl", f"--min-{metric}=0.5"])
+    assert getattr(dashes, f"min_{metric}") == 0.25
+    assert getattr(underscores, f"min_{metric}") == 0.5
+    assert all(getattr(dashes, f"min_{m}") is None for m in QUALITY_METRICS if m != metric)
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (["--min-recall-at-7", "0.9"], "unrecognized arguments: --min-recall-at-7"),
+        (["--min-retrieval_mrr", "high"], "invalid float value: 'high'"),
+        (["--fast"], "unrecognized arguments: --fast"),
+    ],
+)
+def test_bad_threshold_options_exit_2_naming_them(argv, message, capsys):
+    with pytest.raises(SystemExit) as exit_:
+        build_parser().parse_args(["eval", "q.jsonl", *argv])
+    assert exit_.value.code == 2
+    assert message in capsys.readouterr().err
 
 
 def test_malformed_question_file_names_line_and_id(tmp_path):
@@ -216,6 +238,31 @@ def test_malformed_question_file_names_line_and_id(tmp_path):
         load_questions(path)
 
 
+# -- the reports --------------------------------------------------------------------------------
+
+
+def test_html_report_renders_answer_markdown_and_escapes_html():
+    text = (
+        "**MetaCLIP** reaches 70.8% [1].\n- **MSN**: low-shot <script>alert(1)</script> [2]\n\n"
+        "See [the page](javascript:alert(2))."
+    )
+    q = Question(
+        id="h1", type="factoid", question="<b>Which</b>?", key_facts=["31B"], evidence=["x"], answerable=True
+    )
+    r = score_answer(q, answer(text, ["A", "B"], ["A", "B"]), ["A"])
+    assert not r.passed  # a failed question, so its answer is shown
+    summary = summarize([r], "extractive", "h")
+
+    page = render_html(summary, [r], source="q<1>.jsonl")
+    assert "<strong>MetaCLIP</strong> reaches 70.8% [1]." in page
+    assert "<li><strong>MSN</strong>: low-shot &lt;script&gt;alert(1)&lt;/script&gt; [2]</li>" in page
+    assert "<script" not in page and "href" not in page  # markdown-it drops javascript: links
+    assert "&lt;b&gt;Which&lt;/b&gt;?" in page and "<code>q&lt;1&gt;.jsonl</code>" in page
+    assert "<svg" in page and page.count("<rect") == 2 * len(QUALITY_METRICS)
+    # The Markdown report keeps the answer as Markdown, quoted.
+    assert "> **MetaCLIP** reaches 70.8% [1].\n> - **MSN**" in render_markdown(summary, [r])
+
+
 # -- real runs ---------------------------------------------------------------------------------
 
 
@@ -229,8 +276,10 @@ def write_jsonl(path: Path, rows: list[dict]) -> Path:
     return path
 
 
-def eval_args(questions: Path | None, out: Path, compare=None, judge: bool = False) -> argparse.Namespace:
-    return argparse.Namespace(questions=questions, out=out, mode=None, compare=compare, judge=judge)
+def eval_args(questions: Path | None, out: Path, *options: str) -> argparse.Namespace:
+    """`abstractqa eval` arguments as the CLI parses them."""
+    given = [str(questions)] if questions else []
+    return build_parser().parse_args(["eval", *given, "--out", str(out), *options])
 
 
 SMALL_SET = (
@@ -244,11 +293,9 @@ SMALL_SET = (
 
 
 def test_small_run_writes_all_four_files(assistant, tmp_path, capsys):
-    from abstractqa.evaluate import run_cli
-
     qfile = write_jsonl(tmp_path / "small.jsonl", dev_questions(*SMALL_SET))
     out = tmp_path / "out"
-    rc = run_cli(eval_args(qfile, out), assistant.settings, [], assistant=assistant)
+    rc = cmd_eval(eval_args(qfile, out), assistant.settings, assistant=assistant)
     printed = capsys.readouterr().out
     assert rc == 0
 
@@ -265,6 +312,16 @@ def test_small_run_writes_all_four_files(assistant, tmp_path, capsys):
     by_id = {t["id"]: t for t in traces}
     assert by_id["q02"]["gold"][0]["title"] == "Movie Gen"
     assert by_id["q02"]["retrieved"][0]["rank"] == 1 and by_id["q02"]["retrieved"][0]["gold"]
+    # The evidence shape of `ask --json`, with the rank, the retrieval reason and gold added.
+    assert set(by_id["q02"]["retrieved"][0]) == {
+        "rank",
+        "paper_id",
+        "title",
+        "score",
+        "text",
+        "reason",
+        "gold",
+    }
     assert by_id["q02"]["key_facts"] == {"30B": True}
     # The follow-up was asked with q02's answer as history: "it" became Movie Gen.
     assert "Movie Gen" in by_id["q03"]["standalone_question"]
@@ -292,12 +349,10 @@ def test_small_run_writes_all_four_files(assistant, tmp_path, capsys):
 
 
 def test_evidence_in_no_paper_exits_2_naming_the_question(assistant, tmp_path, capsys):
-    from abstractqa.evaluate import run_cli
-
     rows = dev_questions("q02")
     rows.append({**rows[0], "id": "q-ghost", "evidence": ["a sentence that no abstract contains"]})
     qfile = write_jsonl(tmp_path / "bad.jsonl", rows)
-    rc = run_cli(eval_args(qfile, tmp_path / "out"), assistant.settings, [], assistant=assistant)
+    rc = cmd_eval(eval_args(qfile, tmp_path / "out"), assistant.settings, assistant=assistant)
     err = capsys.readouterr().err
     assert rc == 2
     assert "q-ghost" in err and "found in no indexed abstract" in err
@@ -336,13 +391,14 @@ def test_cli_min_threshold_not_met_exits_1(seed_index_dir, tmp_path, capsys):
     assert "retrieval_recall_at_5" not in captured.err  # that one is met
     assert (out / "summary.json").is_file()
 
-    assert main([*argv, "--min-answer-beauty", "0.5"]) == 2
-    assert "unknown metric" in capsys.readouterr().err
+    with pytest.raises(SystemExit) as exit_:
+        main([*argv, "--min-answer-beauty", "0.5"])
+    assert exit_.value.code == 2
+    assert "unrecognized arguments: --min-answer-beauty" in capsys.readouterr().err
 
 
-def test_compare_prints_deltas_and_flipped_questions(tmp_path, capsys):
-    from abstractqa.evaluate import run_cli
-
+def two_runs(tmp_path: Path) -> tuple[Path, Path]:
+    """Output folders of two hand-scored runs: q1 breaks, q2 is fixed, q3 is new."""
     qs = [question("q1", key_facts=["30B"]), question("q2", key_facts=["73K"])]
     good, bad = (
         answer("A 30B model and 73K tokens [1].", ["A"], ["A"]),
@@ -356,8 +412,12 @@ def test_compare_prints_deltas_and_flipped_questions(tmp_path, capsys):
     ]
     write_outputs(tmp_path / "old", summarize(old, "extractive", "h1"), old)
     write_outputs(tmp_path / "new", summarize(new, "extractive", "h2"), new)
+    return tmp_path / "old", tmp_path / "new"
 
-    rc = run_cli(eval_args(None, tmp_path / "x", compare=(tmp_path / "old", tmp_path / "new")), None, [])
+
+def test_compare_prints_deltas_and_flipped_questions(tmp_path, capsys):
+    old, new = two_runs(tmp_path)
+    rc = cmd_eval(eval_args(None, tmp_path / "x", "--compare", str(old), str(new)), None)
     printed = capsys.readouterr().out
     assert rc == 0
     assert (
@@ -372,15 +432,29 @@ def test_compare_prints_deltas_and_flipped_questions(tmp_path, capsys):
     assert "q1     factoid       key_facts_ok true -> false" in printed
 
     # A --min threshold applies to the new run.
-    rc = run_cli(
-        eval_args(None, tmp_path / "x", compare=(tmp_path / "old", tmp_path / "new")),
-        None,
-        ["--min-key-fact-accuracy", "0.9"],
-    )
+    args = eval_args(None, tmp_path / "x", "--compare", str(old), str(new), "--min-key-fact-accuracy", "0.9")
+    rc = cmd_eval(args, None)
     assert rc == 1
-    assert (
-        run_cli(eval_args(None, tmp_path / "x", compare=(tmp_path / "old", tmp_path / "nope")), None, []) == 2
-    )
+    assert cmd_eval(eval_args(None, tmp_path / "x", "--compare", str(old), str(tmp_path / "nope")), None) == 2
+
+
+@pytest.mark.parametrize("metric", QUALITY_METRICS)
+def test_cli_threshold_above_the_new_run_exits_1_for_every_quality_metric(metric, tmp_path, capsys):
+    old, new = two_runs(tmp_path)
+    config = config_file(tmp_path, tmp_path / "data")
+    argv = ["--config", str(config), "eval", "--compare", str(old), str(new)]
+    assert json.loads((new / "summary.json").read_text())[metric] is not None
+    assert main([*argv, f"--min-{metric}", "0"]) == 0
+    assert main([*argv, f"--min-{metric.replace('_', '-')}", "1.01"]) == 1
+    assert f"threshold not met: {metric} = " in capsys.readouterr().err
+
+
+def test_judge_thresholds_need_judge(tmp_path, capsys):
+    old, new = two_runs(tmp_path)
+    args = eval_args(None, tmp_path / "x", "--compare", str(old), str(new), "--min-judge-correctness", "0.5")
+    rc = cmd_eval(args, None)
+    assert rc == 2
+    assert "--min-judge-correctness needs --judge" in capsys.readouterr().err
 
 
 class _FakeJudge(BaseHTTPRequestHandler):
@@ -428,7 +502,7 @@ def test_judge_adds_its_metrics_only_when_asked(assistant, tmp_path):
         )
         judged = type(assistant)(settings, embed_model=assistant.embed_model)
         qfile = write_jsonl(tmp_path / "q.jsonl", dev_questions("q02", "q60"))
-        summary, results = evaluate(judged, qfile, tmp_path / "out", judge=True, progress=False)
+        summary, results = evaluate(judged, qfile, judge=True, progress=False)
     finally:
         server.shutdown()
     assert summary["judge_correctness"] == 1.0 and summary["judge_faithfulness"] == 0.5
@@ -455,7 +529,7 @@ def test_judge_against_a_real_llama_cpp_server(assistant, llama_server, tmp_path
     )
     judged = type(assistant)(settings, embed_model=assistant.embed_model)
     qfile = write_jsonl(tmp_path / "q.jsonl", dev_questions("q02"))
-    summary, results = evaluate(judged, qfile, tmp_path / "out", judge=True, progress=False)
+    summary, results = evaluate(judged, qfile, judge=True, progress=False)
     assert "unreachable" not in capsys.readouterr().err
     assert {"judge_correctness", "judge_faithfulness"} <= set(summary)
     grades = results[0].judge
@@ -469,10 +543,10 @@ def test_unreachable_judge_leaves_grades_null_and_the_run_goes_on(assistant, tmp
     )
     judged = type(assistant)(settings, embed_model=assistant.embed_model)
     qfile = write_jsonl(tmp_path / "q.jsonl", dev_questions("q02"))
-    summary, _ = evaluate(judged, qfile, tmp_path / "out", judge=True, progress=False)
+    summary, results = evaluate(judged, qfile, judge=True, progress=False)
     assert "judge endpoint http://127.0.0.1" in capsys.readouterr().err
     assert summary["judge_correctness"] is None and summary["retrieval_recall_at_5"] == 1.0
-    assert (tmp_path / "out" / "summary.json").is_file()
+    assert results[0].judge == {} and results[0].answer  # graded by nobody, answered all the same
 
 
 # -- the CI gate -------------------------------------------------------------------------------
@@ -482,7 +556,7 @@ def test_shipped_question_set_meets_thresholds(assistant, tmp_path):
     """The dev questions in default (extractive) mode must not fall below evals/thresholds.json."""
     thresholds = {k: v for k, v in json.loads(THRESHOLDS.read_text()).items() if not k.startswith("_")}
     assert set(thresholds) == set(QUALITY_METRICS)
-    summary, results = evaluate(assistant, DEV_QUESTIONS, tmp_path / "eval", progress=False)
+    summary, results = evaluate(assistant, DEV_QUESTIONS, progress=False)
     assert summary["n_questions"] == 82 and summary["mode"] == "extractive"
     below = {
         m: (summary[m], floor) for m, floor in thresholds.items() if summary[m] is None or summary[m] < floor

@@ -15,13 +15,11 @@ from __future__ import annotations
 import argparse
 import html
 import ipaddress
-import json
 import logging
 import os
 import re
 import sys
 import tempfile
-import threading
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
@@ -33,6 +31,7 @@ import gradio as gr
 
 from abstractqa.assistant import Assistant, QuestionError
 from abstractqa.evidence import split_sentences
+from abstractqa.feedback import record_feedback
 from abstractqa.index import IndexUnavailable
 from abstractqa.llm import GeneratorError
 from abstractqa.types import Answer, Evidence, Paper
@@ -62,7 +61,6 @@ _DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
 _MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")  # lone surrogates: what undecodable bytes become
-_feedback_lock = threading.Lock()  # appends from concurrent sessions must not interleave
 
 
 # ---------------------------------------------------------------------------------------------
@@ -321,46 +319,6 @@ def papers_table(papers: list[Paper]) -> list[list[str]]:
         authors = ", ".join(p.authors[:3]) + (" et al." if len(p.authors) > 3 else "")
         rows.append([p.title, authors, p.created or "", p.arxiv_id or ""])
     return rows
-
-
-# ---------------------------------------------------------------------------------------------
-# Feedback
-
-
-def feedback_record(answer: Answer, rating: str, comment: str) -> dict[str, Any]:
-    """One feedback line in the evaluation question-file format."""
-    evidence, cited = [], []
-    for c in answer.citations:
-        if c.paper_id in cited:
-            continue
-        cited.append(c.paper_id)
-        sentences = split_sentences(c.quote)
-        if sentences:
-            evidence.append(sentences[0])
-    return {
-        "id": "fb-" + datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S%fZ"),
-        "type": "feedback",
-        "question": answer.question,
-        "reference_answer": answer.answer,
-        "key_facts": [],
-        "evidence": evidence,
-        "answerable": not answer.refused,
-        "rating": rating,
-        "comment": comment.strip(),
-        "cited_papers": cited,
-    }
-
-
-def record_feedback(path: Path, answer: Answer, rating: str, comment: str = "") -> dict[str, Any]:
-    """Append one feedback line to `path` (a JSONL file) and return it."""
-    if rating not in ("up", "down"):
-        raise ValueError(f"rating must be 'up' or 'down', not {rating!r}")
-    record = feedback_record(answer, rating, comment)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    line = json.dumps(record, ensure_ascii=False) + "\n"
-    with _feedback_lock, path.open("a", encoding="utf-8") as f:
-        f.write(line)
-    return record
 
 
 # ---------------------------------------------------------------------------------------------

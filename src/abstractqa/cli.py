@@ -60,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--judge", action="store_true", help="also grade answers with the configured openai endpoint"
     )
+    _add_thresholds(p)
 
     p = sub.add_parser("serve", help="run the browser chat")
     p.add_argument("--host", default=None)
@@ -74,11 +75,20 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_thresholds(p: argparse.ArgumentParser) -> None:
+    """`--min-METRIC X` for every quality metric (and judge metric), spelt with dashes or underscores."""
+    from abstractqa.evaluate import JUDGE_METRICS, QUALITY_METRICS
+
+    group = p.add_argument_group("thresholds", "exit 1 when a metric of the (new) run is below X")
+    for metric in (*QUALITY_METRICS, *JUDGE_METRICS):
+        flags = dict.fromkeys([f"--min-{metric.replace('_', '-')}", f"--min-{metric}"])
+        needs = "needs --judge" if metric in JUDGE_METRICS else None
+        group.add_argument(*flags, dest=f"min_{metric}", type=float, metavar="X", help=needs)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
-    args, extra = parser.parse_known_args(argv)
-    if extra and args.command != "eval":
-        parser.error(f"unrecognized arguments: {' '.join(extra)}")
+    args = parser.parse_args(argv)
 
     from abstractqa.assistant import QuestionError
     from abstractqa.config import ConfigError, load_settings
@@ -87,7 +97,7 @@ def main(argv: list[str] | None = None) -> int:
 
     try:
         settings = load_settings(args.config)
-        code = COMMANDS[args.command](args, settings, extra)
+        code = COMMANDS[args.command](args, settings)
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it can't be caught
         return code
     except (ConfigError, IndexUnavailable, QuestionError, GeneratorError, FileNotFoundError) as err:
@@ -108,7 +118,7 @@ def _assistant(settings):
     return Assistant(settings)
 
 
-def cmd_ingest(args, settings, _extra) -> int:
+def cmd_ingest(args, settings) -> int:
     assistant = _assistant(settings)
     if args.titles:
         counts = assistant.write_titles(args.paths or None)
@@ -151,7 +161,7 @@ def _print_removals(papers) -> None:
     sys.stdout.flush()
 
 
-def cmd_papers(args, settings, _extra) -> int:
+def cmd_papers(args, settings) -> int:
     papers = _assistant(settings).papers()
     if args.json:
         fields = ["paper_id", "title", "authors", "arxiv_id", "created", "urls", "abstract", "sources"]
@@ -172,24 +182,10 @@ def cmd_papers(args, settings, _extra) -> int:
     return 0
 
 
-def cmd_search(args, settings, _extra) -> int:
+def cmd_search(args, settings) -> int:
     results = _assistant(settings).search(args.question, k=args.k)
     if args.json:
-        print(
-            json.dumps(
-                [
-                    {
-                        "paper_id": e.paper.paper_id,
-                        "title": e.paper.title,
-                        "score": round(e.score, 6),
-                        "text": e.text,
-                    }
-                    for e in results
-                ],
-                indent=2,
-                ensure_ascii=False,
-            )
-        )
+        print(json.dumps([e.to_json_dict() for e in results], indent=2, ensure_ascii=False))
     else:
         for rank, e in enumerate(results, 1):
             print(
@@ -198,7 +194,7 @@ def cmd_search(args, settings, _extra) -> int:
     return 0
 
 
-def cmd_ask(args, settings, _extra) -> int:
+def cmd_ask(args, settings) -> int:
     assistant = _assistant(settings)
     if args.json:
         answer = assistant.ask(args.question, mode=args.mode)
@@ -209,7 +205,7 @@ def cmd_ask(args, settings, _extra) -> int:
     return 0
 
 
-def cmd_chat(args, settings, _extra) -> int:
+def cmd_chat(args, settings) -> int:
     from abstractqa.assistant import QuestionError
 
     assistant = _assistant(settings)
@@ -258,19 +254,73 @@ def _print_references(answer) -> None:
             print(f"[{c.n}] {c.title}{arxiv} ({c.source})")
 
 
-def cmd_eval(args, settings, extra) -> int:
-    from abstractqa.evaluate import run_cli
+def cmd_eval(args, settings, assistant=None) -> int:
+    """0 when done, 1 when a --min threshold is not met, 2 on bad input."""
+    from abstractqa.evaluate import (
+        JUDGE_METRICS,
+        QUALITY_METRICS,
+        EvalInputError,
+        check_thresholds,
+        compare_runs,
+        evaluate,
+    )
+    from abstractqa.report import render_comparison, summary_table, write_outputs
 
-    return run_cli(args, settings, extra)
+    thresholds = {
+        m: getattr(args, f"min_{m}")
+        for m in (*QUALITY_METRICS, *JUDGE_METRICS)
+        if getattr(args, f"min_{m}", None) is not None
+    }
+    try:
+        judged = [m for m in thresholds if m in JUDGE_METRICS]
+        if judged and not args.judge:
+            raise EvalInputError(f"--min-{judged[0].replace('_', '-')} needs --judge")
+        if args.compare:
+            comparison = compare_runs(*args.compare)
+            print(render_comparison(comparison))
+            summary = comparison.new
+        else:
+            if args.questions is None:
+                raise EvalInputError(
+                    "give a question file (abstractqa eval QUESTIONS.jsonl) or --compare OLD NEW"
+                )
+            assistant = assistant or _assistant(settings)
+            _warn_if_stale(assistant)
+            summary, results = evaluate(assistant, args.questions, mode=args.mode, judge=args.judge)
+            write_outputs(args.out, summary, results, source=str(args.questions))
+            print(summary_table(summary, thresholds))
+            passed = sum(r.passed for r in results)
+            print(f"\n{passed} of {len(results)} questions passed; see {args.out / 'report.md'}")
+    except EvalInputError as err:
+        print(f"abstractqa eval: error: {err}", file=sys.stderr)
+        return 2
+    problems = check_thresholds(summary, thresholds)
+    for p in problems:
+        print(f"threshold not met: {p}", file=sys.stderr)
+    return 1 if problems else 0
 
 
-def cmd_serve(args, settings, _extra) -> int:
+def _warn_if_stale(assistant) -> None:
+    from abstractqa.index import index_status
+
+    try:
+        status = index_status(assistant.read_corpus().papers, assistant.settings)
+    except Exception:  # noqa: BLE001 - only a hint; asking will report a real problem
+        return
+    if status == "stale":
+        print(
+            "warning: the index is older than the seed files; run `abstractqa ingest` for current results",
+            file=sys.stderr,
+        )
+
+
+def cmd_serve(args, settings) -> int:
     from ui.app import serve
 
     return serve(settings, host=args.host, port=args.port, allow_anonymous=args.allow_anonymous)
 
 
-def cmd_config(args, settings, _extra) -> int:
+def cmd_config(args, settings) -> int:
     import yaml
 
     print(yaml.safe_dump(settings.model_dump(mode="json"), sort_keys=False), end="")

@@ -32,15 +32,19 @@ Metrics (`summary.json`), each a number in [0, 1] or null when no question is el
 * ``judge_correctness`` / ``judge_faithfulness`` (only with ``--judge``): an LLM's grades.
 
 `abstractqa eval` writes `summary.json`, `results.jsonl` (one trace per question),
-`report.md` and `report.html` to the output folder, each replaced whole at the end.
+`report.md` and `report.html` to the output folder (`abstractqa.report`); the optional LLM
+judge is `abstractqa.judge`.
+
+This module keeps the question schema, the metrics, the run and the comparison of runs
+together (about 600 lines, over the ~400 aimed at) because they share one vocabulary: the
+metric names, `Question`, `QuestionResult` and its trace. Split apart, each piece would
+import the others. The reports and the judge client live apart.
 """
 
 from __future__ import annotations
 
-import html
 import json
 import math
-import os
 import re
 import sys
 from collections import defaultdict
@@ -51,9 +55,11 @@ from typing import TYPE_CHECKING
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from abstractqa.evidence import MARKER, split_sentences
+from abstractqa.judge import judge_answers
+
 if TYPE_CHECKING:
     from abstractqa.assistant import Assistant
-    from abstractqa.config import Settings
     from abstractqa.types import Answer, Paper
 
 RECALL_K = 5
@@ -71,21 +77,6 @@ LATENCY_METRICS = ("latency_p50_s", "latency_p95_s")
 JUDGE_METRICS = ("judge_correctness", "judge_faithfulness")
 METRICS = QUALITY_METRICS + LATENCY_METRICS
 SUMMARY_KEYS = ("n_questions", *METRICS, "mode", "config_hash", "by_type")
-OUTPUT_FILES = ("summary.json", "results.jsonl", "report.md", "report.html")
-
-# Kept here rather than in prompts.py while the judge is an evaluation-only tool.
-JUDGE_SYSTEM = (
-    "You grade answers to questions about research papers. Reply with one JSON object only, "
-    'like {"correctness": 1, "faithfulness": 1}.'
-)
-JUDGE_USER = (
-    "Question: {question}\nReference answer: {reference}\n\n"
-    "Sources the answer cites:\n{sources}\n\nAnswer to grade:\n{answer}\n\n"
-    "correctness: 1 if the answer states what the reference answer states, 0.5 if only part "
-    "of it, 0 if none or it contradicts it.\n"
-    "faithfulness: 1 if every claim in the answer is backed by the cited sources, 0.5 if most "
-    "are, 0 if few are.\nJSON:"
-)
 
 
 class EvalInputError(ValueError):
@@ -197,7 +188,6 @@ def gold_papers(questions: list[Question], papers: Iterable[Paper]) -> dict[str,
 # Metric pieces, each a pure function
 
 _FACT_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+|%")
-_MARKER = re.compile(r"\[\d+\]")
 
 
 def fact_tokens(text: str) -> list[tuple[str, object]]:
@@ -218,7 +208,7 @@ def has_fact(fact: str, text: str) -> bool:
     never any other suffix ("RoB" is not in "robust").
     """
     want = fact_tokens(fact)
-    have = fact_tokens(_MARKER.sub(" ", text))
+    have = fact_tokens(MARKER.sub(" ", text))
     if not want:
         return True
     n = len(want)
@@ -396,14 +386,7 @@ def score_answer(
             for pid in gold
         ],
         retrieved=[
-            {
-                "rank": rank,
-                "paper_id": e.paper.paper_id,
-                "title": e.paper.title,
-                "score": round(e.score, 6),
-                "reason": e.reason,
-                "gold": e.paper.paper_id in gold,
-            }
+            {"rank": rank, **e.to_json_dict(), "reason": e.reason, "gold": e.paper.paper_id in gold}
             for rank, e in enumerate(answer.evidence if answer else [], 1)
         ],
         answer=text,
@@ -492,12 +475,11 @@ def run_questions(
 def evaluate(
     assistant: Assistant,
     questions_path: Path,
-    out_dir: Path | None = None,
     mode: str | None = None,
     judge: bool = False,
     progress: bool = True,
 ) -> tuple[dict, list[QuestionResult]]:
-    """Run a question file and score it; write the four output files when `out_dir` is given.
+    """Run a question file and score it; `abstractqa.report.write_outputs` writes the results.
 
     Raises:
         EvalInputError: a malformed question file or an evidence string in no abstract.
@@ -514,308 +496,14 @@ def evaluate(
             r.notes.append(f"{answer.status} because {answer.reason}")
     if judge:
         judge_answers(assistant.settings, asked, results, progress=progress)
-    summary = summarize(results, mode, assistant.settings.config_hash(), judged=judge)
-    if out_dir is not None:
-        write_outputs(Path(out_dir), summary, results, source=str(questions_path))
-    return summary, results
+    return summarize(results, mode, assistant.settings.config_hash(), judged=judge), results
 
 
 def first_sentence(text: str) -> str:
     """The answer's first sentence as a reader sees it (markup and list marks dropped)."""
-    from abstractqa.evidence import split_sentences
-
     plain = re.sub(r"\*\*|^\s*- ", "", text, flags=re.M).strip()
     sentences = split_sentences(plain.replace("\n", " "))
     return sentences[0] if sentences else ""
-
-
-# ---------------------------------------------------------------------------------------------
-# LLM judge (optional, never on by default)
-
-
-def judge_answers(settings: Settings, asked, results: list[QuestionResult], progress: bool = True) -> None:
-    """Grade answerable questions with the configured OpenAI-compatible endpoint, in place.
-
-    A refused answerable question gets correctness 0 without a call. When the endpoint
-    can't be reached the remaining grades stay null and a warning says so.
-    """
-    import openai
-    from tqdm import tqdm
-
-    a = settings.answer
-    client = openai.OpenAI(
-        base_url=a.base_url,
-        api_key=os.environ.get(a.api_key_env) or "not-needed",
-        timeout=a.timeout_s,
-        max_retries=0,
-    )
-    for (q, answer, _), r in tqdm(
-        list(zip(asked, results, strict=True)),
-        desc="judging",
-        unit="question",
-        disable=not progress,
-        file=sys.stderr,
-    ):
-        if not q.answerable:
-            continue
-        if answer is None or answer.refused:
-            r.judge = {"correctness": 0.0, "faithfulness": None}
-            continue
-        sources = "\n".join(f"[{c.n}] {c.title}: {c.quote}" for c in answer.citations) or "(none)"
-        prompt = JUDGE_USER.format(
-            question=q.question, reference=q.reference_answer, sources=sources, answer=answer.answer
-        )
-        try:
-            reply = client.chat.completions.create(
-                model=a.model,
-                messages=[
-                    {"role": "system", "content": JUDGE_SYSTEM},
-                    {"role": "user", "content": prompt},
-                ],
-                max_tokens=64,
-                temperature=0.0,
-            )
-        except (openai.APIConnectionError, openai.APITimeoutError) as err:
-            print(
-                f"warning: judge endpoint {a.base_url} unreachable ({err}); judge grades left null",
-                file=sys.stderr,
-            )
-            return
-        except openai.APIStatusError as err:
-            r.notes.append(f"judge: endpoint answered {err.status_code}")
-            continue
-        r.judge = parse_judgement(reply.choices[0].message.content or "")
-        if not r.judge:
-            r.notes.append("judge: reply was not the expected JSON")
-
-
-def parse_judgement(reply: str) -> dict[str, float | None]:
-    """{"correctness", "faithfulness"} in [0, 1] from a judge's reply, or {} if it has neither.
-
-    Small models wrap the JSON in prose or drop the quotes, so each grade is read as
-    ``name: number`` wherever it appears.
-    """
-    out: dict[str, float | None] = {}
-    for key in ("correctness", "faithfulness"):
-        m = re.search(rf"\b{key}\b\W{{0,3}}[:=]\s*(-?\d+(?:\.\d+)?)", reply, re.I)
-        out[key] = min(1.0, max(0.0, float(m.group(1)))) if m else None
-    return out if any(v is not None for v in out.values()) else {}
-
-
-# ---------------------------------------------------------------------------------------------
-# Output files
-
-
-def _write_whole(path: Path, text: str) -> None:
-    """Write beside the target, then rename over it: a reader never sees half a file."""
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)
-
-
-def write_outputs(out_dir: Path, summary: dict, results: list[QuestionResult], source: str = "") -> None:
-    out_dir.mkdir(parents=True, exist_ok=True)
-    _write_whole(
-        out_dir / "results.jsonl",
-        "".join(json.dumps(r.to_json_dict(), ensure_ascii=False) + "\n" for r in results),
-    )
-    _write_whole(out_dir / "report.md", render_markdown(summary, results, source))
-    _write_whole(out_dir / "report.html", render_html(summary, results, source))
-    # Last, so a folder with a summary always has the traces it summarizes.
-    _write_whole(out_dir / "summary.json", json.dumps(summary, indent=2) + "\n")
-
-
-def _fmt(value: float | None, metric: str = "") -> str:
-    if value is None:
-        return "n/a"
-    return f"{value:.3f}s" if metric.startswith("latency") else f"{value:.3f}"
-
-
-def _shown_metrics(summary: dict) -> list[str]:
-    return [m for m in (*METRICS, *JUDGE_METRICS) if m in summary]
-
-
-def _text_bar(value: float | None, width: int = 30) -> str:
-    if value is None:
-        return "·" * width
-    filled = round(max(0.0, min(1.0, value)) * width)
-    return "█" * filled + "░" * (width - filled)
-
-
-def _failure_rows(results: list[QuestionResult]) -> list[QuestionResult]:
-    return [r for r in results if not r.passed]
-
-
-def render_markdown(summary: dict, results: list[QuestionResult], source: str = "") -> str:
-    """A report readable without the JSON: tables, a text bar chart and the failures."""
-    metrics = _shown_metrics(summary)
-    failed = _failure_rows(results)
-    lines = [
-        "# abstractqa evaluation",
-        "",
-        f"Questions: **{summary['n_questions']}**{f' from `{source}`' if source else ''}, "
-        f"mode `{summary['mode']}`, config `{summary['config_hash']}`. "
-        f"Passed: **{len(results) - len(failed)}**, failed: **{len(failed)}**.",
-        "",
-        "## Summary",
-        "",
-        "| metric | value |",
-        "|---|---|",
-        *(f"| {m} | {_fmt(summary[m], m)} |" for m in metrics),
-        "",
-        "## Chart",
-        "",
-        "```",
-        *(
-            f"{m:<26} {_text_bar(summary[m])} {_fmt(summary[m])}"
-            for m in metrics
-            if not m.startswith("latency")
-        ),
-        "```",
-        "",
-        "## By question type",
-        "",
-        "| type | n | " + " | ".join(_short(m) for m in metrics) + " |",
-        "|---|---|" + "---|" * len(metrics),
-    ]
-    for t, row in summary["by_type"].items():
-        lines.append(
-            f"| {t} | {row['n_questions']} | " + " | ".join(_fmt(row.get(m), m) for m in metrics) + " |"
-        )
-    lines += ["", f"## Failed questions ({len(failed)})", ""]
-    if not failed:
-        lines.append("None.")
-    for r in failed:
-        lines += [f"### {_heading(r)}", "", f"**Q:** {r.question}", ""]
-        lines += [f"- **{text}**" if why else f"- {text}" for text, why in failure_details(r)]
-        lines += ["", "> " + (r.answer or "(no answer)").replace("\n", "\n> "), ""]
-    return "\n".join(lines) + "\n"
-
-
-def _heading(r: QuestionResult) -> str:
-    follows = f", follow-up of {r.follow_up_of}" if r.follow_up_of else ""
-    return f"{r.id} ({r.type}{follows})"
-
-
-def failure_details(r: QuestionResult) -> list[tuple[str, bool]]:
-    """What went wrong with a question, as (line, is_a_failure), for both reports."""
-    top = [x["title"] + (" ✓" if x["gold"] else "") for x in r.retrieved[:RECALL_K]]
-    lines = [(f, True) for f in r.failures] + [(n, False) for n in r.notes]
-    lines.append(("gold: " + (", ".join(g["title"] for g in r.gold) or "(none: unanswerable)"), False))
-    lines.append((f"retrieved top {RECALL_K}: " + (", ".join(top) or "(none)"), False))
-    lines.append(("cited: " + (", ".join(c["title"] for c in r.citations) or "(none)"), False))
-    if r.key_facts:
-        facts = ", ".join(f + (" ✓" if ok else " ✗") for f, ok in r.key_facts.items())
-        lines.append((f"key facts: {facts}", False))
-    lines.append((f"reference: {r.reference_answer}", False))
-    return lines
-
-
-def _short(metric: str) -> str:
-    return {
-        "retrieval_recall_at_5": "R@5",
-        "retrieval_mrr": "MRR",
-        "citation_precision": "cite P",
-        "citation_recall": "cite R",
-        "supported_sentence_rate": "supported",
-        "key_fact_accuracy": "key facts",
-        "first_sentence_fact": "fact first",
-        "refusal_accuracy": "refusal",
-        "latency_p50_s": "p50 s",
-        "latency_p95_s": "p95 s",
-        "judge_correctness": "judge corr",
-        "judge_faithfulness": "judge faith",
-    }.get(metric, metric)
-
-
-def svg_bar_chart(values: dict[str, float | None], width: int = 640) -> str:
-    """Horizontal bars for metrics in [0, 1], as inline SVG (no plotting library)."""
-    label_w, bar_w, row_h = 200, width - 260, 26
-    height = row_h * len(values) + 24
-    parts = [
-        f'<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="{height}" '
-        f'role="img" aria-label="metric bar chart" font-family="sans-serif" font-size="13">'
-    ]
-    for i, (name, value) in enumerate(values.items()):
-        y = i * row_h + 4
-        v = 0.0 if value is None else max(0.0, min(1.0, value))
-        color = "#2e7d32" if v >= 0.9 else "#f9a825" if v >= 0.7 else "#c62828"
-        parts.append(f'<text x="{label_w - 8}" y="{y + 15}" text-anchor="end">{html.escape(name)}</text>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w}" height="18" fill="#eee"/>')
-        parts.append(f'<rect x="{label_w}" y="{y}" width="{bar_w * v:.1f}" height="18" fill="{color}"/>')
-        parts.append(f'<text x="{label_w + bar_w + 8}" y="{y + 15}">{_fmt(value)}</text>')
-    axis_y = len(values) * row_h + 4
-    for tick in (0, 0.5, 1):
-        x = label_w + bar_w * tick
-        parts.append(f'<text x="{x:.1f}" y="{axis_y + 14}" text-anchor="middle" fill="#666">{tick:g}</text>')
-    parts.append("</svg>")
-    return "".join(parts)
-
-
-def render_html(summary: dict, results: list[QuestionResult], source: str = "") -> str:
-    """One self-contained HTML page: tables, an inline SVG bar chart and the failures."""
-    e = html.escape
-    metrics = _shown_metrics(summary)
-    failed = _failure_rows(results)
-    chart = svg_bar_chart({m: summary[m] for m in metrics if not m.startswith("latency")})
-    summary_rows = "".join(f"<tr><td>{e(m)}</td><td>{_fmt(summary[m], m)}</td></tr>" for m in metrics)
-    head = "".join(f"<th>{e(_short(m))}</th>" for m in metrics)
-    type_rows = "".join(
-        f"<tr><td>{e(t)}</td><td>{row['n_questions']}</td>"
-        + "".join(f"<td>{_fmt(row.get(m), m)}</td>" for m in metrics)
-        + "</tr>"
-        for t, row in summary["by_type"].items()
-    )
-    items = []
-    for r in failed:
-        details = "".join(
-            f"<li class='why'>{e(text)}</li>" if why else f"<li>{e(text)}</li>"
-            for text, why in failure_details(r)
-        )
-        items.append(
-            f"<section class='fail'><h3>{e(_heading(r))}</h3><p><b>Q:</b> {e(r.question)}</p>"
-            f"<ul>{details}</ul><blockquote>{e(r.answer or '(no answer)')}</blockquote></section>"
-        )
-    return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><title>abstractqa evaluation</title>
-<style>
-body {{ font-family: sans-serif; max-width: 1100px; margin: 2em auto; padding: 0 1em; }}
-table {{ border-collapse: collapse; margin: 1em 0; }}
-th, td {{ border: 1px solid #ccc; padding: 4px 8px; text-align: right; }}
-td:first-child, th:first-child {{ text-align: left; }}
-.fail {{ border-left: 4px solid #c62828; padding-left: 1em; margin: 1.5em 0; }}
-.why {{ color: #c62828; font-weight: bold; }}
-blockquote {{ white-space: pre-wrap; background: #f6f6f6; padding: .5em 1em; margin: 0; }}
-</style></head><body>
-<h1>abstractqa evaluation</h1>
-<p>Questions: <b>{summary["n_questions"]}</b>{f" from <code>{e(source)}</code>" if source else ""},
-mode <code>{e(str(summary["mode"]))}</code>, config <code>{e(str(summary["config_hash"]))}</code>.
-Passed: <b>{len(results) - len(failed)}</b>, failed: <b>{len(failed)}</b>.</p>
-<h2>Summary</h2>
-<table><tr><th>metric</th><th>value</th></tr>{summary_rows}</table>
-<h2>Chart</h2>
-{chart}
-<h2>By question type</h2>
-<table><tr><th>type</th><th>n</th>{head}</tr>{type_rows}</table>
-<h2>Failed questions ({len(failed)})</h2>
-{"".join(items) or "<p>None.</p>"}
-</body></html>
-"""
-
-
-def summary_table(summary: dict, thresholds: dict[str, float] | None = None) -> str:
-    """The short plain-text table printed at the end of a run."""
-    thresholds = thresholds or {}
-    rows = [("metric", "value", "min" if thresholds else "")] + [
-        (m, _fmt(summary[m], m), f"{thresholds[m]:.3f}" if m in thresholds else "")
-        for m in _shown_metrics(summary)
-    ]
-    return _table(rows)
-
-
-def _table(rows: list[tuple[str, ...]]) -> str:
-    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
-    return "\n".join("  ".join(c.ljust(w) for c, w in zip(r, widths, strict=True)).rstrip() for r in rows)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -823,6 +511,7 @@ def _table(rows: list[tuple[str, ...]]) -> str:
 
 
 def load_run(out_dir: Path) -> tuple[dict, list[dict]]:
+    """The summary and the traces of one `abstractqa eval` output folder."""
     out_dir = Path(out_dir)
     summary_path, results_path = out_dir / "summary.json", out_dir / "results.jsonl"
     for p in (summary_path, results_path):
@@ -838,51 +527,47 @@ def load_run(out_dir: Path) -> tuple[dict, list[dict]]:
     return summary, results
 
 
-def compare_runs(old_dir: Path, new_dir: Path) -> tuple[str, dict]:
-    """A printable table of metric deltas and flipped questions between two output folders."""
+@dataclass
+class RunComparison:
+    """Two evaluation runs side by side (`abstractqa eval --compare OLD NEW`); traces as read."""
+
+    old_dir: Path
+    new_dir: Path
+    old: dict = field(repr=False)  # the summaries
+    new: dict = field(repr=False)
+    broke: list[tuple[dict, dict]]  # (old trace, new trace) of questions that passed, now fail
+    fixed: list[tuple[dict, dict]]  # ... that failed, now pass
+    changed: list[tuple[dict, list[tuple[str, object, object]]]]  # new trace, (metric, old, new)
+    only_old: list[str]  # question ids
+    only_new: list[str]
+
+    @property
+    def metrics(self) -> list[str]:
+        return [m for m in (*METRICS, *JUDGE_METRICS) if m in self.old or m in self.new]
+
+
+def compare_runs(old_dir: Path, new_dir: Path) -> RunComparison:
+    """Metric values and flipped questions of two `abstractqa eval` output folders.
+
+    Raises:
+        EvalInputError: a folder without a readable summary and traces.
+    """
     old, old_results = load_run(old_dir)
     new, new_results = load_run(new_dir)
-    metrics = [m for m in (*METRICS, *JUDGE_METRICS) if m in old or m in new]
-    rows = [("metric", "old", "new", "delta")]
-    for m in metrics:
-        a, b = old.get(m), new.get(m)
-        delta = f"{b - a:+.3f}" if a is not None and b is not None else "n/a"
-        rows.append((m, _fmt(a, m), _fmt(b, m), delta))
     old_by_id = {r["id"]: r for r in old_results}
     new_by_id = {r["id"]: r for r in new_results}
-    broke = [
-        new_by_id[i]
-        for i in new_by_id
-        if i in old_by_id and old_by_id[i]["passed"] and not new_by_id[i]["passed"]
-    ]
-    fixed = [
-        new_by_id[i]
-        for i in new_by_id
-        if i in old_by_id and not old_by_id[i]["passed"] and new_by_id[i]["passed"]
-    ]
-    only_old = sorted(set(old_by_id) - set(new_by_id))
-    only_new = sorted(set(new_by_id) - set(old_by_id))
-    lines = [
-        f"old: {old_dir} ({_describe(old)})",
-        f"new: {new_dir} ({_describe(new)})",
-        "",
-        _table(rows),
-        "",
-        f"pass -> fail ({len(broke)}):",
-        *(f"  {r['id']:<6} {r['type']:<13} {'; '.join(r['failures'])}" for r in broke),
-        f"fail -> pass ({len(fixed)}):",
-        *(f"  {r['id']:<6} {r['type']:<13} was: {'; '.join(old_by_id[r['id']]['failures'])}" for r in fixed),
-    ]
-    changed = [
-        (i, diff)
-        for i in new_by_id
-        if i in old_by_id and (diff := _metric_changes(old_by_id[i]["metrics"], new_by_id[i]["metrics"]))
-    ]
-    lines.append(f"per-question metric changes ({len(changed)}):")
-    lines += [f"  {i:<6} {new_by_id[i]['type']:<13} {diff}" for i, diff in changed]
-    if only_old or only_new:
-        lines.append(f"only in old: {', '.join(only_old) or '-'}; only in new: {', '.join(only_new) or '-'}")
-    return "\n".join(lines), new
+    both = [(old_by_id[i], new_by_id[i]) for i in new_by_id if i in old_by_id]
+    return RunComparison(
+        old_dir=old_dir,
+        new_dir=new_dir,
+        old=old,
+        new=new,
+        broke=[(a, b) for a, b in both if a["passed"] and not b["passed"]],
+        fixed=[(a, b) for a, b in both if not a["passed"] and b["passed"]],
+        changed=[(b, diff) for a, b in both if (diff := metric_changes(a["metrics"], b["metrics"]))],
+        only_old=sorted(set(old_by_id) - set(new_by_id)),
+        only_new=sorted(set(new_by_id) - set(old_by_id)),
+    )
 
 
 _TRACE_METRICS = (
@@ -895,57 +580,13 @@ _TRACE_METRICS = (
 )
 
 
-def _metric_changes(old: dict, new: dict) -> str:
-    """ "citation_precision 1.00 -> 0.50; ..." for the scored metrics that differ."""
-
-    def show(v) -> str:
-        return "n/a" if v is None else str(v).lower() if isinstance(v, bool) else f"{v:.2f}"
-
-    return "; ".join(
-        f"{m} {show(old.get(m))} -> {show(new.get(m))}" for m in _TRACE_METRICS if old.get(m) != new.get(m)
-    )
-
-
-def _describe(summary: dict) -> str:
-    return (
-        f"{summary.get('n_questions')} questions, mode {summary.get('mode')}, "
-        f"config {summary.get('config_hash')}"
-    )
+def metric_changes(old: dict, new: dict) -> list[tuple[str, object, object]]:
+    """(metric, old, new) for each scored metric of one question's trace that differs."""
+    return [(m, old.get(m), new.get(m)) for m in _TRACE_METRICS if old.get(m) != new.get(m)]
 
 
 # ---------------------------------------------------------------------------------------------
-# Thresholds and the CLI
-
-
-def parse_thresholds(extra: list[str], allowed: Iterable[str]) -> dict[str, float]:
-    """`--min-METRIC X` / `--min-METRIC=X` (dashes or underscores) into {metric: X}.
-
-    Raises:
-        EvalInputError: an unknown metric, a missing or non-numeric value, or another flag.
-    """
-    allowed = list(allowed)
-    out: dict[str, float] = {}
-    args = list(extra)
-    i = 0
-    while i < len(args):
-        arg = args[i]
-        if not arg.startswith("--min-"):
-            raise EvalInputError(f"unrecognized argument: {arg} (eval takes --min-METRIC X thresholds)")
-        name, _, value = arg[len("--min-") :].partition("=")
-        if not _:
-            if i + 1 >= len(args):
-                raise EvalInputError(f"{arg} needs a value")
-            value = args[i + 1]
-            i += 1
-        i += 1
-        metric = name.replace("-", "_")
-        if metric not in allowed:
-            raise EvalInputError(f"unknown metric in {arg}: {metric!r}; known metrics: {', '.join(allowed)}")
-        try:
-            out[metric] = float(value)
-        except ValueError:
-            raise EvalInputError(f"{arg} needs a number, got {value!r}") from None
-    return out
+# Thresholds (`abstractqa eval --min-METRIC X`)
 
 
 def check_thresholds(summary: dict, thresholds: dict[str, float]) -> list[str]:
@@ -959,54 +600,3 @@ def check_thresholds(summary: dict, thresholds: dict[str, float]) -> list[str]:
             failed.append(f"{metric} = {value:.3f}, below the minimum {floor:.3f}")
     return failed
 
-
-def run_cli(args, settings: Settings, extra: list[str], assistant: Assistant | None = None) -> int:
-    """`abstractqa eval`: 0 when done, 1 when a --min threshold is not met, 2 on bad input."""
-    judge = bool(getattr(args, "judge", False))
-    allowed = list(QUALITY_METRICS) + (list(JUDGE_METRICS) if judge else [])
-    try:
-        thresholds = parse_thresholds(extra, allowed)
-        if getattr(args, "compare", None):
-            old_dir, new_dir = args.compare
-            table, summary = compare_runs(Path(old_dir), Path(new_dir))
-            print(table)
-        else:
-            if args.questions is None:
-                raise EvalInputError(
-                    "give a question file (abstractqa eval QUESTIONS.jsonl) or --compare OLD NEW"
-                )
-            assistant = assistant or _assistant(settings)
-            _warn_if_stale(assistant)
-            out_dir = Path(args.out)
-            summary, results = evaluate(assistant, args.questions, out_dir, mode=args.mode, judge=judge)
-            failed = sum(not r.passed for r in results)
-            print(summary_table(summary, thresholds))
-            passed = len(results) - failed
-            print(f"\n{passed} of {len(results)} questions passed; see {out_dir / 'report.md'}")
-    except EvalInputError as err:
-        print(f"abstractqa eval: error: {err}", file=sys.stderr)
-        return 2
-    problems = check_thresholds(summary, thresholds)
-    for p in problems:
-        print(f"threshold not met: {p}", file=sys.stderr)
-    return 1 if problems else 0
-
-
-def _assistant(settings: Settings) -> Assistant:
-    from abstractqa.assistant import Assistant
-
-    return Assistant(settings)
-
-
-def _warn_if_stale(assistant: Assistant) -> None:
-    from abstractqa.index import index_status
-
-    try:
-        status = index_status(assistant.read_corpus().papers, assistant.settings)
-    except Exception:  # noqa: BLE001 - only a hint; asking will report a real problem
-        return
-    if status == "stale":
-        print(
-            "warning: the index is older than the seed files; run `abstractqa ingest` for current results",
-            file=sys.stderr,
-        )

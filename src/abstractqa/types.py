@@ -60,6 +60,15 @@ class Evidence(BaseModel):
     passages: list[str] = Field(default_factory=list, description="Matching chunks, best first.")
     reason: str = Field(default="search", description="search, name, author, date or arxiv.")
 
+    def to_json_dict(self) -> dict:
+        """The stable public JSON shape of a source (`search --json`, `ask --json`, evaluation traces)."""
+        return {
+            "paper_id": self.paper.paper_id,
+            "title": self.paper.title,
+            "score": round(self.score, 6),
+            "text": self.text,
+        }
+
 
 class Citation(BaseModel):
     """What an inline `[n]` marker points at: a paper and the sentences supporting the claim."""
@@ -128,15 +137,7 @@ class Answer(BaseModel):
             "reason": self.reason,
             "kind": self.kind,
             "citations": [c.model_dump() for c in self.citations],
-            "evidence": [
-                {
-                    "paper_id": e.paper.paper_id,
-                    "title": e.paper.title,
-                    "score": round(e.score, 6),
-                    "text": e.text,
-                }
-                for e in self.evidence
-            ],
+            "evidence": [e.to_json_dict() for e in self.evidence],
             "sentences": [s.model_dump() for s in self.sentences],
             "mode": self.mode,
             "timings": self.timings.model_dump(),
