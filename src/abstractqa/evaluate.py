@@ -51,7 +51,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
@@ -100,6 +100,11 @@ class Question(BaseModel):
     evidence: list[str] = Field(default_factory=list, description="Verbatim abstract substrings.")
     answerable: bool
     follow_up_of: str | None = None
+    # Lines the web app writes as feedback (abstractqa.feedback) carry these too; they load as
+    # questions as they are, and the evaluation does not read them.
+    rating: Literal["up", "down"] | None = None
+    comment: str = ""
+    cited_papers: list[str] = Field(default_factory=list)
 
 
 def load_questions(path: Path) -> list[Question]:
