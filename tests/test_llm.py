@@ -115,6 +115,17 @@ def test_a_judgment_the_paper_contradicts_is_not_believed(seed_index_dir, embed_
     assert not assistant.ask("How many GPUs were used to train I-JEPA?").refused
 
 
+def test_a_follow_up_rewrite_that_changes_what_is_asked_is_not_used(seed_index_dir, embed_model):
+    first = scripted(seed_index_dir, embed_model, {"verdict": "yes", "missing": ""}).ask(
+        "How does MSN differ from I-JEPA?"
+    )
+    # The model rewrites a date question into a content question: the exact rewrite is used.
+    assistant = scripted(seed_index_dir, embed_model, {}, answer="What do MSN and I-JEPA predict?")
+    follow = assistant.ask("and when were they published?", history=[first])
+    assert follow.standalone_question in ("When were MSN and I-JEPA published?", "When were I-JEPA and MSN published?")
+    assert follow.kind == "record"
+
+
 def test_llamacpp_still_refuses(llm_assistant):
     assert llm_assistant.ask("What is the capital of France?").refused
 

@@ -352,7 +352,12 @@ class Assistant:
         return pinned + [e for e in evidence if e.paper.paper_id not in focus]
 
     def rewrite(self, question: str, history: list[Answer], llm: ChatLLM | None) -> tuple[str, list[str]]:
-        """A follow-up as a standalone question, plus the papers the conversation was about."""
+        """A follow-up as a standalone question, plus the papers the conversation was about.
+
+        The pronoun is replaced by the paper's name, which is exact for one paper. For several,
+        an LLM may reword the question; its wording is kept only when it names them and still
+        asks the same kind of thing (a date stays a date question).
+        """
         if not history:
             return question, []
         last = next((h for h in reversed(history) if not h.refused and h.citations), None)
@@ -362,29 +367,34 @@ class Assistant:
         titles = [c.title for c in last.citations if c.paper_id in focus]
         titles = list(dict.fromkeys(titles))
         name = " and ".join(titles)
-        if llm is not None:
-            try:
-                history_text = f"Q: {last.standalone_question}\nA: {last.answer[:400]}"
-                with self._generate_lock:  # one in-process model, one prompt at a time
-                    reply = llm.complete(
-                        [
-                            {"role": "system", "content": prompts.REWRITE_SYSTEM},
-                            {
-                                "role": "user",
-                                "content": prompts.REWRITE_USER.format(
-                                    history=history_text, question=question
-                                ),
-                            },
-                        ]
-                    )
-                rewritten = reply.strip().splitlines()
-                if rewritten and any(t.casefold() in rewritten[0].casefold() for t in titles):
-                    return rewritten[0].strip(), focus
-            except GeneratorError:
-                pass
         standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
         standalone = re.sub(r"^(and|so|also|but)\s+", "", standalone, flags=re.I)
-        return standalone[:1].upper() + standalone[1:], focus
+        standalone = standalone[:1].upper() + standalone[1:]
+        if llm is None or len(titles) == 1:
+            return standalone, focus  # "it" is the one paper: replacing the pronoun is exact
+        try:
+            history_text = f"Q: {last.standalone_question}\nA: {last.answer[:400]}"
+            with self._generate_lock:  # one in-process model, one prompt at a time
+                reply = llm.complete(
+                    [
+                        {"role": "system", "content": prompts.REWRITE_SYSTEM},
+                        {
+                            "role": "user",
+                            "content": prompts.REWRITE_USER.format(history=history_text, question=question),
+                        },
+                    ]
+                )
+        except GeneratorError:
+            return standalone, focus
+        rewritten = (reply.strip().splitlines() or [""])[0].strip()
+        # The model's wording is kept only if it still asks the same kind of thing of the same papers.
+        names = self.retriever.names
+        same = read_query(rewritten, names), read_query(standalone, names)
+        if any(t.casefold() in rewritten.casefold() for t in titles) and (
+            (same[0].kind, same[0].record) == (same[1].kind, same[1].record)
+        ):
+            return rewritten, focus
+        return standalone, focus
 
     def _refusal(self, plan) -> str:
         lines = [prompts.REFUSAL]
