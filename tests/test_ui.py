@@ -22,7 +22,7 @@ REFUSAL = "The indexed papers don't cover this question."
 @pytest.fixture(scope="module")
 def served_app(assistant):
     """The app for the session-wide seed-index assistant, served on 127.0.0.1, and its URL."""
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     app = build_app(assistant)
     url = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True)
@@ -179,7 +179,7 @@ def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model
     from gradio_client import Client
 
     from abstractqa.assistant import Assistant
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     dead = f"http://127.0.0.1:{free_port()}/v1"
     settings = make_settings(seed_index_dir, answer={"base_url": dead, "timeout_s": 5})
@@ -200,7 +200,7 @@ def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model
 
 
 def test_answer_text_is_escaped_but_keeps_the_assistants_markdown():
-    from ui.app import render_answer
+    from abstractqa.web.render import render_answer
 
     shown = render_answer("**MSN**: uses <script>alert(1)</script> ![x](http://t/x.png) [1].", 3)
     assert "<script>" not in shown and "&lt;script&gt;" in shown
@@ -211,7 +211,7 @@ def test_answer_text_is_escaped_but_keeps_the_assistants_markdown():
 
 def test_sources_panel_escapes_abstracts_and_marks_the_quote():
     from abstractqa.types import Answer, Citation, Evidence, Paper
-    from ui.app import sources_html
+    from abstractqa.web.render import sources_html
 
     paper = Paper(
         paper_id="p1",
@@ -241,7 +241,7 @@ def test_sources_panel_escapes_abstracts_and_marks_the_quote():
 def test_serving_limits_the_embedders_threads(tmp_path, embed_model):
     import torch
 
-    from ui.app import serving_threads
+    from abstractqa.web.server import serving_threads
 
     before = torch.get_num_threads()
     wanted = 1 if before > 1 else 2
@@ -348,7 +348,7 @@ def test_api_calls_cannot_do_what_the_page_cannot(seed_index_dir, embed_model):
     from gradio_client import Client
 
     from abstractqa.assistant import Assistant
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     assistant = Assistant(make_settings(seed_index_dir, ui={"answer_modes": ["extractive"]}), embed_model=embed_model)
     app = build_app(assistant)
@@ -374,7 +374,7 @@ def test_api_calls_cannot_do_what_the_page_cannot(seed_index_dir, embed_model):
 
 
 def test_a_public_bind_needs_a_login_or_an_explicit_flag(tmp_path, monkeypatch, capsys):
-    from ui.app import ServeRefused, auth_from_env
+    from abstractqa.web.server import ServeRefused, auth_from_env
 
     settings = make_settings(tmp_path)
     monkeypatch.delenv("ABSTRACTQA_USER", raising=False)
