@@ -7,13 +7,15 @@ opens its own client, which is its own browser session.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-from conftest import free_port, make_settings
+from conftest import SEEDS, free_port, make_settings, running_server
 
 FOLLOW_UP = "And how many GPUs did it use?"
 REFUSAL = "The indexed papers don't cover this question."
@@ -194,6 +196,27 @@ def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model
         assert "[[1]]" in text(out["chat"][-1])
     finally:
         app.close()
+
+
+def test_abstractqa_serve_shows_the_page_then_answers(index_copy):
+    """`abstractqa serve` as a user runs it. The page, with every indexed paper, is served
+    before the embedder and retriever load; a question asked at once waits for them."""
+    from gradio_client import Client
+
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {
+        **os.environ,
+        "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy),
+        "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(SEEDS)]),
+    }
+    command = [sys.executable, "-m", "abstractqa.cli", "serve", "--port", url.rsplit(":", 1)[1]]
+    with running_server(command, url, env=env):
+        with urllib.request.urlopen(url, timeout=30) as response:
+            page = response.read().decode("utf-8")
+        assert "Ask about the 43 indexed research-paper abstracts" in page
+        assert "Papers (43)" in page and "I-JEPA" in page  # the Papers tab's table
+        out = ask(Client(url, verbose=False), "How many GPUs were used to train I-JEPA?")
+        assert "32 A100 GPUs" in text(out["chat"][-1]) and 'id="src-0-1"' in out["sources"]
 
 
 # -- the pieces the app renders with, one function at a time ----------------------------------

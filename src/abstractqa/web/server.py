@@ -1,5 +1,11 @@
 """`abstractqa serve`: check the bind, make sure the index is current, serve the chat.
 
+The page is served before the embedder and retriever are loaded: importing Gradio and
+loading the models are both Python-bound (the GIL), so they can't overlap in one process,
+but the first page needs neither the models nor llama-index, only the list of papers (read
+from the index's manifest). They are loaded right after the server starts; a question that
+arrives sooner waits for them.
+
 Example:
     >>> from abstractqa.config import load_settings
     >>> serve(load_settings())  # doctest: +SKIP
@@ -78,10 +84,21 @@ def serving_threads(settings: Settings, embed_model=None) -> None:
             embed_model.set_threads(settings.ui.torch_threads)
 
 
+def warm_up(assistant: Assistant) -> None:
+    """Load what answering needs (embedder, Chroma, BM25) and set the embedder's threads."""
+    assistant.retriever  # noqa: B018 - loading is the point; it loads the embedder as well
+    serving_threads(assistant.settings, assistant.embed_model)
+
+
 def serve(
     settings: Settings, host: str | None = None, port: int | None = None, allow_anonymous: bool = False
 ) -> int:
-    """Index if needed, then serve the chat until interrupted (`abstractqa serve`)."""
+    """Index if needed, then serve the chat until interrupted (`abstractqa serve`).
+
+    Raises:
+        IndexUnavailable: the index can't be read or the embedder can't load (the server is
+            closed first).
+    """
     host = host or settings.ui.host
     port = port or settings.ui.port
     try:
@@ -91,7 +108,6 @@ def serve(
         return 2
     assistant = Assistant(settings)
     assistant.ensure_index()  # may ingest, which wants every core
-    serving_threads(settings, assistant.embed_model)
 
     from abstractqa.web.app import build_app, launch  # Gradio: only the server needs it
 
@@ -102,6 +118,11 @@ def serve(
         print(f"abstractqa: error: cannot serve on {host}:{port}: {err}", file=sys.stderr)
         return 2
     print(f"Running on {url}", flush=True)
+    try:
+        warm_up(assistant)
+    except BaseException:
+        app.close()
+        raise
     app.block_thread()
     return 0
 
