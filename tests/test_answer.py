@@ -9,6 +9,7 @@ from conftest import make_settings
 
 from abstractqa.assistant import Assistant, QuestionError
 from abstractqa.evidence import SentenceEmbedder, Source, split_sentences
+from abstractqa.index import IndexUnavailable
 from abstractqa.prompts import REFUSAL
 from abstractqa.query import Ask, answers_ask, asked_for
 from abstractqa.types import Answer, Evidence, Paper
@@ -266,3 +267,18 @@ def test_text_in_abstracts_is_data_not_instructions(tmp_path, embed_model):
     other = assistant.ask("What does GPUCount find?")
     assert "too few accelerators" in other.answer
     assert "system prompt" not in other.answer.lower().replace("reveal your system prompt", "")
+
+
+def test_listing_papers_loads_no_model(seed_index_dir, assistant):
+    """`papers()` reads the manifest until a question loads the retriever (the web app's first
+    page and `abstractqa papers` need no embedder), and lists the same papers after."""
+    fresh = Assistant(make_settings(seed_index_dir))
+    listed = fresh.papers()
+    assert fresh._embed_model is None and fresh._retriever is None
+    assert [p.paper_id for p in listed] == [p.paper_id for p in assistant.papers()]
+    assert len(listed) == 43
+
+
+def test_listing_papers_without_an_index_says_so(tmp_path):
+    with pytest.raises(IndexUnavailable, match="no index yet for these settings"):
+        Assistant(make_settings(tmp_path / "empty")).papers()

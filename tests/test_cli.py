@@ -74,6 +74,31 @@ def test_papers_search_and_ask_json(index_copy):
     assert "32" in answer["answer"] and answer["refused"] is False
 
 
+def test_ask_filters_by_author_and_date(index_copy):
+    papers = json.loads(run("papers", "--json", data_dir=index_copy).stdout)
+    january = {p["title"] for p in papers if (p["created"] or "").startswith("2023-01")}
+    answer = json.loads(
+        run(
+            "ask", "Which papers learn from images?", "--from", "2023-01-01", "--to", "2023-01-31", "--json",
+            data_dir=index_copy,
+        ).stdout
+    )
+    found = {e["title"] for e in answer["evidence"]}
+    assert found and found <= january and "I-JEPA" in found
+    assert {c["title"] for c in answer["citations"]} <= january
+
+    # Repeated --author and ';' lists are one filter: papers by any of the names (case-insensitive).
+    by = {p["title"] for p in papers if any(a in ("Hu Xu", "Maxime Oquab") for a in p["authors"])}
+    answer = json.loads(
+        run(
+            "ask", "What did they pretrain?", "--author", "hu xu", "--author", "Oquab; Nobody Here", "--json",
+            data_dir=index_copy,
+        ).stdout
+    )
+    found = {e["title"] for e in answer["evidence"]}
+    assert found and found <= by and "MetaCLIP" in found
+
+
 def test_env_override_and_config_command(index_copy):
     out = run("config", data_dir=index_copy, env={"ABSTRACTQA__RETRIEVE__TOP_K": "2"}).stdout
     assert "top_k: 2" in out and "mode: extractive" in out
@@ -104,6 +129,9 @@ def test_env_override_and_config_command(index_copy):
         (("search", "x"), {"ABSTRACTQA__ANSWER__REFUSE_BELOW": "nan"}, "answer.refuse_below"),
         (("ask", b"What does I-JEPA \xff\xfe predict?"), {}, "not valid UTF-8 (at character 18)"),
         (("serve", "--host", "0.0.0.0"), {}, "refusing to serve on 0.0.0.0 without a login"),
+        # Filters are checked before anything loads: the data dir here holds no index.
+        (("ask", "x", "--from", "2024-13-01"), {}, "the --from date '2024-13-01' is not a date (month must be in 1..12)"),
+        (("ask", "x", "--to", "2023/01/01"), {}, "the --to date '2023/01/01' is not a date: write it as YYYY-MM-DD"),
     ],
 )
 def test_errors_are_one_line_and_exit_non_zero(tmp_path, args, env, message):

@@ -7,13 +7,15 @@ opens its own client, which is its own browser session.
 from __future__ import annotations
 
 import json
+import os
+import sys
 import urllib.error
 import urllib.request
 import uuid
 from pathlib import Path
 
 import pytest
-from conftest import free_port, make_settings
+from conftest import SEEDS, free_port, make_settings, running_server
 
 FOLLOW_UP = "And how many GPUs did it use?"
 REFUSAL = "The indexed papers don't cover this question."
@@ -22,7 +24,7 @@ REFUSAL = "The indexed papers don't cover this question."
 @pytest.fixture(scope="module")
 def served_app(assistant):
     """The app for the session-wide seed-index assistant, served on 127.0.0.1, and its URL."""
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     app = build_app(assistant)
     url = launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True)
@@ -179,7 +181,7 @@ def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model
     from gradio_client import Client
 
     from abstractqa.assistant import Assistant
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     dead = f"http://127.0.0.1:{free_port()}/v1"
     settings = make_settings(seed_index_dir, answer={"base_url": dead, "timeout_s": 5})
@@ -196,11 +198,32 @@ def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model
         app.close()
 
 
+def test_abstractqa_serve_shows_the_page_then_answers(index_copy):
+    """`abstractqa serve` as a user runs it. The page, with every indexed paper, is served
+    before the embedder and retriever load; a question asked at once waits for them."""
+    from gradio_client import Client
+
+    url = f"http://127.0.0.1:{free_port()}"
+    env = {
+        **os.environ,
+        "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy),
+        "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(SEEDS)]),
+    }
+    command = [sys.executable, "-m", "abstractqa.cli", "serve", "--port", url.rsplit(":", 1)[1]]
+    with running_server(command, url, env=env):
+        with urllib.request.urlopen(url, timeout=30) as response:
+            page = response.read().decode("utf-8")
+        assert "Ask about the 43 indexed research-paper abstracts" in page
+        assert "Papers (43)" in page and "I-JEPA" in page  # the Papers tab's table
+        out = ask(Client(url, verbose=False), "How many GPUs were used to train I-JEPA?")
+        assert "32 A100 GPUs" in text(out["chat"][-1]) and 'id="src-0-1"' in out["sources"]
+
+
 # -- the pieces the app renders with, one function at a time ----------------------------------
 
 
 def test_answer_text_is_escaped_but_keeps_the_assistants_markdown():
-    from ui.app import render_answer
+    from abstractqa.web.render import render_answer
 
     shown = render_answer("**MSN**: uses <script>alert(1)</script> ![x](http://t/x.png) [1].", 3)
     assert "<script>" not in shown and "&lt;script&gt;" in shown
@@ -211,7 +234,7 @@ def test_answer_text_is_escaped_but_keeps_the_assistants_markdown():
 
 def test_sources_panel_escapes_abstracts_and_marks_the_quote():
     from abstractqa.types import Answer, Citation, Evidence, Paper
-    from ui.app import sources_html
+    from abstractqa.web.render import sources_html
 
     paper = Paper(
         paper_id="p1",
@@ -241,7 +264,7 @@ def test_sources_panel_escapes_abstracts_and_marks_the_quote():
 def test_serving_limits_the_embedders_threads(tmp_path, embed_model):
     import torch
 
-    from ui.app import serving_threads
+    from abstractqa.web.server import serving_threads
 
     before = torch.get_num_threads()
     wanted = 1 if before > 1 else 2
@@ -348,7 +371,7 @@ def test_api_calls_cannot_do_what_the_page_cannot(seed_index_dir, embed_model):
     from gradio_client import Client
 
     from abstractqa.assistant import Assistant
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     assistant = Assistant(make_settings(seed_index_dir, ui={"answer_modes": ["extractive"]}), embed_model=embed_model)
     app = build_app(assistant)
@@ -374,7 +397,7 @@ def test_api_calls_cannot_do_what_the_page_cannot(seed_index_dir, embed_model):
 
 
 def test_a_public_bind_needs_a_login_or_an_explicit_flag(tmp_path, monkeypatch, capsys):
-    from ui.app import ServeRefused, auth_from_env
+    from abstractqa.web.server import ServeRefused, auth_from_env
 
     settings = make_settings(tmp_path)
     monkeypatch.delenv("ABSTRACTQA_USER", raising=False)

@@ -53,7 +53,7 @@ def ui_assistant(seed_index_dir, embed_model):
 
 @pytest.fixture(scope="module")
 def url(ui_assistant):
-    from ui.app import build_app, launch
+    from abstractqa.web.app import build_app, launch
 
     app = build_app(ui_assistant)
     yield launch(app, host="127.0.0.1", port=free_port(), prevent_thread_lock=True)

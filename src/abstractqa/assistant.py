@@ -18,6 +18,7 @@ from abstractqa.evidence import SentenceEmbedder, content_words
 from abstractqa.index import (
     IndexUnavailable,
     IngestReport,
+    Manifest,
     ingest,
     is_current,
     manifest_store,
@@ -77,17 +78,19 @@ class Assistant:
         self._manifest_version: object = None
         self._checked_at = 0.0
         self._lock = threading.Lock()
+        self._embed_lock = threading.Lock()  # the web app loads it while a question may need it
         self._generate_lock = threading.Lock()  # one in-process LLM can't run two prompts at once
 
     # -- parts, built on first use -------------------------------------------------------------
 
     @property
     def embed_model(self):
-        if self._embed_model is None:
-            from abstractqa.embedder import load_embedder
+        with self._embed_lock:
+            if self._embed_model is None:
+                from abstractqa.embedder import load_embedder
 
-            self._embed_model = load_embedder(self.settings.embedding)
-        return self._embed_model
+                self._embed_model = load_embedder(self.settings.embedding)
+            return self._embed_model
 
     @property
     def sentence_embedder(self) -> SentenceEmbedder:
@@ -119,12 +122,18 @@ class Assistant:
             self._checked_at = now
             return self._retriever
 
-    def _load_retriever(self, version: object) -> None:
-        from abstractqa.retrieve import PaperRetriever
-
+    def _read_manifest(self) -> Manifest:
+        if self._manifests is None:
+            self._manifests = manifest_store(self.settings)
         manifest = self._manifests.read()
         if manifest is None:
             raise IndexUnavailable("no index yet for these settings: run `abstractqa ingest` first")
+        return manifest
+
+    def _load_retriever(self, version: object) -> None:
+        from abstractqa.retrieve import PaperRetriever
+
+        manifest = self._read_manifest()
         store = open_vector_store(self.settings, create=False)
         self._retriever = PaperRetriever(
             store, self.embed_model, manifest.papers, manifest.chunks, self.settings.retrieve
@@ -190,6 +199,11 @@ class Assistant:
         return self.ingest(progress=progress, on_remove=on_remove)
 
     def papers(self) -> list[Paper]:
+        """Every indexed paper. Before the first question this reads the index's manifest
+        alone, so listing papers (`abstractqa papers`, the web app's first page) loads no model."""
+        with self._lock:
+            if self._retriever is None:
+                return list(self._read_manifest().papers)
         return list(self.retriever.papers.values())
 
     # -- questions -----------------------------------------------------------------------------

@@ -48,6 +48,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--mode", choices=ANSWER_MODES, default=None)
     p.add_argument("--json", action="store_true")
+    p.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        help="only papers by this author (repeat, or separate names with ';')",
+    )
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only papers dated on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only papers dated on or before")
 
     p = sub.add_parser("chat", help="a conversation in the terminal, with follow-ups")
     p.add_argument("--mode", choices=ANSWER_MODES, default=None)
@@ -94,13 +102,14 @@ def main(argv: list[str] | None = None) -> int:
     from abstractqa.config import ConfigError, load_settings
     from abstractqa.index import IndexUnavailable
     from abstractqa.llm import GeneratorError
+    from abstractqa.query import FilterError
 
     try:
         settings = load_settings(args.config)
         code = COMMANDS[args.command](args, settings)
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it can't be caught
         return code
-    except (ConfigError, IndexUnavailable, QuestionError, GeneratorError, FileNotFoundError) as err:
+    except (ConfigError, IndexUnavailable, QuestionError, GeneratorError, FilterError, FileNotFoundError) as err:
         print(f"abstractqa: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:
@@ -195,12 +204,16 @@ def cmd_search(args, settings) -> int:
 
 
 def cmd_ask(args, settings) -> int:
+    from abstractqa.query import read_filters
+
+    # Checked before anything loads, with the messages the web app's Settings give.
+    filters = read_filters(args.date_from, args.date_to, args.author, labels={"date_from": "--from", "date_to": "--to"})
     assistant = _assistant(settings)
     if args.json:
-        answer = assistant.ask(args.question, mode=args.mode)
+        answer = assistant.ask(args.question, mode=args.mode, **filters)
         print(json.dumps(answer.to_json_dict(), indent=2, ensure_ascii=False))
         return 0
-    answer = _print_stream(assistant, args.question, [], args.mode)
+    answer = _print_stream(assistant, args.question, [], args.mode, **filters)
     _print_references(answer)
     return 0
 
@@ -231,11 +244,11 @@ def cmd_chat(args, settings) -> int:
     return 0
 
 
-def _print_stream(assistant, question, history, mode):
+def _print_stream(assistant, question, history, mode, **filters):
     from abstractqa.types import Answer, Reading
 
     answer = None
-    for item in assistant.ask_stream(question, history=history, mode=mode):
+    for item in assistant.ask_stream(question, history=history, mode=mode, **filters):
         if isinstance(item, Answer):
             answer = item
         elif isinstance(item, Reading):
@@ -315,7 +328,7 @@ def _warn_if_stale(assistant) -> None:
 
 
 def cmd_serve(args, settings) -> int:
-    from ui.app import serve
+    from abstractqa.web.server import serve
 
     return serve(settings, host=args.host, port=args.port, allow_anonymous=args.allow_anonymous)
 

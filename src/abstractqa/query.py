@@ -1,6 +1,8 @@
 """Read a question once, into a typed `Query`: its kind, the papers it names, what it asks for.
 
-Everything after retrieval reads the question through this object. Rules are used only
+Everything after retrieval reads the question through this object. The filters a person sets
+beside a question (authors, a date range: the web app's Settings, `ask --author/--from/--to`)
+are checked here too, by `read_filters`, so both shells refuse the same input the same way. Rules are used only
 where the thing is exact: paper names, arXiv ids, dates, author names and URLs come from
 the collection's own lookup tables (`retrieve.CollectionNames`); numbers and named terms
 ("ViT-L/14", "WMT14", "MRR") are copied from the question as written, so the answerability
@@ -11,6 +13,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from abstractqa.evidence import (
@@ -228,3 +231,53 @@ def holds_term(text: str, term: str) -> bool:
         return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
     return re.sub(r"[\s\-_]", "", term.casefold()) in folded
+
+
+# ---------------------------------------------------------------------------------------------
+# Filters set beside the question
+
+
+class FilterError(ValueError):
+    """A filter (date range, authors) that can't be used; the message names the field."""
+
+
+_DATE = re.compile(r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$")
+FILTER_LABELS = {"date_from": "From", "date_to": "To"}  # the web app's Settings fields
+
+
+def read_filters(
+    date_from: str | None,
+    date_to: str | None,
+    authors: str | list[str] | None,
+    labels: dict[str, str] = FILTER_LABELS,
+) -> dict[str, str | list[str]]:
+    """The keyword filters for `Assistant.ask`/`ask_stream` from what a person typed.
+
+    Dates are YYYY-MM-DD (blank: no bound); authors are names separated by `;` or `,` (a list
+    is read item by item). `labels` name the date fields in messages as the caller shows them.
+
+    Raises:
+        FilterError: a date that is not a real YYYY-MM-DD date; the message says which field.
+
+    Example:
+        >>> read_filters("2023-01-01", "", "Yann LeCun; Piotr Bojanowski")
+        {'date_from': '2023-01-01', 'authors': ['Yann LeCun', 'Piotr Bojanowski']}
+    """
+    filters: dict[str, str | list[str]] = {}
+    for key, value in (("date_from", date_from), ("date_to", date_to)):
+        value = (value or "").strip()
+        if not value:
+            continue
+        field_name = f"the {labels.get(key, key)} date '{value}'"
+        if not _DATE.match(value):
+            raise FilterError(f"{field_name} is not a date: write it as YYYY-MM-DD")
+        try:
+            date.fromisoformat(value)
+        except ValueError as err:  # "month must be in 1..12", "day is out of range for month"
+            raise FilterError(f"{field_name} is not a date ({err})") from None
+        filters[key] = value
+    typed = authors if isinstance(authors, list) else [authors or ""]
+    names = [a.strip() for item in typed for a in re.split(r"[;,]", item) if a.strip()]
+    if names:
+        filters["authors"] = names
+    return filters
