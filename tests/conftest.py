@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pytest
 
+from abstractqa.llm import ChatLLM
+
 os.environ.setdefault("HF_HUB_OFFLINE", "1")
 os.environ.setdefault("ANONYMIZED_TELEMETRY", "False")
 
@@ -129,3 +131,25 @@ def index_copy(seed_index_dir, tmp_path) -> Path:
 def artifacts_dir() -> Path:
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+class ScriptedLLM(ChatLLM):
+    """Replies fixed in advance: the decisions around a judgment, without a model's whims."""
+
+    def __init__(self, settings, verdict: dict, answer: str):
+        super().__init__(settings)
+        self.verdict, self.answer = verdict, answer
+
+    def stream(self, messages, max_tokens=None):
+        yield self.answer
+
+    def judge(self, messages, schema):
+        return self.verdict
+
+
+def scripted(seed_index_dir, embed_model, verdict, answer="I-JEPA trains on 32 A100 GPUs [1]."):
+    """An assistant in an LLM mode whose model replies as scripted."""
+    from abstractqa.assistant import Assistant
+
+    settings = make_settings(seed_index_dir, answer={"mode": "openai", "judge": True})
+    return Assistant(settings, embed_model=embed_model, llm=ScriptedLLM(settings.answer, verdict, answer))

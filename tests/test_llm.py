@@ -7,12 +7,12 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import free_port, make_settings
+from conftest import free_port, make_settings, scripted
 
 from abstractqa.assistant import Assistant
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import split_sentences
-from abstractqa.llm import BUNDLED, BundledModel, ChatLLM, GeneratorError, _join_verified, bundled_gguf
+from abstractqa.llm import BUNDLED, BundledModel, GeneratorError, _join_verified, bundled_gguf
 from abstractqa.prompts import JUDGE_SCHEMA
 from abstractqa.types import Reading
 
@@ -76,25 +76,6 @@ def test_the_judgment_is_json_that_follows_the_schema(llm_assistant):
     assert reply is not None and reply["verdict"] in ("yes", "partly", "no") and isinstance(reply["missing"], str)
 
 
-class ScriptedLLM(ChatLLM):
-    """Replies fixed in advance: the decisions around a judgment, without a model's whims."""
-
-    def __init__(self, settings, verdict: dict, answer: str):
-        super().__init__(settings)
-        self.verdict, self.answer = verdict, answer
-
-    def stream(self, messages, max_tokens=None):
-        yield self.answer
-
-    def judge(self, messages, schema):
-        return self.verdict
-
-
-def scripted(seed_index_dir, embed_model, verdict, answer="I-JEPA trains on 32 A100 GPUs [1]."):
-    settings = make_settings(seed_index_dir, answer={"mode": "openai"})
-    return Assistant(settings, embed_model=embed_model, llm=ScriptedLLM(settings.answer, verdict, answer))
-
-
 def test_a_partly_judgment_with_a_true_absence_makes_a_partial_answer(seed_index_dir, embed_model):
     # The exact rules see nothing missing here ("GPUs" stands in the abstract); the model does.
     question = "How many GPUs were used to train I-JEPA, and for how many epochs?"
@@ -110,6 +91,9 @@ def test_a_judgment_the_paper_contradicts_is_not_believed(seed_index_dir, embed_
     assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "GPUs"})
     answer = assistant.ask("How many GPUs were used to train I-JEPA?")
     assert answer.status == "answered" and "32 A100 GPUs" in first_sentence(answer.answer), answer.answer
+    # What the model calls missing must be something the question asks for.
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "what is asked but not stated"})
+    assert assistant.ask("How many GPUs were used to train I-JEPA, and for how many epochs?").status == "answered"
     # "no" alone refuses nothing when the evidence is close to the question.
     assistant = scripted(seed_index_dir, embed_model, {"verdict": "no", "missing": ""})
     assert not assistant.ask("How many GPUs were used to train I-JEPA?").refused

@@ -15,7 +15,7 @@ import uuid
 from pathlib import Path
 
 import pytest
-from conftest import SEEDS, free_port, make_settings, running_server
+from conftest import SEEDS, free_port, make_settings, running_server, scripted
 
 FOLLOW_UP = "And how many GPUs did it use?"
 REFUSAL = "The indexed papers don't cover this question."
@@ -174,6 +174,21 @@ def test_empty_question_and_bad_filter_are_chat_messages(client):
     assert "YYYY-MM-DD" in text(out["chat"][-1])
     out = ask(client, "What is I-JEPA?")  # the session keeps working
     assert "[[1]]" in text(out["chat"][-1])
+
+
+def test_an_llm_answer_shows_what_it_reads_before_its_first_words(seed_index_dir, embed_model):
+    from abstractqa.web.chat import ChatHandlers, Conversation
+
+    handlers = ChatHandlers(scripted(seed_index_dir, embed_model, {"verdict": "yes", "missing": ""}))
+    conv = Conversation()
+    shown = [
+        text(conv.messages[-1])
+        for _ in handlers.respond("How many GPUs were used to train I-JEPA?", conv, "openai", 5, "", "", "")
+    ]
+    reading = [i for i, t in enumerate(shown) if t.startswith("Reading I-JEPA [1]")]
+    answered = [i for i, t in enumerate(shown) if "32 A100 GPUs" in t]
+    assert reading and answered and reading[0] < answered[0], shown
+    assert conv.replies[-1].citations[0].title == "I-JEPA"
 
 
 def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model):

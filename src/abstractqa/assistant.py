@@ -289,7 +289,7 @@ class Assistant:
                 # The model takes seconds to read its prompt: say at once what it is reading.
                 yield Reading(sources=[(n, plan.source(n).paper.title) for n in plan.focus])
                 with self._generate_lock:
-                    if plan.kind == "factoid":
+                    if plan.kind == "factoid" and answer_settings.judge:
                         self._judge(llm, standalone, plan, answer_settings)  # may make it partial or refused
                     if plan.status == "answer":
                         messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)
@@ -336,8 +336,9 @@ class Assistant:
         """The LLM's constrained yes/partly/no on whether the sources state what is asked.
 
         One signal beside the evidence, never the only one: "no" refuses only when the best
-        sentence is weakly similar too, and "partly" counts only when the words of what it
-        says is missing are really absent from the paper (an exact check of its claim).
+        sentence is weakly similar too, and "partly" counts only when what it says is missing
+        is a few words of the question that no sentence of the paper holds (an exact check of
+        its claim).
         """
         messages = llm_messages(question, plan, self.sentence_embedder, settings, judge=True)
         try:
@@ -350,7 +351,7 @@ class Assistant:
         if verdict == "no" and plan.best_similarity < LLM_REFUSAL_BELOW:
             plan.decline("not_covered", f"the LLM judged that the sources don't state it, and the best "
                          f"sentence similarity is {plan.best_similarity:.2f}")
-        elif verdict in ("partly", "no") and missing and absent_from(missing, source):
+        elif verdict in ("partly", "no") and missing and asked_and_absent(missing, question, source):
             plan.decline("partial", f"the LLM judged that {source.paper.title} does not state {missing}", [missing])
 
     def _pin(self, evidence: list[Evidence], focus: list[str]) -> list[Evidence]:
@@ -435,10 +436,15 @@ class Assistant:
         return question
 
 
-def absent_from(phrase: str, source) -> bool:
-    """Whether no sentence of the paper holds all the phrase's content words ("batch size")."""
-    words = content_words(phrase) - GENERIC_STEMS
-    return bool(words) and not any(words <= content_words(x) for x in source.checkable)
+_HOW_MUCH = content_words("number amount value count exact specific")  # "the number of epochs"
+
+
+def asked_and_absent(phrase: str, question: str, source) -> bool:
+    """Whether `phrase` is a short piece of the question that no sentence of the paper holds."""
+    words = content_words(phrase) - GENERIC_STEMS - _HOW_MUCH
+    if not words or len(words) > 3 or not words <= content_words(question):
+        return False  # not something the question asks ("what is asked but not stated")
+    return not any(words <= content_words(x) for x in source.checkable)
 
 
 def _replace_pronoun(pronoun: str, name: str) -> str:
