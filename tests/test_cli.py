@@ -232,3 +232,20 @@ def test_default_ask_path_imports_neither_torch_nor_sentence_transformers(index_
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     assert result["code"] == 0 and "[1]" in proc.stdout  # a real, cited answer was printed
     assert result["loaded"] == [], f"the default ask path imported {result['loaded']}"
+
+
+def test_every_error_for_bad_input_shares_one_base():
+    """The CLI and the web app catch `AbstractQAError` and show its one line."""
+    from abstractqa.assistant import QuestionError
+    from abstractqa.config import ConfigError
+    from abstractqa.embedder import EmbedderUnavailable
+    from abstractqa.errors import AbstractQAError
+    from abstractqa.evaluate import EvalInputError
+    from abstractqa.index import IndexUnavailable, ManifestDamaged
+    from abstractqa.llm import GeneratorError
+    from abstractqa.query import FilterError
+    from abstractqa.web.server import ServeRefused
+
+    for error in (QuestionError, ConfigError, EmbedderUnavailable, EvalInputError, IndexUnavailable,
+                  ManifestDamaged, GeneratorError, FilterError, ServeRefused):
+        assert issubclass(error, AbstractQAError), error

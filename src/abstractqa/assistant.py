@@ -14,6 +14,7 @@ from abstractqa.answerable import MAX_LISTED, plan_answer
 from abstractqa.compose import ExtractiveComposer, llm_messages
 from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
+from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import SentenceEmbedder, content_words
 from abstractqa.index import (
     IndexUnavailable,
@@ -42,7 +43,7 @@ ANAPHORA = re.compile(
 )
 
 
-class QuestionError(ValueError):
+class QuestionError(AbstractQAError, ValueError):
     """A question that can't be asked as it is (empty, too long, not text); the message says why."""
 
 

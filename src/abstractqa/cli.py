@@ -98,18 +98,15 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
 
-    from abstractqa.assistant import QuestionError
-    from abstractqa.config import ConfigError, load_settings
-    from abstractqa.index import IndexUnavailable
-    from abstractqa.llm import GeneratorError
-    from abstractqa.query import FilterError
+    from abstractqa.config import load_settings
+    from abstractqa.errors import AbstractQAError
 
     try:
         settings = load_settings(args.config)
         code = COMMANDS[args.command](args, settings)
         sys.stdout.flush()  # a closed pipe shows here, not at exit where it can't be caught
         return code
-    except (ConfigError, IndexUnavailable, QuestionError, GeneratorError, FilterError, FileNotFoundError) as err:
+    except (AbstractQAError, FileNotFoundError) as err:
         print(f"abstractqa: error: {err}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

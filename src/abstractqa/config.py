@@ -22,6 +22,8 @@ from pydantic_settings import (
     YamlConfigSettingsSource,
 )
 
+from abstractqa.errors import AbstractQAError
+
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.yaml"
 ENV_PREFIX = "ABSTRACTQA__"
@@ -291,7 +293,7 @@ class Settings(BaseSettings):
         return hashlib.sha1(self.model_dump_json().encode()).hexdigest()[:12]
 
 
-class ConfigError(ValueError):
+class ConfigError(AbstractQAError, ValueError):
     """A configuration file or override that can't be used; the message names the field."""
 
 

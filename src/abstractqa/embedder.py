@@ -28,6 +28,7 @@ from llama_index.core.base.embeddings.base import BaseEmbedding
 from pydantic import PrivateAttr
 
 from abstractqa.config import EmbeddingSettings
+from abstractqa.errors import AbstractQAError
 
 if TYPE_CHECKING:
     import numpy as np
@@ -38,7 +39,7 @@ log = logging.getLogger(__name__)
 EXPORT_VERSION = 2
 
 
-class EmbedderUnavailable(RuntimeError):
+class EmbedderUnavailable(AbstractQAError, RuntimeError):
     """The embedding model can't be loaded; the message says which model and why."""
 
 

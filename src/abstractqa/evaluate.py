@@ -55,6 +55,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import MARKER, split_sentences
 from abstractqa.judge import judge_answers
 
@@ -79,7 +80,7 @@ METRICS = QUALITY_METRICS + LATENCY_METRICS
 SUMMARY_KEYS = ("n_questions", *METRICS, "mode", "config_hash", "by_type")
 
 
-class EvalInputError(ValueError):
+class EvalInputError(AbstractQAError, ValueError):
     """A question file or output folder that can't be used; the message names file, line and id."""
 
 

@@ -37,6 +37,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 
 from abstractqa.config import Settings
 from abstractqa.corpus import PARSER_VERSION, Corpus, IngestWarning, iter_seed_files, load_corpus
+from abstractqa.errors import AbstractQAError
 from abstractqa.titles import apply_titles, read_titles, titles_path
 from abstractqa.types import Chunk, Paper
 
@@ -48,7 +49,7 @@ MANIFEST_VERSION = 1
 log = logging.getLogger(__name__)
 
 
-class IndexUnavailable(RuntimeError):
+class IndexUnavailable(AbstractQAError, RuntimeError):
     """The index is missing, stale or unreachable; the message says which and what to do."""
 
 

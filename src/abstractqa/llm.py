@@ -24,11 +24,13 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from abstractqa.errors import AbstractQAError
+
 if TYPE_CHECKING:
     from abstractqa.config import AnswerSettings
 
 
-class GeneratorError(RuntimeError):
+class GeneratorError(AbstractQAError, RuntimeError):
     """The generator can't run (missing model file, endpoint down); the message says which."""
 
 

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
+from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import (
     NUMBER_WORDS,
     STOPWORDS,
@@ -237,7 +238,7 @@ def holds_term(text: str, term: str) -> bool:
 # Filters set beside the question
 
 
-class FilterError(ValueError):
+class FilterError(AbstractQAError, ValueError):
     """A filter (date range, authors) that can't be used; the message names the field."""
 
 

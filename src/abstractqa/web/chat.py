@@ -18,10 +18,10 @@ from typing import Any
 
 import gradio as gr
 
-from abstractqa.assistant import Assistant, QuestionError
+from abstractqa.assistant import Assistant
+from abstractqa.errors import AbstractQAError
 from abstractqa.feedback import record_feedback
 from abstractqa.index import IndexUnavailable
-from abstractqa.llm import GeneratorError
 from abstractqa.query import FilterError, read_filters
 from abstractqa.types import Answer, Paper, Reading
 from abstractqa.web.render import (
@@ -176,7 +176,7 @@ class ChatHandlers:
                     conv.messages[-1]["content"] = render_answer(text, turn) + " ▍"
                     yield conv.chat(), conv, skip, skip, skip, skip
         except Exception as err:  # noqa: BLE001 - every failure becomes a chat message
-            if not isinstance(err, (QuestionError, FilterError, GeneratorError, IndexUnavailable)):
+            if not isinstance(err, AbstractQAError):  # a bug, not bad input: keep its traceback
                 log.exception("answering %r failed", printable(question, 200))
             shown = render_answer(text, turn) + "\n\n" if text else ""  # keep what was streamed
             conv.messages[-1]["content"] = shown + error_message(err, mode)

@@ -15,6 +15,7 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from abstractqa.assistant import QuestionError
+from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import split_sentences
 from abstractqa.index import IndexUnavailable
 from abstractqa.llm import GeneratorError
@@ -83,6 +84,8 @@ def error_message(err: Exception, mode: str | None) -> str:
         )
     if isinstance(err, IndexUnavailable):
         return f"**The paper index is not available:** {text}"
+    if isinstance(err, AbstractQAError):
+        return f"**Can't answer:** {text}"
     return f"**Something went wrong while answering** ({type(err).__name__}: {text}). Try again."
 
 

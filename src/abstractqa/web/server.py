@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from abstractqa.assistant import Assistant
-from abstractqa.index import IndexUnavailable
+from abstractqa.errors import AbstractQAError
 
 if TYPE_CHECKING:
     from abstractqa.config import Settings
@@ -30,7 +30,7 @@ if TYPE_CHECKING:
 LOCAL_HOSTS = {"127.0.0.1", "localhost", "::1"}
 
 
-class ServeRefused(ValueError):
+class ServeRefused(AbstractQAError, ValueError):
     """A bind the app won't serve (a non-loopback address without a login); the message says why."""
 
 
@@ -138,13 +138,13 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
 
-    from abstractqa.config import ConfigError, load_settings
+    from abstractqa.config import load_settings
 
     try:
         return serve(
             load_settings(args.config), host=args.host, port=args.port, allow_anonymous=args.allow_anonymous
         )
-    except (ConfigError, IndexUnavailable) as err:
+    except AbstractQAError as err:
         print(f"abstractqa: error: {err}", file=sys.stderr)
         return 2
 
