@@ -330,8 +330,7 @@ def legacy_onnx_encode(session, tokenizer, max_length: int, texts: list[str], ba
 def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: Scale) -> None:
     import numpy as np
 
-    from abstractqa.config import EmbeddingSettings
-    from abstractqa.embedder import OnnxEmbedding, load_torch_embedder
+    from abstractqa.embedder import OnnxEmbedding
 
     section = "Embedding ceiling"
     texts = embed_texts(ingest["syn"])
@@ -340,7 +339,7 @@ def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: 
     sample = [texts[i] for i in idx]  # kept in ingest order
     per_abstract = ingest["chunks_per_abstract"]
     bs = ingest["syn"].settings.embedding.batch_size
-    ort = embed_model._ort  # the configured backend's own encoder is the ceiling
+    ort = embed_model.encoder  # the configured backend's own encoder is the ceiling
     ort.encode(sample[:32], batch=bs)  # warm-up
 
     t_raw, _ = clock(ort.encode, sample, batch=bs)
@@ -364,8 +363,9 @@ def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: 
     # processes falls on all of them alike; each figure is the median over the rounds. The
     # torch model is loaded here only as the reference (its vectors define the collection).
     sub = sample[: scale.experiment_texts]
-    torch_model = load_torch_embedder(EmbeddingSettings(backend="torch"), _model_path())
-    st = torch_model._model
+    from sentence_transformers import SentenceTransformer
+
+    st = SentenceTransformer(_model_path(), device="cpu")
     ref = np.asarray(st.encode(sub, batch_size=bs, normalize_embeddings=True))
     variants: dict[str, Callable[[], object]] = {
         f"torch (sentence-transformers), batch {bs}: the reference vectors": lambda: st.encode(sub, batch_size=bs),
@@ -380,7 +380,7 @@ def bench_ceiling(report: Report, work: Path, embed_model, ingest: dict, scale: 
     variants[f"onnx now, 1 thread, batch {bs}"] = lambda: with_threads(1, ort.encode, sub, batch=bs)
     try:
         int8 = OnnxEmbedding.load(_model_path(), int8=True)
-        variants[f"embedding.backend onnx-int8, batch {bs}"] = lambda: int8._ort.encode(sub, batch=bs)
+        variants[f"embedding.backend onnx-int8, batch {bs}"] = lambda: int8.encoder.encode(sub, batch=bs)
     except Exception as err:  # noqa: BLE001
         report.add(section, "onnx-int8", "skipped", _first_line(err))
     notes: dict[str, str] = {}
@@ -415,8 +415,12 @@ def _ingest_vs_encode(report: Report, section: str, work: Path, embed_model, ing
     by_id = {p.paper_id: p for p in papers}
     texts = [embed_text(by_id[c.paper_id], c) for c in chunk_papers(papers, syn.settings, embed_model)]
     bs = syn.settings.embedding.batch_size
-    ort = getattr(embed_model, "_ort", None)  # the configured backend's own encoder is the ceiling
-    raw = (lambda: ort.encode(texts, batch=bs)) if ort else (lambda: embed_model._model.encode(texts, batch_size=bs))
+    ort = getattr(embed_model, "encoder", None)  # the configured backend's own encoder is the ceiling
+    if ort is None:  # torch: the same sentence-transformers model, loaded here
+        from sentence_transformers import SentenceTransformer
+
+        st = SentenceTransformer(_model_path(), device=syn.settings.embedding.device)
+    raw = (lambda: ort.encode(texts, batch=bs)) if ort else (lambda: st.encode(texts, batch_size=bs))
     ratios, ingest_s, encode_s = [], [], []
     for r in range(scale.rounds + 1):
         log(f"ingest vs encode, round {r + 1} of {scale.rounds + 1}")
@@ -530,10 +534,12 @@ def _bm25_build_vs_load(assistant) -> tuple[float, float]:
     from llama_index.retrievers.bm25 import BM25Retriever
 
     from abstractqa.index import Manifest, manifest_path
-    from abstractqa.retrieve import bm25_dir, bm25_text, load_bm25
+    from abstractqa.persisted import load_bm25
+    from abstractqa.retrieve import bm25_text
+    from abstractqa.vector_store import bm25_dir
 
     manifest = Manifest.read(manifest_path(assistant.settings))
-    folder = bm25_dir(assistant.retriever.hybrid._store)
+    folder = bm25_dir(assistant.settings)
     by_id = {p.paper_id: p for p in manifest.papers}
 
     def build():

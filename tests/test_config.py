@@ -101,3 +101,31 @@ def test_out_of_range_values_are_named(monkeypatch, name, value, field):
     with pytest.raises(ConfigError, match=field) as err:
         load_settings()
     assert "\n" not in str(err.value)
+
+
+def test_packaged_defaults_are_the_users_copy():
+    from importlib import resources
+
+    packaged = (resources.files("abstractqa") / "default.yaml").read_text(encoding="utf-8")
+    users = (Path(__file__).resolve().parents[1] / "configs" / "default.yaml").read_text(encoding="utf-8")
+    assert packaged == users, "configs/default.yaml and src/abstractqa/default.yaml must stay identical"
+
+
+def test_defaults_load_from_an_installed_copy_in_any_directory(tmp_path):
+    """The package alone, as a wheel installs it (no configs/ beside it), run from elsewhere."""
+    import shutil
+    import subprocess
+    import sys
+
+    import abstractqa
+
+    site = tmp_path / "site"
+    shutil.copytree(Path(abstractqa.__file__).parent, site / "abstractqa", ignore=shutil.ignore_patterns("__pycache__"))
+    elsewhere = tmp_path / "elsewhere"
+    elsewhere.mkdir()
+    code = "from abstractqa.config import load_settings; s = load_settings(); print(s.index.chunk_size, s.answer.mode)"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=elsewhere, env={"PYTHONPATH": str(site)}, capture_output=True, text=True
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.split() == ["128", "extractive"]

@@ -13,17 +13,17 @@ from pathlib import Path
 import pytest
 from conftest import SEEDS, free_port, make_settings, running_server, write_extra
 
+from abstractqa import index
 from abstractqa.assistant import Assistant
 from abstractqa.index import (
     IndexUnavailable,
     Manifest,
     collection_name,
     manifest_path,
-    max_batch,
     open_collection,
-    open_vector_store,
     writer_lock,
 )
+from abstractqa.vector_store import open_vectors
 
 CHROMA = Path(sys.executable).parent / "chroma"  # the venv's `chroma` CLI
 
@@ -36,7 +36,7 @@ def copy_seeds(target: Path) -> Path:
 
 
 def vector_ids(settings) -> set[str]:
-    return set(open_vector_store(settings, create=False)._collection.get(include=[])["ids"])
+    return set(open_collection(settings, create=False).get(include=[])["ids"])
 
 
 def test_collection_name_encodes_model_and_chunking(tmp_path):
@@ -54,7 +54,7 @@ def test_seed_index_has_every_paper_and_metadata(seed_index_dir):
     manifest = Manifest.read(manifest_path(settings))
     assert len(manifest.papers) == 43
     assert {c.paper_id for c in manifest.chunks} == {p.paper_id for p in manifest.papers}
-    got = open_vector_store(settings, create=False)._collection.get(
+    got = open_collection(settings, create=False).get(
         ids=[manifest.chunks[0].chunk_id], include=["metadatas", "documents"]
     )
     meta = got["metadatas"][0]
@@ -63,6 +63,23 @@ def test_seed_index_has_every_paper_and_metadata(seed_index_dir):
     paper = next(p for p in manifest.papers if p.paper_id == manifest.chunks[0].paper_id)
     assert got["documents"][0] in paper.abstract
     assert vector_ids(settings) == {c.chunk_id for c in manifest.chunks}
+
+
+def test_ingest_stores_the_vector_each_text_gets_on_its_own(seed_index_dir, embed_model):
+    """Ingest embeds the whole corpus at once, longest first: every stored vector must still be
+    its own chunk's (a mixed-up order would pair ids with other chunks' vectors)."""
+    import numpy as np
+
+    from abstractqa.index import embed_text
+
+    settings = make_settings(seed_index_dir)
+    manifest = Manifest.read(manifest_path(settings))
+    by_id = {p.paper_id: p for p in manifest.papers}
+    got = open_collection(settings, create=False).get(ids=[c.chunk_id for c in manifest.chunks], include=["embeddings"])
+    stored = dict(zip(got["ids"], np.asarray(got["embeddings"]), strict=True))
+    alone = np.asarray([embed_model.get_text_embedding(embed_text(by_id[c.paper_id], c)) for c in manifest.chunks])
+    cosines = np.sum(alone * np.stack([stored[c.chunk_id] for c in manifest.chunks]), axis=1)
+    assert len(cosines) == len(manifest.chunks) > 100 and float(cosines.min()) > 0.9999
 
 
 def test_reingest_is_incremental(tmp_path, embed_model):
@@ -120,6 +137,7 @@ def test_interrupted_ingest_keeps_the_previous_index(tmp_path, embed_model, monk
         return real(self, texts, **kw)
 
     monkeypatch.setattr(type(embed_model), "get_text_embedding_batch", dying)
+    monkeypatch.setattr(index, "WRITE_GROUP", 8)  # embed and write 8 chunks at a time
     with pytest.raises(KeyboardInterrupt):
         assistant.ingest(progress=False)
     monkeypatch.undo()
@@ -424,8 +442,9 @@ def test_more_chunks_than_one_sqlite_statement_can_name(tmp_path, embed_model):
     cheap = CheapEmbedder(embed_model)
     _, report = ingest(settings, cheap, paths=[big], progress=False)
     assert (report.added, report.chunks_embedded, report.chunks_total) == (n, n, n)
-    collection = open_collection(settings, create=False)
-    assert collection.count() == n and max_batch(collection) < n
+    vectors = open_vectors(settings, create=False)
+    collection = vectors.collection
+    assert collection.count() == n and vectors.max_batch < n
 
     _, again = ingest(settings, cheap, paths=[big], progress=False)  # checks all 33,000 ids
     assert (again.unchanged, again.chunks_embedded) == (n, 0)

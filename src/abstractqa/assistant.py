@@ -16,21 +16,14 @@ from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import SentenceEmbedder, content_words
-from abstractqa.index import (
-    IndexUnavailable,
-    IngestReport,
-    Manifest,
-    ingest,
-    is_current,
-    manifest_store,
-    open_vector_store,
-    plan_ingest,
-)
+from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
+from abstractqa.manifest import Manifest, manifest_store, plan_ingest
 from abstractqa.prompts import says_cannot_answer
 from abstractqa.query import GENERIC_STEMS, read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
+from abstractqa.vector_store import IndexUnavailable, bm25_dir, open_vector_store, tables_path
 from abstractqa.verify import Citer, checked_sentences
 
 log = logging.getLogger(__name__)
@@ -137,7 +130,13 @@ class Assistant:
         manifest = self._read_manifest()
         store = open_vector_store(self.settings, create=False)
         self._retriever = PaperRetriever(
-            store, self.embed_model, manifest.papers, manifest.chunks, self.settings.retrieve
+            store,
+            self.embed_model,
+            manifest.papers,
+            manifest.chunks,
+            self.settings.retrieve,
+            bm25_dir=bm25_dir(self.settings),
+            tables_path=tables_path(self.settings),
         )
         self._manifest_version = version
 

@@ -18,7 +18,7 @@ def build_parser() -> argparse.ArgumentParser:
         prog="abstractqa", description="Ask questions about research-paper abstracts."
     )
     parser.add_argument(
-        "--config", type=Path, default=None, help="YAML config file (default: configs/default.yaml)"
+        "--config", type=Path, default=None, help="YAML config file (default: the packaged defaults, as in configs/default.yaml)"
     )
     sub = parser.add_subparsers(dest="command", required=True)
 

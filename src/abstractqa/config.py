@@ -1,4 +1,8 @@
-"""One typed configuration tree: `configs/default.yaml`, then `ABSTRACTQA__GROUP__KEY` env vars.
+"""One typed configuration tree: the default YAML, then `ABSTRACTQA__GROUP__KEY` env vars.
+
+The defaults ship inside the package (`abstractqa/default.yaml`, read with `importlib.resources`,
+so an installed copy finds them from any directory); `configs/default.yaml` is the same file for
+users to copy and edit (`--config`), and a test keeps the two identical.
 
 Load it with `load_settings()` when a program starts, never at import time.
 """
@@ -8,7 +12,9 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from contextlib import ExitStack
 from contextvars import ContextVar
+from importlib import resources
 from pathlib import Path
 from typing import Annotated, Literal, get_args
 
@@ -24,8 +30,7 @@ from pydantic_settings import (
 
 from abstractqa.errors import AbstractQAError
 
-PROJECT_ROOT = Path(__file__).resolve().parents[2]
-DEFAULT_CONFIG = PROJECT_ROOT / "configs" / "default.yaml"
+DEFAULT_CONFIG = resources.files("abstractqa") / "default.yaml"  # package data, see pyproject.toml
 ENV_PREFIX = "ABSTRACTQA__"
 
 _config_file: ContextVar[Path | None] = ContextVar("abstractqa_config_file", default=None)
@@ -298,12 +303,18 @@ class ConfigError(AbstractQAError, ValueError):
 
 
 def load_settings(config_file: Path | str | None = None, **overrides) -> Settings:
-    """Read `config_file` (default `configs/default.yaml`) and the environment.
+    """Read `config_file` (default: the packaged `default.yaml`) and the environment.
 
     Raises:
         ConfigError: naming the file and the offending field.
     """
-    path = Path(config_file) if config_file else DEFAULT_CONFIG
+    if config_file:
+        return _load(Path(config_file), overrides)
+    with ExitStack() as stack:  # a real file for the YAML reader, even from a zipped install
+        return _load(stack.enter_context(resources.as_file(DEFAULT_CONFIG)), overrides)
+
+
+def _load(path: Path, overrides: dict) -> Settings:
     if not path.is_file():
         raise ConfigError(f"config file not found: {path}")
     _check_yaml(path)

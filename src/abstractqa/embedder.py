@@ -104,8 +104,23 @@ def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding
     # Chunking tokenizes whole abstracts only to count tokens; the length warning is noise.
     transformers.logging.set_verbosity_error()
     transformers.logging.disable_progress_bar()
+
+    class TorchEmbedding(HuggingFaceEmbedding):
+        """HuggingFaceEmbedding with the model's tokenizer at hand: llama-index keeps its
+        SentenceTransformer private, so the tokenizer is loaded again from the same folder
+        (what sentence-transformers itself loads: `AutoTokenizer.from_pretrained`)."""
+
+        _tokenizer: Any = PrivateAttr()
+
+        def __init__(self, **kwargs):
+            super().__init__(**kwargs)
+            self._tokenizer = transformers.AutoTokenizer.from_pretrained(kwargs["model_name"])
+
+        def tokenize(self, text: str) -> list[str]:
+            return self._tokenizer.tokenize(text)
+
     try:
-        return HuggingFaceEmbedding(
+        return TorchEmbedding(
             model_name=path, device=settings.device, embed_batch_size=settings.batch_size, normalize=True
         )
     except Exception as err:  # noqa: BLE001
@@ -116,10 +131,11 @@ def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding
 
 def model_tokenizer(embed_model: BaseEmbedding):
     """The embedder's own tokenizer, so chunk sizes are counted in the tokens it sees."""
-    if callable(tokenize := getattr(embed_model, "tokenize", None)):  # OnnxEmbedding, or any with one
-        return tokenize
-    tokenizer = embed_model._model.tokenizer  # the SentenceTransformer inside HuggingFaceEmbedding
-    return lambda text: tokenizer.tokenize(text)
+    tokenize = getattr(embed_model, "tokenize", None)
+    if not callable(tokenize):
+        raise TypeError(f"{type(embed_model).__name__} has no tokenize(text) method; chunking needs one")
+    return tokenize
+
 
 
 # --------------------------------------------------------------------------------------------
@@ -311,10 +327,13 @@ class OnnxEmbedding(BaseEmbedding):
     """
 
     int8: bool = False
+    batch_size: int = 16  # texts per onnxruntime run
     _ort: OrtEncoder = PrivateAttr()
 
     def __init__(self, encoder: OrtEncoder, model_name: str, batch_size: int = 16, int8: bool = False):
-        super().__init__(model_name=model_name, embed_batch_size=batch_size, int8=int8)
+        # llama-index hands over up to `embed_batch_size` texts per call; the encoder sorts
+        # them by token count and runs `batch_size` at a time, so a large hand-over pads least.
+        super().__init__(model_name=model_name, embed_batch_size=2048, batch_size=batch_size, int8=int8)
         self._ort = encoder
 
     @classmethod
@@ -330,6 +349,11 @@ class OnnxEmbedding(BaseEmbedding):
     def class_name(cls) -> str:
         return "AbstractqaOnnxEmbedding"
 
+    @property
+    def encoder(self) -> OrtEncoder:
+        """The onnxruntime encoder itself (numpy in, numpy out), for raw-encode comparisons."""
+        return self._ort
+
     def tokenize(self, text: str) -> list[str]:
         return self._ort.tokenize(text)
 
@@ -343,7 +367,7 @@ class OnnxEmbedding(BaseEmbedding):
         return self._ort.encode([text])[0].tolist()
 
     def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._ort.encode(texts, batch=self.embed_batch_size).tolist()
+        return self._ort.encode(texts, batch=self.batch_size).tolist()
 
     async def _aget_query_embedding(self, query: str) -> list[float]:
         return self._get_query_embedding(query)

@@ -1,13 +1,8 @@
-"""Chunk papers, embed them with sentence-transformers and keep them in Chroma.
+"""Chunk papers, embed them and keep them in Chroma: the ingest.
 
-The index is two things that change together:
-
-* a Chroma collection (embedded `PersistentClient` or a `chroma run` server) holding one
-  vector per chunk, with ids ``<paper_id>:<content_hash>:<n>``;
-* a manifest listing the papers, the chunk ids that make up the current index and the seed
-  paths that built it. It is a file (`<data_dir>/index/<collection>.json`) in persistent mode
-  and a small collection on the server in http mode (so app servers on several machines share
-  one index), replaced atomically, last.
+The index is two things that change together: a Chroma collection holding one vector per chunk,
+with ids ``<paper_id>:<content_hash>:<n>`` (`abstractqa.vector_store`), and a manifest listing
+the papers and chunk ids that make up the current index (`abstractqa.manifest`).
 
 An ingest holds the data dir's lock, writes new vectors first (and any a listed chunk has
 lost), then the manifest, then deletes vectors no manifest names. Readers only trust chunk
@@ -20,37 +15,70 @@ from __future__ import annotations
 import json
 import logging
 import os
-import re
 import socket
 import sys
-import time
-import uuid
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from hashlib import sha1
 from pathlib import Path
-from typing import TYPE_CHECKING, Literal
-
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from typing import TYPE_CHECKING
 
 from abstractqa.config import Settings
-from abstractqa.corpus import PARSER_VERSION, Corpus, IngestWarning, iter_seed_files, load_corpus
-from abstractqa.errors import AbstractQAError
-from abstractqa.titles import apply_titles, read_titles, titles_path
+from abstractqa.corpus import Corpus
+from abstractqa.manifest import (
+    ChromaManifests,
+    FileManifests,
+    IngestPlan,
+    Manifest,
+    ManifestDamaged,
+    manifest_path,
+    manifest_store,
+    plan_ingest,
+    read_manifest,
+)
 from abstractqa.types import Chunk, Paper
+from abstractqa.vector_store import (
+    IndexUnavailable,
+    batches,
+    collection_name,
+    max_batch,
+    open_collection,
+    open_vector_store,
+    open_vectors,
+)
 
 if TYPE_CHECKING:
     from llama_index.core.base.embeddings.base import BaseEmbedding
-    from llama_index.vector_stores.chroma import ChromaVectorStore
 
-MANIFEST_VERSION = 1
 log = logging.getLogger(__name__)
 
-
-class IndexUnavailable(AbstractQAError, RuntimeError):
-    """The index is missing, stale or unreachable; the message says which and what to do."""
+# Moved to abstractqa.manifest and abstractqa.vector_store; still importable from here.
+__all__ = [
+    "ChromaManifests",
+    "FileManifests",
+    "IndexUnavailable",
+    "IngestPlan",
+    "Manifest",
+    "ManifestDamaged",
+    "collection_name",
+    "manifest_path",
+    "manifest_store",
+    "max_batch",
+    "open_collection",
+    "open_vector_store",
+    "plan_ingest",
+    "read_manifest",
+    "chunk_papers",
+    "embed_text",
+    "chunk_metadata",
+    "writer_lock",
+    "ingest",
+    "IngestReport",
+    "missing_vectors",
+    "is_current",
+    "index_status",
+]
 
 
 # --------------------------------------------------------------------------------------------
@@ -76,18 +104,7 @@ def __getattr__(name: str):
 
 
 # --------------------------------------------------------------------------------------------
-# Names and chunking
-
-
-def collection_name(settings: Settings) -> str:
-    """Encodes everything that shapes the vectors, so a changed setting never reads stale ones."""
-    model = re.sub(r"[^a-zA-Z0-9]+", "-", Path(settings.embedding.model).name).strip("-").lower()
-    if len(model) > 40:
-        model = model[:30] + "-" + sha1(settings.embedding.model.encode()).hexdigest()[:8]
-    idx = settings.index
-    # onnx computes the torch vectors (cosine > 0.9999) and shares their collection.
-    backend = "-int8" if settings.embedding.backend == "onnx-int8" else ""
-    return f"aqa-{model}{backend}-c{idx.chunk_size}-o{idx.chunk_overlap}-p{PARSER_VERSION}"
+# Chunking
 
 
 def chunk_papers(papers: list[Paper], settings: Settings, embed_model: BaseEmbedding) -> list[Chunk]:
@@ -131,275 +148,6 @@ def chunk_metadata(paper: Paper) -> dict[str, str]:
         "created": paper.created or "",
         "source": paper.sources[0],
     }
-
-
-# --------------------------------------------------------------------------------------------
-# Chroma
-
-
-def chroma_client(settings: Settings):
-    """An embedded `PersistentClient` under `data_dir`, or an `HttpClient` for a `chroma run` server."""
-    import chromadb
-    from chromadb.config import Settings as ChromaSettings
-
-    chroma_settings = ChromaSettings(anonymized_telemetry=False)
-    vs = settings.vector_store
-    try:
-        if vs.mode == "http":
-            client = chromadb.HttpClient(host=vs.host, port=vs.port, settings=chroma_settings)
-            client.heartbeat()
-            return client
-        path = settings.index.data_dir / "chroma"
-        path.mkdir(parents=True, exist_ok=True)
-        return chromadb.PersistentClient(path=str(path), settings=chroma_settings)
-    except Exception as err:  # noqa: BLE001 - chromadb raises many types; report one line
-        raise IndexUnavailable(f"{_where(settings)}: {type(err).__name__}: {err}".strip()) from err
-
-
-def _where(settings: Settings) -> str:
-    vs = settings.vector_store
-    return f"Chroma server at {vs.host}:{vs.port}" if vs.mode == "http" else "Chroma"
-
-
-def open_collection(settings: Settings, create: bool):
-    """The Chroma collection of chunk vectors for these settings."""
-    client = chroma_client(settings)
-    name = collection_name(settings)
-    try:
-        if create:
-            return client.get_or_create_collection(name, metadata={"hnsw:space": "cosine"})
-        return client.get_collection(name)
-    except Exception as err:  # noqa: BLE001
-        raise IndexUnavailable(f"{_where(settings)}: {type(err).__name__}: {err}".strip()) from err
-
-
-def open_vector_store(settings: Settings, create: bool) -> ChromaVectorStore:
-    """The Chroma collection for these settings, embedded or on a server, behind llama-index."""
-    from llama_index.vector_stores.chroma import ChromaVectorStore
-
-    return ChromaVectorStore(chroma_collection=open_collection(settings, create))
-
-
-def max_batch(collection) -> int:
-    """Most records one Chroma call may name: its SQLite allows ~32,766 variables per statement,
-    and one `get(ids=...)` over more crashes (`too many SQL variables`)."""
-    size = collection._client.get_max_batch_size()
-    return size if size and size > 0 else 1000
-
-
-def batches(items: list, size: int) -> Iterator[list]:
-    for start in range(0, len(items), size):
-        yield items[start : start + size]
-
-
-def existing_ids(collection, ids: list[str]) -> set[str]:
-    """Which of `ids` have a vector in `collection`, asked in batches."""
-    found: set[str] = set()
-    for part in batches(ids, max_batch(collection)):
-        found.update(collection.get(ids=part, include=[])["ids"])
-    return found
-
-
-def all_ids(collection) -> list[str]:
-    """Every id in `collection`, a page at a time."""
-    size, out = max_batch(collection), []
-    while True:
-        page = collection.get(include=[], limit=size, offset=len(out))["ids"]
-        out.extend(page)
-        if len(page) < size:
-            return out
-
-
-# --------------------------------------------------------------------------------------------
-# Manifest
-
-
-class ManifestDamaged(IndexUnavailable):
-    """The manifest can't be read or has the wrong shape; `abstractqa ingest` rebuilds it."""
-
-    def __init__(self, where: str, reason: str):
-        self.where, self.reason = where, reason
-        super().__init__(
-            f"index manifest {where} is damaged ({reason}); `abstractqa ingest` rebuilds it from the "
-            "seed files and the vectors already stored"
-        )
-
-
-class Manifest(BaseModel):
-    """Which papers and chunk ids make up the index (readers trust no other vector), and which
-    seed paths and files built it (a later ingest reads them again)."""
-
-    model_config = ConfigDict(extra="forbid")
-
-    version: Literal[1] = MANIFEST_VERSION
-    papers: list[Paper]
-    chunks: list[Chunk]
-    hashes: dict[str, str]
-    paths: list[str] = Field(default_factory=list, description="Seed files and folders, resolved.")
-    files: list[str] = Field(default_factory=list, description="Every seed file read, resolved.")
-
-    @model_validator(mode="after")
-    def _consistent(self) -> Manifest:
-        ids = [p.paper_id for p in self.papers]
-        if len(set(ids)) != len(ids) or set(ids) != set(self.hashes):
-            raise ValueError("its papers and hashes don't match")
-        seen: set[str] = set()
-        for c in self.chunks:
-            if not c.chunk_id.startswith(f"{c.paper_id}:{self.hashes.get(c.paper_id)}:") or c.chunk_id in seen:
-                raise ValueError(f"chunk {c.chunk_id!r} belongs to no listed paper or repeats")
-            seen.add(c.chunk_id)
-        return self
-
-    @classmethod
-    def parse(cls, text: str, where: str) -> Manifest:
-        """Validate the whole shape; anything else is `ManifestDamaged`."""
-        try:
-            return cls.model_validate_json(text)
-        except ValidationError as err:
-            first = err.errors()[0]
-            loc = ".".join(str(p) for p in first["loc"])
-            raise ManifestDamaged(where, f"{loc + ': ' if loc else ''}{first['msg']}") from None
-
-    @classmethod
-    def read(cls, path: Path) -> Manifest | None:
-        """The manifest file at `path` (persistent mode), or None when there is none."""
-        return FileManifests(path).read()
-
-
-class FileManifests:
-    """The manifest as a JSON file under `data_dir`, replaced atomically (persistent mode)."""
-
-    def __init__(self, path: Path):
-        self.path = path
-
-    def read(self) -> Manifest | None:
-        try:
-            text = self.path.read_text(encoding="utf-8")
-        except FileNotFoundError:
-            return None
-        except (OSError, UnicodeDecodeError) as err:
-            raise ManifestDamaged(str(self.path), str(err)) from None
-        return Manifest.parse(text, str(self.path))
-
-    def write(self, manifest: Manifest) -> None:
-        """Write to a temporary file and rename it over the old one: never half-written."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        tmp = self.path.with_suffix(".json.tmp")
-        tmp.write_text(manifest.model_dump_json(), encoding="utf-8")
-        os.replace(tmp, self.path)
-
-    def version(self) -> object:
-        try:
-            st = self.path.stat()
-        except FileNotFoundError:
-            return None
-        return (st.st_mtime_ns, st.st_size, st.st_ino)
-
-    def set_aside(self) -> str | None:
-        """Keep a damaged manifest next to the new one, for a person to look at."""
-        target = self.path.with_suffix(".json.damaged")
-        try:
-            os.replace(self.path, target)
-        except OSError:
-            return None
-        return str(target)
-
-
-class ChromaManifests:
-    """The manifest kept in Chroma itself (http mode), so every app server using one Chroma server
-    shares one index.
-
-    A small collection next to the vectors holds the manifest JSON in parts under a generation
-    id, and a `head` record naming the current generation. A writer adds the new parts, then
-    swaps `head` (one record: atomic), then drops the parts of the generation it replaced; a
-    reader that finds parts gone reads `head` again.
-    """
-
-    HEAD = "head"
-    PART_CHARS = 500_000
-    LEFTOVER_S = 3600  # parts of an interrupted write older than this are dropped
-
-    def __init__(self, settings: Settings):
-        self.settings = settings
-        self.name = collection_name(settings) + "-manifest"
-        self.where = f"{self.name} on the {_where(settings)}"
-        client = chroma_client(settings)
-        try:
-            self.collection = client.get_or_create_collection(self.name, embedding_function=None)
-        except Exception as err:  # noqa: BLE001
-            raise IndexUnavailable(f"{_where(settings)}: {type(err).__name__}: {err}") from err
-        # An index built before the manifest moved into Chroma still has its local file.
-        self.legacy = FileManifests(manifest_path(settings))
-
-    def _head(self) -> dict | None:
-        got = self.collection.get(ids=[self.HEAD], include=["metadatas"])
-        return got["metadatas"][0] if got["ids"] else None
-
-    def read(self) -> Manifest | None:
-        for _ in range(3):
-            head = self._head()
-            if head is None:
-                return self.legacy.read()
-            try:
-                generation, count = str(head["generation"]), int(head["parts"])
-            except (KeyError, TypeError, ValueError):
-                raise ManifestDamaged(self.where, "its head record has no generation") from None
-            ids = [f"{generation}:{n}" for n in range(count)]
-            got = self.collection.get(ids=ids, include=["metadatas"])
-            parts = {i: (m or {}).get("text") for i, m in zip(got["ids"], got["metadatas"], strict=True)}
-            if all(isinstance(parts.get(i), str) for i in ids):
-                return Manifest.parse("".join(parts[i] for i in ids), self.where)
-            # A writer replaced this generation while we read: read the new head.
-        raise ManifestDamaged(self.where, "parts of it are missing")
-
-    def write(self, manifest: Manifest) -> None:
-        text = manifest.model_dump_json()
-        generation = uuid.uuid4().hex
-        now = time.time()
-        parts = [text[i : i + self.PART_CHARS] for i in range(0, len(text), self.PART_CHARS)]
-        for group in batches(list(enumerate(parts)), 8):
-            self.collection.add(
-                ids=[f"{generation}:{n}" for n, _ in group],
-                embeddings=[[0.0]] * len(group),
-                metadatas=[{"text": part, "written": now} for _, part in group],
-            )
-        previous = self._head()
-        self.collection.upsert(
-            ids=[self.HEAD], embeddings=[[0.0]], metadatas=[{"generation": generation, "parts": len(parts)}]
-        )
-        old = str(previous["generation"]) + ":" if previous else None
-        got = self.collection.get(include=["metadatas"])
-        drop = [
-            i
-            for i, m in zip(got["ids"], got["metadatas"], strict=True)
-            if i != self.HEAD
-            and not i.startswith(generation + ":")
-            and ((old and i.startswith(old)) or float((m or {}).get("written", 0)) < now - self.LEFTOVER_S)
-        ]
-        for part in batches(drop, max_batch(self.collection)):
-            self.collection.delete(ids=part)
-
-    def version(self) -> object:
-        head = self._head()
-        return head.get("generation") if head else self.legacy.version()
-
-    def set_aside(self) -> str | None:
-        return None  # the next write replaces it; its parts go with the generation it replaces
-
-
-def manifest_path(settings: Settings) -> Path:
-    return settings.index.data_dir / "index" / f"{collection_name(settings)}.json"
-
-
-def manifest_store(settings: Settings) -> FileManifests | ChromaManifests:
-    """Where the manifest lives: a file under `data_dir`, or Chroma itself in http mode."""
-    if settings.vector_store.mode == "http":
-        return ChromaManifests(settings)
-    return FileManifests(manifest_path(settings))
-
-
-def read_manifest(settings: Settings) -> Manifest | None:
-    return manifest_store(settings).read()
 
 
 # --------------------------------------------------------------------------------------------
@@ -467,117 +215,6 @@ def writer_lock(settings: Settings) -> Iterator[None]:
 
 
 @dataclass
-class IngestPlan:
-    """What an ingest will make of the index, worked out before anything is written."""
-
-    corpus: Corpus
-    papers: list[Paper]  # the index afterwards
-    removed: list[Paper]  # indexed papers it drops (their files no longer hold them, or --replace)
-    kept: list[Paper]  # indexed papers whose seed files were not read (gone, or another machine's)
-    paths: list[str]
-    files: list[str]
-    old: Manifest | None
-    replace: bool
-    damaged: ManifestDamaged | None  # the old manifest could not be read: this ingest rebuilds it
-
-
-def _resolved(paths: Iterable[Path | str]) -> list[Path]:
-    return list(dict.fromkeys(Path(p).expanduser().resolve() for p in paths))
-
-
-def plan_ingest(
-    settings: Settings,
-    paths: list[Path] | None = None,
-    replace: bool = False,
-    store: FileManifests | ChromaManifests | None = None,
-) -> IngestPlan:
-    """Read the seed files and decide what the index holds next.
-
-    `paths` (default `corpus.paths`) are read together with every path earlier ingests recorded,
-    so files are added to the index, and a changed or deleted file changes or drops exactly its
-    papers. Papers whose files can't be read now (gone, or on another machine sharing the
-    Chroma server) stay. `replace` makes the index exactly `paths`.
-    """
-    store = store or manifest_store(settings)
-    damaged = None
-    try:
-        old = store.read()
-    except ManifestDamaged as err:
-        old, damaged = None, err
-    given = _resolved(paths or settings.corpus.paths)
-    recorded = [] if replace or old is None else _resolved(old.paths)
-    # One order whichever path was named this time: it decides how duplicates merge (their
-    # sources' order is part of a paper's hash), so the same files always make the same papers.
-    read = sorted(set(given) | {p for p in recorded if p.exists()})
-    corpus = load_corpus(read, settings.corpus.min_words, settings.corpus.max_abstract_chars)
-    corpus.papers = apply_titles(corpus.papers, read_titles(titles_path(settings)))  # `ingest --titles`
-    files = [str(f.resolve()) for f in iter_seed_files(read)]
-    new_ids = {p.paper_id for p in corpus.papers}
-    dropped = [p for p in (old.papers if old else []) if p.paper_id not in new_ids]
-    if replace:
-        removed, kept = dropped, []
-    else:
-        covered = _covered_by(read, files, old.files if old else [])
-        removed = [p for p in dropped if covered(p)]
-        kept = [p for p in dropped if not covered(p)]
-    record = list(given)
-    for path in (p for p in recorded if p not in given):
-        if path.exists():
-            record.append(path)
-            continue
-        n = sum(1 for p in kept if any(s.rsplit(":", 1)[0] in _names(old.files, path) for s in p.sources))
-        if n:  # gone, or another machine's (a shared Chroma server); forgotten once nothing needs it
-            record.append(path)
-            corpus.warnings.append(
-                IngestWarning(
-                    str(path), 0, f"seed path not found here; its {n} papers stay indexed (`ingest --replace` drops them)"
-                )
-            )
-    kept_names = {s.rsplit(":", 1)[0] for p in kept for s in p.sources}
-    files += [f for f in (old.files if old else []) if f not in files and Path(f).name in kept_names]
-    return IngestPlan(
-        corpus=corpus,
-        papers=corpus.papers + kept,
-        removed=removed,
-        kept=kept,
-        paths=[str(p) for p in record],
-        files=files,
-        old=old,
-        replace=replace,
-        damaged=damaged,
-    )
-
-
-def _names(files: list[str], root: Path) -> set[str]:
-    return {Path(f).name for f in files if Path(f) == root or Path(f).is_relative_to(root)}
-
-
-def _covered_by(read: list[Path], files: list[str], old_files: list[str]):
-    """Whether an indexed paper comes from a file this ingest reads (or from a file deleted from
-    a folder it reads): then only what is read now keeps it in the index."""
-    read_files = set(files)
-    by_name: dict[str, list[str]] = {}
-    for f in old_files:
-        by_name.setdefault(Path(f).name, []).append(f)
-    read_names = {Path(f).name for f in files}
-
-    def covered(paper: Paper) -> bool:
-        for source in paper.sources:
-            name = source.rsplit(":", 1)[0]
-            known = by_name.get(name)
-            if not known:  # a manifest from before files were recorded: match by name
-                if name in read_names:
-                    return True
-                continue
-            for f in known:
-                if f in read_files or any(Path(f).is_relative_to(root) for root in read):
-                    return True
-        return False
-
-    return covered
-
-
-@dataclass
 class IngestReport:
     added: int
     updated: int
@@ -613,6 +250,16 @@ def ingest(
         return plan.corpus, _write(plan, settings, embed_model, store, progress)
 
 
+# Texts embedded and then written to Chroma per step, at most. Large groups: the onnx embedder
+# pads least when handed many texts at once, and each Chroma call has a fixed cost (one add of
+# 516 records took 0.31 s, nine adds of 64 took 0.54 s). Bounded, so a big corpus keeps memory
+# flat and the progress bar moves. Tests lower it to cut an ingest off.
+WRITE_GROUP = 2048
+# Writing one group in a thread while the next is embedded was tried and measured slower
+# (ingest/encode 0.77-0.84 with 8 groups vs 0.97 with one, same session): smaller encode calls
+# pad more and the writer competes with onnxruntime for the two cores.
+
+
 def _write(
     plan: IngestPlan,
     settings: Settings,
@@ -621,7 +268,6 @@ def _write(
     progress: bool,
 ) -> IngestReport:
     from llama_index.core.schema import TextNode
-    from llama_index.vector_stores.chroma import ChromaVectorStore
     from tqdm import tqdm
 
     old, papers = plan.old, plan.papers
@@ -631,18 +277,21 @@ def _write(
     kept_ids = {pid for pid, h in new_hashes.items() if old_hashes.get(pid) == h}
     kept_chunks = [c for c in (old.chunks if old else []) if c.paper_id in kept_ids]
 
-    collection = open_collection(settings, create=True)
-    vectors = ChromaVectorStore(chroma_collection=collection)
+    vectors = open_vectors(settings, create=True)
     new_chunks = chunk_papers(changed, settings, embed_model)
     all_chunks = kept_chunks + new_chunks
     # Every listed chunk is checked, not only new ones: vectors an interrupted ingest wrote are
     # reused, and vectors lost under unchanged papers (an emptied chroma.sqlite3) are restored.
-    present = existing_ids(collection, [c.chunk_id for c in all_chunks])
-    # Similar lengths in one batch waste less on padding (benchmarks/RESULTS.md).
-    todo = sorted((c for c in all_chunks if c.chunk_id not in present), key=lambda c: len(c.text))
+    present = vectors.existing_ids([c.chunk_id for c in all_chunks])
+    todo = [c for c in all_chunks if c.chunk_id not in present]
     restored = sum(1 for c in kept_chunks if c.chunk_id not in present)
     by_id = {p.paper_id: p for p in papers}
-    batch = min(max(settings.embedding.batch_size, 1) * 4, max_batch(collection))
+    texts = [embed_text(by_id[c.paper_id], c) for c in todo]
+    # Longest first across the whole ingest, so each group (and each encode batch in it) holds
+    # texts of nearly one length: as little padding as encoding them all at once. Characters,
+    # as sentence-transformers sorts; the onnx embedder re-sorts each group by token count.
+    order = sorted(range(len(todo)), key=lambda i: -len(texts[i]))
+    chroma = vectors.store()
     with tqdm(
         total=len(todo),
         desc="embedding chunks",
@@ -650,14 +299,19 @@ def _write(
         disable=not progress or not todo,
         file=sys.stderr,
     ) as bar:
-        for part in batches(todo, batch):
-            texts = [embed_text(by_id[c.paper_id], c) for c in part]
-            embeddings = embed_model.get_text_embedding_batch(texts)
-            nodes = [
-                TextNode(id_=c.chunk_id, text=c.text, metadata=chunk_metadata(by_id[c.paper_id]), embedding=v)
-                for c, v in zip(part, embeddings, strict=True)
-            ]
-            vectors.add(nodes)
+        for part in batches(order, min(WRITE_GROUP, vectors.max_batch)):
+            embeddings = embed_model.get_text_embedding_batch([texts[i] for i in part])
+            chroma.add(
+                [
+                    TextNode(
+                        id_=todo[i].chunk_id,
+                        text=todo[i].text,
+                        metadata=chunk_metadata(by_id[todo[i].paper_id]),
+                        embedding=v,
+                    )
+                    for i, v in zip(part, embeddings, strict=True)
+                ]
+            )
             bar.update(len(part))
 
     damaged_copy = store.set_aside() if plan.damaged else None
@@ -669,15 +323,14 @@ def _write(
     live = {c.chunk_id for c in all_chunks}
     known = set(old_hashes) | set(new_hashes)
     stale, unknown = [], 0
-    for i in all_ids(collection):
+    for i in vectors.all_ids():
         if i in live:
             continue
         if plan.replace or i.rsplit(":", 2)[0] in known:
             stale.append(i)
         else:
             unknown += 1
-    for part in batches(stale, max_batch(collection)):
-        collection.delete(ids=part)
+    vectors.delete(stale)
 
     updated = sum(1 for p in changed if p.paper_id in old_hashes)
     return IngestReport(
@@ -699,12 +352,12 @@ def missing_vectors(settings: Settings, manifest: Manifest) -> int:
     """How many chunks the manifest lists have no vector in the collection."""
     ids = [c.chunk_id for c in manifest.chunks]
     try:
-        collection = open_collection(settings, create=False)
+        vectors = open_vectors(settings, create=False)
     except IndexUnavailable:
         if settings.vector_store.mode == "http":
             raise  # the server is down, not the collection gone
         return len(ids)
-    return len(ids) - len(existing_ids(collection, ids))
+    return len(ids) - len(vectors.existing_ids(ids))
 
 
 def is_current(plan: IngestPlan, settings: Settings) -> bool:

@@ -99,20 +99,24 @@ class CollectionNames:
     # A name shared by more papers than this is a topic, not a name (it pins nothing).
     MAX_PAPERS_PER_NAME = 3
 
-    def __init__(self, papers: list[Paper]):
+    def __init__(self, papers: list[Paper], tables: dict | None = None):
+        """Build the tables from `papers`, or take them as `tables()` kept them for these papers."""
         self.papers = {p.paper_id: p for p in papers}
-        self.by_arxiv = {p.arxiv_id: p.paper_id for p in papers if p.arxiv_id}
-        self.by_author: dict[str, set[str]] = defaultdict(set)
-        self.display_author: dict[str, str] = {}
-        self.by_surname: dict[str, set[str]] = defaultdict(set)
+        if tables is not None:
+            self._set(tables)
+            return
+        by_arxiv = {p.arxiv_id: p.paper_id for p in papers if p.arxiv_id}
+        by_author: dict[str, set[str]] = defaultdict(set)
+        display_author: dict[str, str] = {}
+        by_surname: dict[str, set[str]] = defaultdict(set)
         exact: dict[str, set[str]] = defaultdict(set)  # acronyms: "MSN", not "msn"
         loose: dict[str, set[str]] = defaultdict(set)  # prose names: any case
         for paper in papers:
             for author in paper.authors:
                 key = _name_key(author)
-                self.by_author[key].add(paper.paper_id)
-                self.display_author[key] = author
-                self.by_surname[key.split()[-1]].add(key)
+                by_author[key].add(paper.paper_id)
+                display_author[key] = author
+                by_surname[key.split()[-1]].add(key)
             for alias in paper.aliases:
                 for variant in {
                     alias,
@@ -123,14 +127,48 @@ class CollectionNames:
                         exact[variant].add(paper.paper_id)
                     else:
                         loose[variant.casefold()].add(paper.paper_id)
-        self._exact, self._loose = exact, loose
-        self._exact_re = self._alternation(exact, 0)
-        self._loose_re = self._alternation(loose, re.I)
-        self._longest_author = max((len(k.split()) for k in self.by_author), default=0)
-        self._urls: dict[str, str] = {}
+        urls: dict[str, str] = {}
         for paper in papers:
             for url in [*paper.urls, *URL_IN_TEXT.findall(paper.abstract)]:
-                self._urls.setdefault(_url_key(url), paper.paper_id)
+                urls.setdefault(_url_key(url), paper.paper_id)
+        self._set(
+            {
+                "by_arxiv": by_arxiv,
+                "by_author": by_author,
+                "display_author": display_author,
+                "by_surname": by_surname,
+                "exact": exact,
+                "loose": loose,
+                "urls": urls,
+            }
+        )
+
+    def _set(self, t: dict) -> None:
+        self.by_arxiv: dict[str, str] = t["by_arxiv"]
+        self.by_author: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in t["by_author"].items()})
+        self.display_author: dict[str, str] = t["display_author"]
+        self.by_surname: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in t["by_surname"].items()})
+        self._exact = {k: set(v) for k, v in t["exact"].items()}
+        self._loose = {k: set(v) for k, v in t["loose"].items()}
+        self._urls: dict[str, str] = t["urls"]
+        self._exact_re = self._alternation(self._exact, 0)
+        self._loose_re = self._alternation(self._loose, re.I)
+        self._longest_author = max((len(k.split()) for k in self.by_author), default=0)
+
+    def tables(self) -> dict:
+        """The lookup tables as JSON-ready data, for `CollectionNames(papers, tables)`."""
+        def lists(d: dict[str, set[str]]) -> dict[str, list[str]]:
+            return {k: sorted(v) for k, v in d.items()}
+
+        return {
+            "by_arxiv": self.by_arxiv,
+            "by_author": lists(self.by_author),
+            "display_author": self.display_author,
+            "by_surname": lists(self.by_surname),
+            "exact": lists(self._exact),
+            "loose": lists(self._loose),
+            "urls": self._urls,
+        }
 
     def is_name(self, term: str) -> bool:
         """Whether `term` is a name some paper of the collection goes by."""
@@ -226,14 +264,24 @@ class Speller:
 
     CUTOFF = 0.88
 
-    def __init__(self, texts: list[str], names: list[str]):
-        words = {w for t in texts for w in re.findall(r"[a-z][a-z\-]{3,}", fold(t))}
-        self.cased = {fold(n): n for n in names if len(n) >= 5 and re.fullmatch(r"[\w\-]+", n)}
-        self.known = words | set(self.cased)
-        self.stems = {stem(w) for w in self.known}
+    def __init__(self, texts: list[str], names: list[str], vocabulary: dict | None = None):
+        """Learn the words of `texts` and `names`, or take them as `vocabulary()` kept them."""
+        if vocabulary is not None:
+            self.cased: dict[str, str] = vocabulary["cased"]
+            self.known: set[str] = set(vocabulary["known"])
+            self.stems: set[str] = set(vocabulary["stems"])
+        else:
+            words = {w for t in texts for w in re.findall(r"[a-z][a-z\-]{3,}", fold(t))}
+            self.cased = {fold(n): n for n in names if len(n) >= 5 and re.fullmatch(r"[\w\-]+", n)}
+            self.known = words | set(self.cased)
+            self.stems = {stem(w) for w in self.known}
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self.known):
             self._by_letter[w[0]].append(w)
+
+    def vocabulary(self) -> dict:
+        """What was learnt, as JSON-ready data, for `Speller(..., vocabulary=...)`."""
+        return {"cased": self.cased, "known": sorted(self.known), "stems": sorted(self.stems)}
 
     def correct(self, text: str) -> str:
         return re.sub(r"[A-Za-z][A-Za-z\-]{3,}", self._fix, text)
@@ -266,10 +314,14 @@ class HybridRetriever(BaseRetriever):
         chunks: list[Chunk],
         papers: list[Paper],
         settings: RetrieveSettings,
+        bm25_dir: Path | None = None,
     ):
+        """`bm25_dir` keeps the BM25 index for the next start (None: built every time)."""
         super().__init__()
         import Stemmer
         from llama_index.retrievers.bm25 import BM25Retriever
+
+        from abstractqa.persisted import load_bm25, save_bm25
 
         self._store = store
         self._embed = embed_model
@@ -278,8 +330,7 @@ class HybridRetriever(BaseRetriever):
         by_id = {p.paper_id: p for p in papers}
         # BM25 sees the words people search metadata by: the name, authors, id and date.
         top_k = min(settings.candidates, len(chunks))
-        persist_dir = bm25_dir(store)
-        self._bm25 = load_bm25(persist_dir, chunks, top_k) if persist_dir else None
+        self._bm25 = load_bm25(bm25_dir, chunks, top_k) if bm25_dir else None
         if self._bm25 is None:
             nodes = [
                 TextNode(id_=c.chunk_id, text=bm25_text(by_id[c.paper_id], c), metadata={"paper_id": c.paper_id})
@@ -288,8 +339,8 @@ class HybridRetriever(BaseRetriever):
             self._bm25 = BM25Retriever.from_defaults(
                 nodes=nodes, similarity_top_k=top_k, stemmer=Stemmer.Stemmer("english"), language="english"
             )
-            if persist_dir:
-                save_bm25(self._bm25, persist_dir, chunks)
+            if bm25_dir:
+                save_bm25(self._bm25, bm25_dir, chunks)
 
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         from llama_index.core.vector_stores import VectorStoreQuery
@@ -331,81 +382,6 @@ class HybridRetriever(BaseRetriever):
         return out
 
 
-# Bump when bm25_text or the BM25 settings change: a persisted index of another format is rebuilt.
-BM25_FORMAT = 1
-
-
-def bm25_dir(store: ChromaVectorStore) -> Path | None:
-    """Where the BM25 index of this collection is kept: beside the manifest for an embedded
-    Chroma (`<data_dir>/index/<collection>.bm25`), in the user cache for a Chroma server."""
-    import os
-    from pathlib import Path
-
-    collection = getattr(store, "_collection", None)
-    try:
-        chroma = collection._client.get_settings()
-    except AttributeError:
-        return None
-    if chroma.is_persistent and chroma.persist_directory:
-        return Path(chroma.persist_directory).parent / "index" / f"{collection.name}.bm25"
-    cache = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
-    server = re.sub(r"[^\w.-]+", "-", f"{chroma.chroma_server_host}-{chroma.chroma_server_http_port}")
-    return cache / "abstractqa" / "bm25" / f"{server}-{collection.name}"
-
-
-def _bm25_key(chunks: list[Chunk]) -> str:
-    from hashlib import sha1
-
-    # Chunk ids hold the paper's content hash: any change to a paper or its chunks changes the key.
-    digest = sha1(f"bm25 v{BM25_FORMAT}".encode())
-    for c in chunks:
-        digest.update(c.chunk_id.encode() + b"\n")
-    return digest.hexdigest()
-
-
-def load_bm25(folder: Path, chunks: list[Chunk], top_k: int):
-    """The BM25 index persisted for exactly these chunks, or None (missing, stale, unreadable).
-
-    Loading it beats re-tokenizing every chunk at every size measured, from the seeds' 117
-    chunks (6 vs 41 ms) to 100,000 papers (benchmarks/RESULTS.md).
-    """
-    import json
-
-    import bm25s
-    import Stemmer
-    from llama_index.retrievers.bm25 import BM25Retriever
-
-    try:
-        if json.loads((folder / "abstractqa.json").read_text(encoding="utf-8")).get("key") != _bm25_key(chunks):
-            return None
-        bm25 = bm25s.BM25.load(str(folder), load_corpus=True, show_progress=False)
-    except (OSError, ValueError):
-        return None
-    # The stemmer is code, not data: given again, so questions are stemmed as the chunks were.
-    return BM25Retriever(
-        existing_bm25=bm25, similarity_top_k=top_k, stemmer=Stemmer.Stemmer("english"), language="english"
-    )
-
-
-def save_bm25(retriever, folder: Path, chunks: list[Chunk]) -> None:
-    """Persist `retriever` for these chunks: written aside, then renamed into place."""
-    import json
-    import logging
-    import os
-    import shutil
-
-    tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
-    try:
-        shutil.rmtree(tmp, ignore_errors=True)
-        retriever.persist(str(tmp), show_progress=False)
-        (tmp / "abstractqa.json").write_text(json.dumps({"key": _bm25_key(chunks)}), encoding="utf-8")
-        shutil.rmtree(folder, ignore_errors=True)
-        os.replace(tmp, folder)
-    except OSError as err:  # a read-only data dir costs a rebuild next time, nothing else
-        logging.getLogger(__name__).warning("could not keep the BM25 index in %s: %s", folder, err)
-        shutil.rmtree(tmp, ignore_errors=True)
-
-
 def bm25_text(paper: Paper, chunk: Chunk) -> str:
     meta = " ".join(
         filter(None, [", ".join(paper.aliases), ", ".join(paper.authors), paper.arxiv_id, paper.created])
@@ -429,15 +405,28 @@ class PaperRetriever:
         papers: list[Paper],
         chunks: list[Chunk],
         settings: RetrieveSettings,
+        bm25_dir: Path | None = None,
+        tables_path: Path | None = None,
     ):
+        """`bm25_dir` and `tables_path` keep the BM25 index and the name tables for the next
+        start (`abstractqa.persisted`); None builds them every time."""
+        from abstractqa.persisted import load_tables, save_tables
+
         self.settings = settings
         self.papers = {p.paper_id: p for p in papers}
-        self.names = CollectionNames(papers)
-        self.hybrid = HybridRetriever(store, embed_model, chunks, papers, settings)
+        kept = load_tables(tables_path, papers, chunks) if tables_path else None
+        try:
+            self.names = CollectionNames(papers, kept["names"])
+            self.speller = Speller([], [], vocabulary=kept["speller"])
+        except (TypeError, KeyError, AttributeError, ValueError):  # none kept, or not of this shape
+            self.names = CollectionNames(papers)
+            self.speller = Speller([p.abstract for p in papers], [a for p in papers for a in p.aliases])
+            if tables_path:
+                save_tables(tables_path, papers, chunks, self.names, self.speller)
+        self.hybrid = HybridRetriever(store, embed_model, chunks, papers, settings, bm25_dir)
         self._chunks_by_paper: dict[str, list[str]] = defaultdict(list)
         for c in chunks:
             self._chunks_by_paper[c.paper_id].append(c.text)
-        self.speller = Speller([p.abstract for p in papers], [a for p in papers for a in p.aliases])
 
     def correct(self, question: str) -> str:
         """The question with misspelled words replaced by the collection's nearest words."""
