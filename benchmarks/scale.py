@@ -277,8 +277,9 @@ def measure(n: int, passes: int = 2) -> dict:
     from llama_index.retrievers.bm25 import BM25Retriever
 
     from abstractqa.index import Manifest, manifest_path, open_vector_store
+    from abstractqa.names import CollectionNames, Speller
     from abstractqa.persisted import load_bm25, load_tables
-    from abstractqa.retrieve import CollectionNames, Speller, bm25_text
+    from abstractqa.retrieve import bm25_text
     from abstractqa.vector_store import bm25_dir, tables_path
 
     t0 = time.perf_counter()

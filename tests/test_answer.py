@@ -186,8 +186,8 @@ def test_uncovered_questions_are_refused_with_related_papers(assistant, question
     ("question", "paper", "missing"),
     [
         ("How many GPUs were used to train Movie Gen?", "Movie Gen", "GPUs"),
-        ("What learning rate does MSN use?", "MSN", "'rate'"),
-        ("Which optimizer does CutLER use?", "CutLER", "'optim'"),
+        ("What learning rate does MSN use?", "MSN", "the learning rate"),
+        ("Which optimizer does CutLER use?", "CutLER", "the optimizer"),
         ("How many GPUs should one use to train GISMo?", "GISMo", "GPUs"),
         ("What zero-shot ImageNet accuracy does MetaCLIP reach with ViT-L/14?", "MetaCLIP", "ViT-L/14"),
         ("What MRR does GISMo reach?", "GISMo", "MRR"),

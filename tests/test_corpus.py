@@ -12,7 +12,8 @@ from pathlib import Path
 import pytest
 
 import abstractqa.corpus as corpus_module
-from abstractqa.corpus import derive_title, detect_format, find_names, load_corpus, read_lines
+from abstractqa.corpus import detect_format, load_corpus, read_lines
+from abstractqa.titles import derive_title, find_names
 
 SEEDS = Path(__file__).resolve().parents[1] / "seeds"
 ABSTRACT = (

@@ -8,7 +8,8 @@ from conftest import make_settings
 
 from abstractqa.assistant import Assistant
 from abstractqa.index import Manifest, manifest_path
-from abstractqa.retrieve import CollectionNames, PaperRetriever, Speller
+from abstractqa.names import CollectionNames, Speller
+from abstractqa.retrieve import PaperRetriever
 from abstractqa.vector_store import open_vector_store, tables_path
 
 

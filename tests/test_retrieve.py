@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from abstractqa.retrieve import CollectionNames, fold
+from abstractqa.names import CollectionNames, fold
 
 EVALS = Path(__file__).resolve().parents[1] / "evals"
 

@@ -16,6 +16,7 @@ from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import SentenceEmbedder, content_words
+from abstractqa.followup import rewrite_follow_up
 from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
@@ -30,10 +31,6 @@ log = logging.getLogger(__name__)
 # Below this best-sentence similarity, an LLM's "not in the sources" is believed; above it the
 # evidence is strong enough that the extractive answer is shown instead.
 LLM_REFUSAL_BELOW = 0.45
-ANAPHORA = re.compile(
-    r"\b(it|its|it's|they|them|their|this (paper|method|model|work|approach)|that (paper|method|model)|the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
-    re.I,
-)
 
 
 class QuestionError(AbstractQAError, ValueError):
@@ -367,49 +364,8 @@ class Assistant:
         return pinned + [e for e in evidence if e.paper.paper_id not in focus]
 
     def rewrite(self, question: str, history: list[Answer], llm: ChatLLM | None) -> tuple[str, list[str]]:
-        """A follow-up as a standalone question, plus the papers the conversation was about.
-
-        The pronoun is replaced by the paper's name, which is exact for one paper. For several,
-        an LLM may reword the question; its wording is kept only when it names them and still
-        asks the same kind of thing (a date stays a date question).
-        """
-        if not history:
-            return question, []
-        last = next((h for h in reversed(history) if not h.refused and h.citations), None)
-        if last is None or not ANAPHORA.search(question):
-            return question, []
-        focus = list(dict.fromkeys(c.paper_id for c in last.citations))
-        titles = [c.title for c in last.citations if c.paper_id in focus]
-        titles = list(dict.fromkeys(titles))
-        name = " and ".join(titles)
-        standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
-        standalone = re.sub(r"^(and|so|also|but)\s+", "", standalone, flags=re.I)
-        standalone = standalone[:1].upper() + standalone[1:]
-        if llm is None or len(titles) == 1:
-            return standalone, focus  # "it" is the one paper: replacing the pronoun is exact
-        try:
-            history_text = f"Q: {last.standalone_question}\nA: {last.answer[:400]}"
-            with self._generate_lock:  # one in-process model, one prompt at a time
-                reply = llm.complete(
-                    [
-                        {"role": "system", "content": prompts.REWRITE_SYSTEM},
-                        {
-                            "role": "user",
-                            "content": prompts.REWRITE_USER.format(history=history_text, question=question),
-                        },
-                    ]
-                )
-        except GeneratorError:
-            return standalone, focus
-        rewritten = (reply.strip().splitlines() or [""])[0].strip()
-        # The model's wording is kept only if it still asks the same kind of thing of the same papers.
-        names = self.retriever.names
-        same = read_query(rewritten, names), read_query(standalone, names)
-        if any(t.casefold() in rewritten.casefold() for t in titles) and (
-            (same[0].kind, same[0].record) == (same[1].kind, same[1].record)
-        ):
-            return rewritten, focus
-        return standalone, focus
+        """A follow-up as a standalone question, plus the papers the conversation was about."""
+        return rewrite_follow_up(question, history, llm, self.retriever.names, self._generate_lock)
 
     def _refusal(self, plan) -> str:
         lines = [prompts.REFUSAL]
@@ -445,13 +401,6 @@ def asked_and_absent(phrase: str, question: str, source) -> bool:
     if not words or len(words) > 3 or not words <= content_words(question):
         return False  # not something the question asks ("what is asked but not stated")
     return not any(words <= content_words(x) for x in source.checkable)
-
-
-def _replace_pronoun(pronoun: str, name: str) -> str:
-    lower = pronoun.lower()
-    if lower in ("its", "their"):
-        return f"{name}'s"
-    return name
 
 
 def _tee(pieces: Iterator[str], into: list[str]) -> Iterator[str]:

@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING
 from abstractqa.types import Chunk, Paper
 
 if TYPE_CHECKING:
-    from abstractqa.retrieve import CollectionNames, Speller
+    from abstractqa.names import CollectionNames, Speller
 
 log = logging.getLogger(__name__)
 

@@ -4,7 +4,7 @@ Everything after retrieval reads the question through this object. The filters a
 beside a question (authors, a date range: the web app's Settings, `ask --author/--from/--to`)
 are checked here too, by `read_filters`, so both shells refuse the same input the same way. Rules are used only
 where the thing is exact: paper names, arXiv ids, dates, author names and URLs come from
-the collection's own lookup tables (`retrieve.CollectionNames`); numbers and named terms
+the collection's own lookup tables (`names.CollectionNames`); numbers and named terms
 ("ViT-L/14", "WMT14", "MRR") are copied from the question as written, so the answerability
 check can demand that the cited passage holds them.
 """
@@ -28,7 +28,7 @@ from abstractqa.evidence import (
 )
 
 if TYPE_CHECKING:
-    from abstractqa.retrieve import CollectionNames, QueryIntent
+    from abstractqa.names import CollectionNames, QueryIntent
 
 Kind = Literal["factoid", "comparison", "listing", "record"]
 
@@ -184,7 +184,7 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
     Paper names, arXiv ids, dates and URLs identify the paper rather than the asked detail,
     so they are left out.
     """
-    from abstractqa.retrieve import ARXIV_ID, ISO_DATE
+    from abstractqa.names import ARXIV_ID, ISO_DATE
 
     clean = text
     for pattern in (ARXIV_ID, ISO_DATE):

@@ -1,8 +1,9 @@
-"""Titles written by the LLM once per abstract, checked against it, cached with the index.
+"""Names and titles: the method names an abstract defines, and a title for each paper.
 
-Abstracts carry no titles. A paper that introduces a named method keeps that name
-("I-JEPA"); for the others the LLM writes a short title at ingest
-(`abstractqa ingest --titles`). A title is kept only when every word and number in it
+Abstracts carry no titles. `find_names` reads the names an abstract introduces ("Masked
+Siamese Networks (MSN)"); a paper that has one is titled by it ("I-JEPA"). For the others
+`derive_title` takes the gist of the contribution sentence, and the LLM can write a short
+title at ingest instead (`abstractqa ingest --titles`). A title is kept only when every word and number in it
 stands in the abstract, so it can't name something the paper doesn't say. Titles are
 cached in `<data_dir>/titles.json`, keyed by a hash of the abstract, and applied whenever
 the corpus is read; without the cache the rule-derived title stays.
@@ -17,12 +18,100 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from abstractqa import prompts
-from abstractqa.evidence import STOPWORDS, stem
+from abstractqa.evidence import STOPWORDS, split_sentences, stem
 
 if TYPE_CHECKING:
     from abstractqa.config import Settings
     from abstractqa.llm import ChatLLM
     from abstractqa.types import Paper
+
+_VERB = r"(?:present|presents|propose|proposes|introduce|introduces|call our method|develop)"
+_ARTICLE = r"(?:(?:the|a|an|a new|a novel|a new benchmark named|a method called)\s+)?"
+# "We propose Masked Siamese Networks (MSN)" / "named FACET (FAirness ...)"
+_LONG_SHORT = re.compile(
+    rf"\b{_VERB}\s+{_ARTICLE}(?P<long>[A-Z][\w\-–']*(?:\s+[\w\-–']+){{0,7}}?)\s+\((?P<short>[^()]{{2,24}})\)"
+)
+_NAMED = re.compile(r"\b(?:named|called|dubbed)\s+(?P<short>[A-Z][\w\-]*[A-Z][\w\-]*)")
+# "We present Movie Gen, a cast ..." / "this paper introduces SceneTextGen, a ..."
+_NAME_COMMA = re.compile(
+    rf"\b{_VERB}\s+(?:the\s+)?(?P<name>[A-Z][\w\-]*(?:\s+[A-Z][\w\-]*)?)(?:,|\s+benchmark\b)"
+)
+_RESULTING = re.compile(r"\bThe resulting model, (?P<name>[A-Z][\w\-]*),")
+
+
+def _is_name(text: str) -> bool:
+    """A method name has a capital past its first letter or is a single capitalised word."""
+    text = text.strip()
+    return (
+        2 <= len(text) <= 24
+        and not re.search(r"\d{3}|%|\s{2}", text)
+        and (bool(re.search(r"[A-Z]", text[1:])) or " " not in text)
+        and text.lower() not in {"we", "our", "this", "the", "in", "a"}
+    )
+
+
+def find_names(abstract: str) -> list[str]:
+    """Names the abstract introduces for its own method, short forms first."""
+    names: list[str] = []
+    for m in _LONG_SHORT.finditer(abstract):
+        if _is_name(m.group("short")):
+            names += [m.group("short"), m.group("long")]
+    for pattern in (_NAMED, _NAME_COMMA, _RESULTING):
+        for m in pattern.finditer(abstract):
+            name = m.groupdict().get("short") or m.group("name")
+            if _is_name(name):
+                names.append(name)
+    # Keep order, drop repeats and prose that slipped in ("MAE technique").
+    seen: dict[str, str] = {}
+    for name in names:
+        seen.setdefault(name.casefold(), name.strip())
+    return list(seen.values())
+
+
+_CONTRIBUTION = re.compile(
+    r"\b(?:we|this (?:paper|work|article|survey))\s+(?:further\s+|also\s+)?"
+    r"(?:propose|present|introduce|provide|develop|pioneer|investigate|explore|build|train|"
+    r"proposes|presents|introduces|provides|explores)s?\s+(?:to\s+)?(?:a |an |the )?(?P<what>.*)",
+    re.IGNORECASE,
+)
+_WEAK_START = re.compile(r"^(?:novel|new|simple|simplified|additional|possibility of building)\s+", re.I)
+# "we introduce block caching, in which ...": a lower-case name for the paper's own method.
+_INTRODUCED = re.compile(
+    r"\b[Ww]e (?:introduce|propose|present)\s+(?!(?:a|an|the|to|our)\b)"
+    r"(?P<name>[a-z][\w\-]+(?: [a-z][\w\-]+)?),\s+(?:in which|which|where)\b"
+)
+# "a novel problem -- egocentric action frame generation": the thing after the dash.
+_GENERIC_DASH = re.compile(r"^(?:\w+\s+){0,2}?(?:problem|task)\s+--\s+")
+_DANGLING = frozenset("a an the of and or to for with without in on by from that which any across".split())
+
+
+def derive_title(abstract: str, names: list[str]) -> str:
+    """A short display title: the method's own name, else the gist of the contribution."""
+    if names:
+        return names[0]
+    if m := _INTRODUCED.search(abstract):
+        return m.group("name")[:1].upper() + m.group("name")[1:]
+    sentences = split_sentences(abstract)
+    phrase = ""
+    for sentence in sentences:
+        if m := _CONTRIBUTION.search(sentence):
+            # Cut the object at the first clause boundary, but keep at least three words.
+            words = _GENERIC_DASH.sub("", m.group("what")).split()
+            for cut in (r"[,;:.(]", r" (?:that|which|to|for|in|by|from|with) "):
+                head = re.split(cut, " ".join(words))[0].split()
+                if len(head) >= 3:
+                    words = head
+            phrase = _WEAK_START.sub("", " ".join(words))
+            break
+    if len(phrase.split()) < 3:
+        phrase = re.sub(r"^(?:In this (?:paper|work)|Therefore),?\s*", "", sentences[0])
+    words = phrase.rstrip(".").split()
+    head = words[:8]
+    while len(head) > 3 and head[-1].casefold() in _DANGLING:  # never end on "of", "and", "any"
+        head.pop()
+    title = " ".join(head) + ("…" if len(words) > len(head) else "")
+    return title[:1].upper() + title[1:]
+
 
 MAX_WORDS = 12
 

@@ -1,0 +1,74 @@
+"""Follow-ups: "How many GPUs did it use?" rewritten as its own question, then answered as one.
+
+The pronoun is replaced by the name of the paper the previous answer cited, which is exact
+for one paper. For several ("how do they differ?"), an LLM may reword the question; its
+wording is kept only when it names them and still asks the same kind of thing (a date
+question stays a date question, checked by reading both with `query.read_query`).
+"""
+
+from __future__ import annotations
+
+import re
+from contextlib import AbstractContextManager, nullcontext
+from typing import TYPE_CHECKING
+
+from abstractqa import prompts
+from abstractqa.llm import ChatLLM, GeneratorError
+from abstractqa.query import read_query
+
+if TYPE_CHECKING:
+    from abstractqa.names import CollectionNames
+    from abstractqa.types import Answer
+
+ANAPHORA = re.compile(
+    r"\b(it|its|it's|they|them|their|this (paper|method|model|work|approach)|that (paper|method|model)|the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
+    re.I,
+)
+
+
+def rewrite_follow_up(
+    question: str,
+    history: list[Answer],
+    llm: ChatLLM | None,
+    names: CollectionNames,
+    lock: AbstractContextManager | None = None,
+) -> tuple[str, list[str]]:
+    """The standalone question and the ids of the papers the conversation was about.
+
+    `lock` is held while the LLM runs (one in-process model answers one prompt at a time).
+    """
+    if not history:
+        return question, []
+    last = next((h for h in reversed(history) if not h.refused and h.citations), None)
+    if last is None or not ANAPHORA.search(question):
+        return question, []
+    focus = list(dict.fromkeys(c.paper_id for c in last.citations))
+    titles = list(dict.fromkeys(c.title for c in last.citations if c.paper_id in focus))
+    name = " and ".join(titles)
+    standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
+    standalone = re.sub(r"^(and|so|also|but)\s+", "", standalone, flags=re.I)
+    standalone = standalone[:1].upper() + standalone[1:]
+    if llm is None or len(titles) == 1:
+        return standalone, focus  # "it" is the one paper: replacing the pronoun is exact
+    history_text = f"Q: {last.standalone_question}\nA: {last.answer[:400]}"
+    messages = [
+        {"role": "system", "content": prompts.REWRITE_SYSTEM},
+        {"role": "user", "content": prompts.REWRITE_USER.format(history=history_text, question=question)},
+    ]
+    try:
+        with lock or nullcontext():
+            reply = llm.complete(messages)
+    except GeneratorError:
+        return standalone, focus
+    rewritten = (reply.strip().splitlines() or [""])[0].strip()
+    ours, theirs = read_query(standalone, names), read_query(rewritten, names)
+    if any(t.casefold() in rewritten.casefold() for t in titles) and (ours.kind, ours.record) == (
+        theirs.kind,
+        theirs.record,
+    ):
+        return rewritten, focus
+    return standalone, focus
+
+
+def _replace_pronoun(pronoun: str, name: str) -> str:
+    return f"{name}'s" if pronoun.lower() in ("its", "their") else name

@@ -1,0 +1,288 @@
+"""The collection's own lookup tables, for what a search engine can't guess from text.
+
+`CollectionNames` reads a question for arXiv ids, dates, author names, URLs and the method
+names the collection defines ("I-JEPA", "MSN"); `Speller` corrects words the collection
+doesn't know to the nearest ones it does. Both are built from the papers and kept beside the
+BM25 index (`persisted.py`).
+"""
+
+from __future__ import annotations
+
+import difflib
+import re
+import unicodedata
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from abstractqa.evidence import STOPWORDS, stem
+from abstractqa.types import Paper
+
+MONTHS = {
+    m: i
+    for i, names in enumerate(
+        [
+            ("jan", "january"),
+            ("feb", "february"),
+            ("mar", "march"),
+            ("apr", "april"),
+            ("may",),
+            ("jun", "june"),
+            ("jul", "july"),
+            ("aug", "august"),
+            ("sep", "sept", "september"),
+            ("oct", "october"),
+            ("nov", "november"),
+            ("dec", "december"),
+        ],
+        start=1,
+    )
+    for m in names
+}
+ARXIV_ID = re.compile(r"\b(\d{4}\.\d{4,5})(?:v\d+)?\b")
+ISO_DATE = re.compile(r"\b((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?)\b")
+MONTH_YEAR = re.compile(
+    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I
+)
+YEAR = re.compile(r"\b(?:in|from|during|since|of)\s+((?:19|20)\d\d)\b", re.I)
+DATE_CONTEXT = re.compile(
+    r"\b(created|published|posted|released|submitted|dated|appeared|papers?|from|dates?)\b", re.I
+)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form, for matching names typed without diacritics."""
+    text = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in text if not unicodedata.combining(c)).casefold()
+
+
+@dataclass
+class QueryIntent:
+    """What a question says beyond its words: ids, dates, people and method names."""
+
+    arxiv_ids: list[str] = field(default_factory=list)
+    dates: list[str] = field(default_factory=list)  # "YYYY", "YYYY-MM" or "YYYY-MM-DD" prefixes
+    authors: list[str] = field(default_factory=list)
+    named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
+    any_author: bool = False  # "by X or Y": papers by either, not by both
+
+
+URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")
+
+
+def _url_key(url: str) -> str:
+    """A URL without scheme, "www." and trailing punctuation, for matching typed URLs."""
+    return re.sub(r"^(?:https?://)?(?:www\.)?", "", url.strip().rstrip("/.").casefold())
+
+
+def _name_key(text: str) -> str:
+    """Folded words only: "Brij B. Gupta" and "brij b gupta" are the same key."""
+    return " ".join(re.findall(r"\w+", fold(text)))
+
+
+class CollectionNames:
+    """Lookup tables from the papers' own names, ids and author lists to paper ids.
+
+    Built once per index; reading a question is a few dictionary lookups and two regex
+    scans, whatever the size of the collection.
+    """
+
+    # A name shared by more papers than this is a topic, not a name (it pins nothing).
+    MAX_PAPERS_PER_NAME = 3
+
+    def __init__(self, papers: list[Paper], tables: dict | None = None):
+        """Build the tables from `papers`, or take them as `tables()` kept them for these papers."""
+        self.papers = {p.paper_id: p for p in papers}
+        if tables is not None:
+            self._set(tables)
+            return
+        by_arxiv = {p.arxiv_id: p.paper_id for p in papers if p.arxiv_id}
+        by_author: dict[str, set[str]] = defaultdict(set)
+        display_author: dict[str, str] = {}
+        by_surname: dict[str, set[str]] = defaultdict(set)
+        exact: dict[str, set[str]] = defaultdict(set)  # acronyms: "MSN", not "msn"
+        loose: dict[str, set[str]] = defaultdict(set)  # prose names: any case
+        for paper in papers:
+            for author in paper.authors:
+                key = _name_key(author)
+                by_author[key].add(paper.paper_id)
+                display_author[key] = author
+                by_surname[key.split()[-1]].add(key)
+            for alias in paper.aliases:
+                for variant in {
+                    alias,
+                    alias + "s",
+                    alias[:-1] if alias.endswith("s") and len(alias) > 3 else alias,
+                }:
+                    if sum(c.isupper() for c in variant) >= 2 and " " not in variant:
+                        exact[variant].add(paper.paper_id)
+                    else:
+                        loose[variant.casefold()].add(paper.paper_id)
+        urls: dict[str, str] = {}
+        for paper in papers:
+            for url in [*paper.urls, *URL_IN_TEXT.findall(paper.abstract)]:
+                urls.setdefault(_url_key(url), paper.paper_id)
+        self._set(
+            {
+                "by_arxiv": by_arxiv,
+                "by_author": by_author,
+                "display_author": display_author,
+                "by_surname": by_surname,
+                "exact": exact,
+                "loose": loose,
+                "urls": urls,
+            }
+        )
+
+    def _set(self, t: dict) -> None:
+        self.by_arxiv: dict[str, str] = t["by_arxiv"]
+        self.by_author: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in t["by_author"].items()})
+        self.display_author: dict[str, str] = t["display_author"]
+        self.by_surname: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in t["by_surname"].items()})
+        self._exact = {k: set(v) for k, v in t["exact"].items()}
+        self._loose = {k: set(v) for k, v in t["loose"].items()}
+        self._urls: dict[str, str] = t["urls"]
+        self._exact_re = self._alternation(self._exact, 0)
+        self._loose_re = self._alternation(self._loose, re.I)
+        self._longest_author = max((len(k.split()) for k in self.by_author), default=0)
+
+    def tables(self) -> dict:
+        """The lookup tables as JSON-ready data, for `CollectionNames(papers, tables)`."""
+        def lists(d: dict[str, set[str]]) -> dict[str, list[str]]:
+            return {k: sorted(v) for k, v in d.items()}
+
+        return {
+            "by_arxiv": self.by_arxiv,
+            "by_author": lists(self.by_author),
+            "display_author": self.display_author,
+            "by_surname": lists(self.by_surname),
+            "exact": lists(self._exact),
+            "loose": lists(self._loose),
+            "urls": self._urls,
+        }
+
+    def is_name(self, term: str) -> bool:
+        """Whether `term` is a name some paper of the collection goes by."""
+        return term in self._exact or term.casefold() in self._loose
+
+    def by_url(self, urls: list[str]) -> list[str]:
+        """Papers whose record or abstract gives one of `urls` (or a page below it)."""
+        found = []
+        for url in map(_url_key, urls):
+            exact = self._urls.get(url)
+            # The most specific page: ".../MetaCLIP/tree/main/mode" is MoDE's, not MetaCLIP's.
+            near = [(len(key), pid) for key, pid in self._urls.items() if url.startswith(key) or key.startswith(url)]
+            if exact or near:
+                found.append(exact or max(near)[1])
+        return list(dict.fromkeys(found))
+
+    @staticmethod
+    def _alternation(names: dict[str, set[str]], flags: int) -> re.Pattern | None:
+        if not names:
+            return None
+        # Longest first, so "Emu Video" wins over "Emu" where both start.
+        body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+
+    def read(self, question: str) -> QueryIntent:
+        intent = QueryIntent()
+        intent.arxiv_ids = ARXIV_ID.findall(question)
+        intent.dates = ISO_DATE.findall(question)
+        intent.dates += [f"{y}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_YEAR.findall(question)]
+        if not intent.dates and DATE_CONTEXT.search(question):
+            intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
+        intent.authors = self._authors(question)
+        intent.any_author = bool(re.search(r"\bor\b|\beither\b", question, re.I))
+        spans: list[tuple[int, int, set[str]]] = []
+        for pattern, table, key in (
+            (self._exact_re, self._exact, str),
+            (self._loose_re, self._loose, str.casefold),
+        ):
+            if pattern is not None:
+                spans += [(m.start(), m.end(), table[key(m.group(0))]) for m in pattern.finditer(question)]
+        named: list[str] = []
+        taken_until = -1
+        for start, end, pids in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
+            if start >= taken_until:  # overlapping shorter names are parts of a longer one
+                taken_until = end
+                if len(pids) <= self.MAX_PAPERS_PER_NAME:
+                    named += sorted(pids)
+        intent.named = list(dict.fromkeys(named))
+        return intent
+
+    def _authors(self, question: str) -> list[str]:
+        words = _name_key(question).split()
+        found = []
+        for n in range(self._longest_author, 1, -1):
+            for i in range(len(words) - n + 1):
+                key = " ".join(words[i : i + n])
+                if key in self.by_author:
+                    found.append(self.display_author[key])
+        if not found:
+            # "papers by Metze": a surname after "by".
+            for surname in re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question):
+                found += [self.display_author[k] for k in sorted(self.by_surname.get(_name_key(surname), ()))]
+        return list(dict.fromkeys(found))
+
+    def matching(self, intent: QueryIntent) -> tuple[list[str], set[str] | None]:
+        """(pinned paper ids, filter set or None) for an intent."""
+        pinned = [self.by_arxiv[a] for a in intent.arxiv_ids if a in self.by_arxiv]
+        pinned += [pid for pid in intent.named if pid not in pinned]
+        allowed: set[str] | None = None
+        if intent.authors:
+            sets = [self.by_author[_name_key(a)] for a in intent.authors]
+            # "papers by both X and Y" (or "X and Y") means all of them; "X or Y", any.
+            allowed = set.union(*sets) if intent.any_author else set.intersection(*sets)
+        if intent.dates:
+            dated = {
+                p.paper_id
+                for p in self.papers.values()
+                if p.created and any(p.created.startswith(d) for d in intent.dates)
+            }
+            allowed = dated if allowed is None else allowed & dated
+        return pinned, allowed
+
+
+class Speller:
+    """Corrects words the collection doesn't know to the nearest word it does ("quantizaton").
+
+    Exact-token BM25 misses a misspelled word and a short question's vector may not bring the
+    paper back, so the question is corrected before either sees it. Only words of five or
+    more letters that appear nowhere in the collection are touched; a correction must be
+    close (difflib ratio >= 0.88) and starts with the same letter. Names the collection
+    defines ("sceentextgen") come back in their own spelling ("SceneTextGen").
+    """
+
+    CUTOFF = 0.88
+
+    def __init__(self, texts: list[str], names: list[str], vocabulary: dict | None = None):
+        """Learn the words of `texts` and `names`, or take them as `vocabulary()` kept them."""
+        if vocabulary is not None:
+            self.cased: dict[str, str] = vocabulary["cased"]
+            self.known: set[str] = set(vocabulary["known"])
+            self.stems: set[str] = set(vocabulary["stems"])
+        else:
+            words = {w for t in texts for w in re.findall(r"[a-z][a-z\-]{3,}", fold(t))}
+            self.cased = {fold(n): n for n in names if len(n) >= 5 and re.fullmatch(r"[\w\-]+", n)}
+            self.known = words | set(self.cased)
+            self.stems = {stem(w) for w in self.known}
+        self._by_letter: dict[str, list[str]] = defaultdict(list)
+        for w in sorted(self.known):
+            self._by_letter[w[0]].append(w)
+
+    def vocabulary(self) -> dict:
+        """What was learnt, as JSON-ready data, for `Speller(..., vocabulary=...)`."""
+        return {"cased": self.cased, "known": sorted(self.known), "stems": sorted(self.stems)}
+
+    def correct(self, text: str) -> str:
+        return re.sub(r"[A-Za-z][A-Za-z\-]{3,}", self._fix, text)
+
+    def _fix(self, match: re.Match) -> str:
+        word = match.group(0)
+        low = fold(word)
+        if low in self.cased:
+            return self.cased[low]
+        if len(low) < 5 or low in self.known or low in STOPWORDS or stem(low) in self.stems:
+            return word
+        pool = [w for w in self._by_letter.get(low[0], ()) if abs(len(w) - len(low)) <= 2]
+        close = difflib.get_close_matches(low, pool, n=1, cutoff=self.CUTOFF)
+        return self.cased.get(close[0], close[0]) if close else word
