@@ -557,7 +557,7 @@ def test_shipped_question_set_meets_thresholds(assistant, tmp_path):
     thresholds = {k: v for k, v in json.loads(THRESHOLDS.read_text()).items() if not k.startswith("_")}
     assert set(thresholds) == set(QUALITY_METRICS)
     summary, results = evaluate(assistant, DEV_QUESTIONS, progress=False)
-    assert summary["n_questions"] == 82 and summary["mode"] == "extractive"
+    assert summary["n_questions"] == 89 and summary["mode"] == "extractive"
     below = {
         m: (summary[m], floor) for m, floor in thresholds.items() if summary[m] is None or summary[m] < floor
     }
