@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from abstractqa.assistant import QuestionError
 from abstractqa.errors import AbstractQAError
-from abstractqa.evidence import split_sentences
+from abstractqa.evidence import MARKER, split_sentences
 from abstractqa.index import IndexUnavailable
 from abstractqa.llm import GeneratorError
 from abstractqa.query import FilterError
@@ -27,7 +27,6 @@ EMPTY_PANEL = (
     "its authors, date and links, and the sentences the answer relies on are "
     "<mark>highlighted</mark> in its abstract.</p></div>"
 )
-_MARKER = re.compile(r"\[(\d+)\]")
 _MD_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+!|~<>])")
 _NOT_UTF8 = re.compile("[\ud800-\udfff]")  # lone surrogates: what undecodable bytes become
 
@@ -56,7 +55,8 @@ def render_answer(text: str, turn: int) -> str:
     """
     safe = html.escape(text, quote=False)
     safe = safe.replace("![", "!\\[").replace("](", "\\](")
-    return _MARKER.sub(lambda m: f"[[{m.group(1)}]](#src-{turn}-{m.group(1)})", safe)
+    # The space before a marker stays; the marker becomes a link to its source in the panel.
+    return MARKER.sub(lambda m: m.group(0).split("[")[0] + f"[[{m.group(1)}]](#src-{turn}-{m.group(1)})", safe)
 
 
 def render_reply(answer: Answer, turn: int) -> str:
