@@ -1042,10 +1042,14 @@ def main(argv: list[str] | None = None) -> int:
             report.add("Errors", name, "failed", _first_line(err))
     total = time.perf_counter() - started
     load_mean, load_max = loads.stop()
+    shared = (
+        "The machine was shared: other processes ran on the same 2 CPU cores during this run (load "
+        "average above). Every figure includes waiting for a core; "
+        if load_mean > 1.5
+        else "The machine was quiet apart from this run (load average above). "
+    )
     report.notes += [
-        "The machine was shared: two other engineers' builds, tests and benchmarks ran on the same "
-        "2 CPU cores during this run (load average above). Every figure includes waiting for a core; "
-        "comparisons inside one section are interleaved so the load falls on each side alike.",
+        shared + "Comparisons inside one section are interleaved so any load falls on each side alike.",
         "No GPU was available: every figure is CPU-only. The code does not assume one; "
         "`embedding.device: cuda` (torch backend) is how ingest would use one.",
         "Scale benchmark vectors are derived, not encoded: each synthetic chunk's vector is the "
