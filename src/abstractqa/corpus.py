@@ -28,6 +28,8 @@ PARSER_VERSION = "1"
 ARXIV_LINE = re.compile(r"^arXiv:\s*(\d{4}\.\d{4,5})(v\d+)?\s*$", re.IGNORECASE)
 CREATED_LINE = re.compile(r"^Created:\s*(\d{4}-\d{2}-\d{2})\s*$", re.IGNORECASE)
 URL = re.compile(r"https?://[^\s;,)]+")
+# Lines that belong to the abstract above them: (Record field, pattern, name in warnings).
+METADATA_LINES = [("arxiv_id", ARXIV_LINE, "arXiv"), ("created", CREATED_LINE, "Created")]
 NOTES_HINT = re.compile(r"project page|code (is|will be) (made )?available|tech report", re.I)
 # "First Last, First M. Last, ..." -- capitalised name tokens, commas, no sentence full stop.
 AUTHOR_NAME = re.compile(r"^[A-ZÀ-ÖØ-Þ][\w'’.\-]*(?: [\w'’.\-]+){0,4}$")
@@ -191,19 +193,15 @@ def parse_blocks(lines: list[str], label: str, warnings: list[IngestWarning]) ->
 
     for number, line in enumerate(lines, start=1):
         text = line.strip()
-        if arxiv := ARXIV_LINE.match(text):
+        field = next(((name, m) for name, pattern, _ in METADATA_LINES if (m := pattern.match(text))), None)
+        if field is not None:
             close_block()
+            name, match = field
             if current is None:
-                warnings.append(IngestWarning(label, number, "arXiv line with no abstract before it"))
+                what = next(word for n, _, word in METADATA_LINES if n == name)
+                warnings.append(IngestWarning(label, number, f"{what} line with no abstract before it"))
             else:
-                current.arxiv_id = arxiv.group(1)
-            continue
-        if created := CREATED_LINE.match(text):
-            close_block()
-            if current is None:
-                warnings.append(IngestWarning(label, number, "Created line with no abstract before it"))
-            else:
-                current.created = created.group(1)
+                setattr(current, name, match.group(1))
             continue
         if not text:
             close_block()
