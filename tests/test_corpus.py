@@ -223,3 +223,12 @@ def test_an_overlong_record_is_skipped_with_a_warning(tmp_path):
     settings = make_settings(tmp_path / "data", corpus={"paths": [tmp_path], "max_abstract_chars": 200})
     short = Assistant(settings, embed_model=object()).read_corpus()
     assert [p.title for p in short.papers] == ["VideoCLIP"]  # MSN's 277 characters are too many now
+
+
+def test_a_metadata_line_before_any_abstract_is_a_warning():
+    from abstractqa.corpus import parse_blocks
+
+    warnings = []
+    records = parse_blocks(["Created: 2022-04-14", "", ABSTRACT, "", "arXiv:2204.07141"], "x.txt", warnings)
+    assert [(w.line, w.message) for w in warnings] == [(1, "Created line with no abstract before it")]
+    assert len(records) == 1 and records[0].arxiv_id == "2204.07141" and records[0].created is None
