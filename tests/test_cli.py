@@ -98,6 +98,11 @@ def test_ask_filters_by_author_and_date(index_copy):
     found = {e["title"] for e in answer["evidence"]}
     assert found and found <= by and "MetaCLIP" in found
 
+    # `search` takes the same filters.
+    hits = json.loads(run("search", "pretraining", "--from", "2023-01-01", "--to", "2023-01-31", "--json",
+                          data_dir=index_copy).stdout)
+    assert hits and {h["title"] for h in hits} <= january
+
 
 def test_env_override_and_config_command(index_copy):
     out = run("config", data_dir=index_copy, env={"ABSTRACTQA__RETRIEVE__TOP_K": "2"}).stdout

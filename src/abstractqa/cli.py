@@ -43,22 +43,17 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("question")
     p.add_argument("--k", type=int, default=None)
     p.add_argument("--json", action="store_true")
+    _add_filters(p)
 
     p = sub.add_parser("ask", help="answer a question with citations")
     p.add_argument("question")
     p.add_argument("--mode", choices=ANSWER_MODES, default=None)
     p.add_argument("--json", action="store_true")
-    p.add_argument(
-        "--author",
-        action="append",
-        default=[],
-        help="only papers by this author (repeat, or separate names with ';')",
-    )
-    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only papers dated on or after")
-    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only papers dated on or before")
+    _add_filters(p)
 
     p = sub.add_parser("chat", help="a conversation in the terminal, with follow-ups")
     p.add_argument("--mode", choices=ANSWER_MODES, default=None)
+    _add_filters(p)
 
     p = sub.add_parser("eval", help="run a question file and report quality")
     p.add_argument("questions", nargs="?", type=Path)
@@ -188,8 +183,28 @@ def cmd_papers(args, settings) -> int:
     return 0
 
 
+def _add_filters(p: argparse.ArgumentParser) -> None:
+    """The web app's Settings filters, for `search`, `ask` and `chat`."""
+    p.add_argument(
+        "--author",
+        action="append",
+        default=[],
+        help="only papers by this author (repeat, or separate names with ';')",
+    )
+    p.add_argument("--from", dest="date_from", metavar="YYYY-MM-DD", help="only papers dated on or after")
+    p.add_argument("--to", dest="date_to", metavar="YYYY-MM-DD", help="only papers dated on or before")
+
+
+def _filters(args) -> dict:
+    """The filters, checked before anything loads, with the messages the web app's Settings give."""
+    from abstractqa.query import read_filters
+
+    return read_filters(args.date_from, args.date_to, args.author, labels={"date_from": "--from", "date_to": "--to"})
+
+
 def cmd_search(args, settings) -> int:
-    results = _assistant(settings).search(args.question, k=args.k)
+    filters = _filters(args)
+    results = _assistant(settings).search(args.question, k=args.k, **filters)
     if args.json:
         print(json.dumps([e.to_json_dict() for e in results], indent=2, ensure_ascii=False))
     else:
@@ -201,10 +216,7 @@ def cmd_search(args, settings) -> int:
 
 
 def cmd_ask(args, settings) -> int:
-    from abstractqa.query import read_filters
-
-    # Checked before anything loads, with the messages the web app's Settings give.
-    filters = read_filters(args.date_from, args.date_to, args.author, labels={"date_from": "--from", "date_to": "--to"})
+    filters = _filters(args)
     assistant = _assistant(settings)
     if args.json:
         answer = assistant.ask(args.question, mode=args.mode, **filters)
@@ -218,6 +230,7 @@ def cmd_ask(args, settings) -> int:
 def cmd_chat(args, settings) -> int:
     from abstractqa.assistant import QuestionError
 
+    filters = _filters(args)
     assistant = _assistant(settings)
     history = []
     # Bytes that are not UTF-8 reach the question check (and its message) instead of ending the chat.
@@ -232,7 +245,7 @@ def cmd_chat(args, settings) -> int:
         if not question:
             break
         try:
-            answer = _print_stream(assistant, question, history, args.mode)
+            answer = _print_stream(assistant, question, history, args.mode, **filters)
         except QuestionError as err:
             print(f"error: {err}")
             continue
