@@ -31,6 +31,7 @@ def test_dates_and_authors_are_read_as_typed():
         ("2024-13-01", "", "the From date '2024-13-01' is not a date (month must be in 1..12)"),
         ("", "2023-02-30", "the To date '2023-02-30' is not a date (day is out of range for month)"),
         ("\u0662\u0660\u0662\u0663-01-01", "", "write it as YYYY-MM-DD"),  # Arabic-Indic digits
+        ("2024-02-01", "2023-12-31", "the From date 2024-02-01 is after the To date 2023-12-31"),
     ],
 )
 def test_a_bad_date_names_its_field_and_what_is_wrong(date_from, date_to, message):

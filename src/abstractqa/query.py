@@ -258,7 +258,8 @@ def read_filters(
     is read item by item). `labels` name the date fields in messages as the caller shows them.
 
     Raises:
-        FilterError: a date that is not a real YYYY-MM-DD date; the message says which field.
+        FilterError: a date that is not a real YYYY-MM-DD date (the message says which field),
+            or a From date after the To date.
 
     Example:
         >>> read_filters("2023-01-01", "", "Yann LeCun; Piotr Bojanowski")
@@ -277,6 +278,12 @@ def read_filters(
         except ValueError as err:  # "month must be in 1..12", "day is out of range for month"
             raise FilterError(f"{field_name} is not a date ({err})") from None
         filters[key] = value
+    if "date_from" in filters and "date_to" in filters and filters["date_from"] > filters["date_to"]:
+        # Every paper would be filtered out: say so rather than answer from nothing.
+        raise FilterError(
+            f"the {labels.get('date_from', 'date_from')} date {filters['date_from']} is after the "
+            f"{labels.get('date_to', 'date_to')} date {filters['date_to']}"
+        )
     typed = authors if isinstance(authors, list) else [authors or ""]
     names = [a.strip() for item in typed for a in re.split(r"[;,]", item) if a.strip()]
     if names:
