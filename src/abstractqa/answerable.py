@@ -46,6 +46,9 @@ LIST_SIMILAR = 0.42
 # A short topic ("which paper is about X") gets the listing's test even when one paper is asked for.
 SHORT_TOPIC = 4
 MAX_LISTED = 8
+# Below this best-sentence similarity, an LLM's "not in the sources" (or its judgment "no") is
+# believed; above it the evidence is strong enough that an answer is shown instead.
+LLM_REFUSAL_BELOW = 0.45
 # Words of a record question's frame ("who wrote the first ..."): they say nothing of the paper.
 RECORD_FRAME = frozenset(
     stem(w)
@@ -164,6 +167,37 @@ def plan_answer(
         status = "partial" if named else "not_covered"
         return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
     return plan
+
+
+def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str) -> Plan:
+    """What an LLM's yes/partly/no on the sources changes (`answer.judge`).
+
+    "no" refuses only when the best sentence is weakly similar too; "partly" makes the answer
+    partial only when what the model calls missing is a few words of the question that no
+    sentence of the paper holds (an exact check of its claim).
+    """
+    missing = " ".join(missing.split())[:80]
+    source = plan.source(plan.focus[0])
+    if verdict == "no" and plan.best_similarity < LLM_REFUSAL_BELOW:
+        return plan.decline(
+            "not_covered",
+            f"the LLM judged that the sources don't state it, and the best sentence similarity is "
+            f"{plan.best_similarity:.2f}",
+        )
+    if verdict in ("partly", "no") and missing and _asked_and_absent(missing, question, source):
+        return plan.decline("partial", f"the LLM judged that {source.paper.title} does not state {missing}", [missing])
+    return plan
+
+
+_HOW_MUCH = content_words("number amount value count exact specific")  # "the number of epochs"
+
+
+def _asked_and_absent(phrase: str, question: str, source: Source) -> bool:
+    """Whether `phrase` is a short piece of the question that no sentence of the paper holds."""
+    words = content_words(phrase) - GENERIC_STEMS - _HOW_MUCH
+    if not words or len(words) > 3 or not words <= content_words(question):
+        return False  # not something the question asks ("what is asked but not stated")
+    return not any(words <= content_words(x) for x in source.checkable)
 
 
 def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:

@@ -10,27 +10,24 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from abstractqa import prompts
-from abstractqa.answerable import MAX_LISTED, plan_answer
+from abstractqa.answerable import LLM_REFUSAL_BELOW, MAX_LISTED, plan_answer, weigh_judgment
 from abstractqa.compose import ExtractiveComposer, llm_messages
 from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
-from abstractqa.evidence import SentenceEmbedder, content_words
+from abstractqa.evidence import SentenceEmbedder
 from abstractqa.followup import rewrite_follow_up
 from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
 from abstractqa.prompts import says_cannot_answer
-from abstractqa.query import GENERIC_STEMS, read_query
+from abstractqa.query import read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
 from abstractqa.vector_store import IndexUnavailable, bm25_dir, open_vector_store, tables_path
 from abstractqa.verify import Citer, checked_sentences
 
 log = logging.getLogger(__name__)
-# Below this best-sentence similarity, an LLM's "not in the sources" is believed; above it the
-# evidence is strong enough that the extractive answer is shown instead.
-LLM_REFUSAL_BELOW = 0.45
 
 
 class QuestionError(AbstractQAError, ValueError):
@@ -332,10 +329,8 @@ class Assistant:
     def _judge(self, llm: ChatLLM, question: str, plan, settings) -> None:
         """The LLM's constrained yes/partly/no on whether the sources state what is asked.
 
-        One signal beside the evidence, never the only one: "no" refuses only when the best
-        sentence is weakly similar too, and "partly" counts only when what it says is missing
-        is a few words of the question that no sentence of the paper holds (an exact check of
-        its claim).
+        One signal beside the evidence, never the only one: `answerable.weigh_judgment`
+        decides what it changes.
         """
         messages = llm_messages(question, plan, self.sentence_embedder, settings, judge=True)
         try:
@@ -343,13 +338,7 @@ class Assistant:
         except GeneratorError as err:
             log.warning("the LLM's judgment failed, answering without it: %s", err)
             return
-        verdict, missing = reply.get("verdict"), " ".join(str(reply.get("missing") or "").split())[:80]
-        source = plan.source(plan.focus[0])
-        if verdict == "no" and plan.best_similarity < LLM_REFUSAL_BELOW:
-            plan.decline("not_covered", f"the LLM judged that the sources don't state it, and the best "
-                         f"sentence similarity is {plan.best_similarity:.2f}")
-        elif verdict in ("partly", "no") and missing and asked_and_absent(missing, question, source):
-            plan.decline("partial", f"the LLM judged that {source.paper.title} does not state {missing}", [missing])
+        weigh_judgment(plan, question, reply.get("verdict"), str(reply.get("missing") or ""))
 
     def _pin(self, evidence: list[Evidence], focus: list[str]) -> list[Evidence]:
         """Papers of the previous turn first, for "it"/"they" follow-ups."""
@@ -390,17 +379,6 @@ class Assistant:
                 f"the question holds bytes that are not valid UTF-8 (at character {bad.start() + 1})"
             )
         return question
-
-
-_HOW_MUCH = content_words("number amount value count exact specific")  # "the number of epochs"
-
-
-def asked_and_absent(phrase: str, question: str, source) -> bool:
-    """Whether `phrase` is a short piece of the question that no sentence of the paper holds."""
-    words = content_words(phrase) - GENERIC_STEMS - _HOW_MUCH
-    if not words or len(words) > 3 or not words <= content_words(question):
-        return False  # not something the question asks ("what is asked but not stated")
-    return not any(words <= content_words(x) for x in source.checkable)
 
 
 def _tee(pieces: Iterator[str], into: list[str]) -> Iterator[str]:
