@@ -152,6 +152,38 @@ def test_comparison_answer_has_a_part_per_paper(assistant):
     assert all_sentences_cited(answer)
 
 
+def test_comparison_leads_with_one_sentence_saying_what_each_paper_is(assistant):
+    answer = assistant.ask("Compare Movie Gen and Emu Video.")
+    lead = answer.answer.split("\n")[0].strip()
+    # One clause per paper, in that paper's own words, checked clause by clause against it.
+    assert lead.startswith("Movie Gen is a cast of foundation models") and ", while Emu Video is a" in lead
+    assert "synchronized audio [1], while Emu Video" in lead and lead.endswith("two steps [2].")
+    assert answer.sentences[0].supported and answer.sentences[0].note == "checked clause by clause"
+    # A sentence the lead said in full is not quoted again; a shortened one is, in full.
+    assert answer.answer.count("a cast of foundation models") == 1
+    assert "two steps: first generating an image conditioned on the text" in answer.answer
+    # A link line is no answer: it never leads a paper's quotes.
+    assert "**Movie Gen**: All videos" not in answer.answer
+
+
+def test_a_comparison_about_one_aspect_leads_with_the_quotes_on_it(assistant):
+    answer = assistant.ask("How does MSN differ from I-JEPA in what it predicts?")
+    assert answer.answer.startswith("**MSN**")  # no sentence on what each paper is leads
+    ijepa = answer.answer[answer.answer.index("**I-JEPA**") :]
+    assert "predict the representations of various target blocks" in split_sentences(ijepa)[0]
+
+
+def test_what_sets_one_paper_apart_is_a_comparison(assistant):
+    answer = assistant.ask("what sets VideoPoet apart from Movie Gen?")
+    assert answer.kind == "comparison"
+    assert {c.title for c in answer.citations} == {"VideoPoet", "Movie Gen"}
+
+
+def test_a_record_line_keeps_the_space_after_its_label(assistant):
+    answer = assistant.ask("Which papers did Pengzhen Ren co-author?")
+    assert "**: Survey of" in answer.answer and "**:Survey" not in answer.answer
+
+
 def test_metadata_question_is_answered_from_the_record(assistant):
     answer = assistant.ask("Who wrote MetaCLIP?")
     assert "Hu Xu" in answer.answer and "Christoph Feichtenhofer" in answer.answer
@@ -170,7 +202,6 @@ def test_metadata_question_is_answered_from_the_record(assistant):
         "AlphaFold 3 parameters?",
         "Which papers study protein folding?",  # a listing refuses too
         "who won the 2022 world cup?",
-        "How much faster is block caching?",  # it speeds up inference; no figure is given
     ],
 )
 def test_uncovered_questions_are_refused_with_related_papers(assistant, question):
@@ -190,7 +221,9 @@ def test_uncovered_questions_are_refused_with_related_papers(assistant, question
         ("Which optimizer does CutLER use?", "CutLER", "the optimizer"),
         ("How many GPUs should one use to train GISMo?", "GISMo", "GPUs"),
         ("What zero-shot ImageNet accuracy does MetaCLIP reach with ViT-L/14?", "MetaCLIP", "ViT-L/14"),
-        ("What MRR does GISMo reach?", "GISMo", "MRR"),
+        ("What MRR does GISMo reach?", "GISMo", "no number for MRR"),  # it names mean reciprocal rank, no value
+        ("How much faster is block caching?", "Block caching", "no number"),  # it speeds up inference; no figure
+        ("emu video param count?", "Emu Video", "parameters"),  # terse, lower case, short form
     ],
 )
 def test_partial_answers_say_what_the_named_paper_does_not_give(assistant, question, paper, missing):

@@ -125,6 +125,12 @@ def test_swapped_subjects_fail_verification(assistant):
     verdict = citer.check(right)
     assert verdict.supported and set(verdict.sources) == {by_title["MSN"], by_title["I-JEPA"]}
     assert not citer.check(swapped).supported
+    # Each clause keeps its own marker when it cites the paper it names, and only then.
+    msn, ijepa = by_title["MSN"], by_title["I-JEPA"]
+    own = right.replace("patches,", f"patches [{msn}],").rstrip(".") + f" [{ijepa}]."
+    assert re.search(r"patches \[\d\], while .* block \[\d\]\.$", citer.render(own, citer.check(own)))
+    crossed = right.replace("patches,", f"patches [{ijepa}],").rstrip(".") + f" [{msn}]."
+    assert citer.render(crossed, citer.check(crossed)).endswith("block [1][2].")
 
 
 @pytest.mark.parametrize("claim", ["32 A100 GPUs [1].", "It used 16 A100 GPUs [1]."])

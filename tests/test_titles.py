@@ -5,7 +5,7 @@ from __future__ import annotations
 from conftest import make_settings
 
 from abstractqa.assistant import Assistant
-from abstractqa.titles import abstract_key, apply_titles, check_title, read_titles, titles_path
+from abstractqa.titles import abstract_key, apply_titles, check_title, derive_title, read_titles, titles_path
 
 ABSTRACT = (
     "Deep learning has made breakthroughs. Neural Architecture Search (NAS) is a revolutionary algorithm, "
@@ -52,3 +52,13 @@ def test_a_broken_cache_leaves_the_derived_titles(tmp_path):
     path.write_text("[not json", encoding="utf-8")
     assert read_titles(path) == {}
     assert apply_titles([], read_titles(path)) == []
+
+
+def test_a_survey_is_titled_by_what_it_surveys():
+    survey = (
+        "Deep learning (DL) is greedy for data. Deep active learning (DAL) has emerged. "
+        "Although the related research has been quite abundant, it lacks a comprehensive survey of DAL."
+    )
+    assert derive_title(survey, []) == "Survey of Deep active learning (DAL)"
+    # No definition of the acronym in the abstract: no survey title is made up.
+    assert not derive_title("A survey of the NAS field is essential, so we present one here.", []).startswith("Survey of")

@@ -161,7 +161,8 @@ def plan_answer(
         return plan.decline(status, f"{about} does not mention {', '.join(missing)}", missing)
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         status = "partial" if named else "not_covered"
-        return plan.decline(status, f"{about} gives no number for what is asked", ["no number for this"])
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or "this"
+        return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         status = "partial" if named else "not_covered"
@@ -252,6 +253,8 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     if not ranked:
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
+    if query.asks_percent:  # "top-1 %?": a percentage, not any number
+        return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)
 
 

@@ -18,12 +18,15 @@ from abstractqa.evidence import (
     STOPWORDS,
     SentenceEmbedder,
     Source,
+    content_words,
     contribution_sentence,
     rank_sentences,
     record_sentences,
     stem,
+    strip_markers,
     terms_in,
 )
+from abstractqa.query import GENERIC_STEMS
 from abstractqa.verify import Exact, cite
 
 if TYPE_CHECKING:
@@ -61,10 +64,18 @@ class ExtractiveComposer:
             yield from self._quotes(question, source, self.settings.sentences_per_paper)
 
     def _quotes(
-        self, question: str, source: Source, count: int, lead: int | None = None, prefer_names: bool = False
+        self,
+        question: str,
+        source: Source,
+        count: int,
+        lead: int | None = None,
+        prefer_names: bool = False,
+        skip: set[int] = frozenset(),
     ) -> Iterator[str]:
-        """The best sentence first (or `lead`), then the next best in the abstract's order."""
+        """The best sentence first (or `lead`), then the next best in the abstract's order;
+        sentences in `skip` (already shown) are left out."""
         ranked = rank_sentences(question, source, self.embed, self.settings.ranking, prefer_names=prefer_names)
+        ranked = [r for r in ranked if r[1] not in skip]
         if not ranked:
             return
         if lead is None:
@@ -92,12 +103,30 @@ class ExtractiveComposer:
 
     def _comparison(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         sides = [plan.source(n) for n in plan.focus]
+        # First, one sentence that says what each paper is, each clause in the paper's own
+        # words and checked against its own abstract ("A is ... [1], while B ... [2].").
+        # "... differ in what it predicts" asks about one aspect: there the quotes lead.
+        clauses = [contribution_clause(s) for s in sides]
+        aspect = bool(compared_aspect(question, sides))
+        led = all(c for _, c in clauses) and not aspect
+        if led:
+            joint = ", while " if len(sides) == 2 else "; "
+            yield joint.join(f"{c} [{s.n}]" for s, (_, c) in zip(sides, clauses, strict=True)) + ".\n\n"
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
-            # Side by side, each part leads with what the paper itself contributes.
-            # Side by side, the named parts of each method ("MaskCut", "SAMI") tell them apart.
-            lead = contribution_sentence(source.sentences)
-            yield from self._quotes(question, source, self.settings.sentences_per_paper + 1, lead, True)
+            count = self.settings.sentences_per_paper + 1
+            if aspect:  # the sentences on the asked aspect, best first
+                yield from self._quotes(question, source, count)
+                continue
+            # Side by side, each part leads with what the paper itself contributes (quoted in
+            # full unless the first sentence said all of it), and the named parts of each
+            # method ("MaskCut", "SAMI") tell them apart.
+            gist, clause = clauses[part]
+            if gist is None:
+                gist = contribution_sentence(source.sentences)
+            whole = led and clause.endswith(strip_markers(source.sentences[gist]).rstrip(" .")[-20:])
+            lead, skip = (None, {gist}) if whole else (gist, set())
+            yield from self._quotes(question, source, count, lead, True, skip)
         if shared := shared_terms(sides):
             yield "\n\n"
             yield Exact(
@@ -156,6 +185,71 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
     for field, line in record_sentences(source.paper).items():
         if field in wanted:
             yield Exact(line, [n], {n: [line]}, note="record")
+
+
+# "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
+_WE_CONTRIBUTE = re.compile(
+    r"^(?:(?:In this (?:paper|work)|Here|To (?:this end|address this)[^,]*),\s*)?"
+    r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$",
+    re.I,
+)
+# Where a clause is cut when the sentence runs long: the next clause or aside.
+_CLAUSE_END = re.compile(r",\s+(?:which|where|while|whereas|and|but|as|to)\b|;\s|\s+--?\s|:\s")
+_CLAUSE_BREAK = re.compile(r",\s+(?:while|whereas)\b|;\s")
+CLAUSE_WORDS = 28
+
+
+def contribution_clause(source: Source) -> tuple[int | None, str]:
+    """(sentence index, clause) saying what the paper contributes with the paper as subject:
+    "We present Movie Gen, a cast of foundation models ..." -> "Movie Gen is a cast of
+    foundation models ...". The clause keeps the abstract's own words; (None, "") when the
+    abstract has no "we propose/present/introduce/develop" sentence."""
+    i = contribution_sentence(source.sentences)
+    if i is None or not source.paper.aliases:  # a derived title is no name to write about
+        return None, ""
+    m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" ."))
+    if not m:
+        return None, ""
+    title, rest = source.paper.title, m.group("rest")
+    # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
+    # ...": the paper's name, then what it is.
+    own = re.match(r"(?P<head>[^,]{1,90}?),\s+(?P<what>.+)$", rest)
+    if own and any(_name_in(n, own.group("head")) for n in (title, *source.paper.aliases)):
+        what = own.group("what")
+        verb = "is" if re.match(r"(?:a|an|the|one)\b", what, re.I) else "are"
+        clause = f"{title} {verb} {what}"
+    else:
+        clause = f"{title} {m.group('verb').lower()}s {rest}"
+    # A long clause ends where the next one starts; "while" and ";" always end it, since they
+    # join the papers' clauses in the answer.
+    for c in _CLAUSE_END.finditer(clause):
+        head = clause[: c.start()]
+        if len(head.split()) >= 8 and (len(clause.split()) > CLAUSE_WORDS or _CLAUSE_BREAK.match(c.group(0))):
+            clause = head
+            break
+    return i, clause.rstrip(" ,;:")
+
+
+_COMPARING = frozenset(
+    stem(w)
+    for w in """compare comparison compared differ differs difference differences different contrast
+    contrasts versus vs common share shared sharing similar similarity similarities same relate related
+    relation between both two other each apart set sets distinguish distinguishes unlike unique main key
+    stand stands out""".split()
+)
+
+
+def compared_aspect(question: str, sides: list[Source]) -> set[str]:
+    """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
+    for "Compare A and B" / "How does A differ from B?"."""
+    for name in sorted({n for s in sides for n in (s.paper.title, *s.paper.aliases)}, key=len, reverse=True):
+        stem_ = name[:-1] if name.endswith("s") and len(name) > 3 else name  # "EfficientSAMs", "EfficientSAM"
+        question = re.sub(rf"(?<![\w-]){re.escape(stem_)}s?(?![\w-])", " ", question, flags=re.I)
+    return content_words(question) - GENERIC_STEMS - _COMPARING
+
+
+def _name_in(name: str, text: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def shared_terms(sources: list[Source], most: int = 4) -> list[str]:

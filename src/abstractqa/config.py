@@ -165,6 +165,12 @@ class RankingSettings(Group):
         ge=0,
         description="Bonus (divided by the retrieval rank) when choosing the one paper a factoid is answered from.",
     )
+    link: float = Field(
+        default=0.3,
+        ge=0,
+        description="Penalty for a sentence that is mostly a link ('Project page: http://...') unless the "
+        "question asks for a link, page or code.",
+    )
 
 
 AnswerMode = Literal["extractive", "llamacpp", "openai"]

@@ -205,6 +205,11 @@ _WANTS_IDENTITY = re.compile(
 )
 
 
+_LINK = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:com|org|io|me|net|ai)(?:/\S*)?", re.I)
+_WANTS_LINK = re.compile(r"\b(?:url|link|page|site|website|homepage|code|github|repo\w*|download)\b", re.I)
+LINK_WORDS = 12  # a sentence this short around a link is there for the link
+
+
 def rank_sentences(
     question: str, source: Source, embed: SentenceEmbedder, weights: RankingSettings, prefer_names: bool = False
 ) -> list[tuple[float, int, str]]:
@@ -226,6 +231,7 @@ def rank_sentences(
     wants_names = prefer_names or bool(_WANTS_NAMES.search(question))
     own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
+    wants_link = bool(_WANTS_LINK.search(question))
     ranked = []
     for i, (sentence, sim, bag) in enumerate(zip(source.sentences, sims, bags, strict=True)):
         overlap = sum(idf[w] for w in words & bag) / total
@@ -234,6 +240,8 @@ def rank_sentences(
             bonus += weights.counted
         bonus += weights.entity if wants_names and terms_in(sentence) - own_names else 0.0
         bonus += weights.contribution if i == contribution else 0.0
+        if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
+            bonus -= weights.link  # "Project page: http://..." says where, not what
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
 

@@ -21,7 +21,8 @@ if TYPE_CHECKING:
     from abstractqa.types import Answer
 
 ANAPHORA = re.compile(
-    r"\b(it|its|it's|they|them|their|this (paper|method|model|work|approach)|that (paper|method|model)|the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
+    r"\b(it|its|it's|they|them|their|(this|that|the same) (one|paper|method|model|work|approach|study|article)|"
+    r"the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
     re.I,
 )
 

@@ -12,6 +12,7 @@ check can demand that the cited passage holds them.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -34,7 +35,7 @@ Kind = Literal["factoid", "comparison", "listing", "record"]
 
 COMPARISON = re.compile(
     r"\b(compare[sd]?|comparison|differ|differs|difference|differences|versus|vs\.?|contrast|in common|"
-    r"share|shared|similarit(y|ies)|same as)\b",
+    r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b",
     re.I,
 )
 LISTING = re.compile(
@@ -64,9 +65,13 @@ URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)
 ASKS_NUMBER = re.compile(
     r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
     r"the number\b|top-[15]\b)|\b(what|which)\s+[\w\-/]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
-    r"(reach|achieve|attain|obtain|score|get)\b",
+    r"(reach|achieve|attain|obtain|score|get)\b|"
+    # Terse: "param count?", "mrr number", "exact speedup?", "1.5x or 2x faster?"
+    r"\b(count|number|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b",
     re.I,
 )
+# "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
+ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\baccuracy\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
 GENERIC_HEADS = frozenset(
     """dataset datasets benchmark benchmarks task tasks model models method methods approach idea
@@ -83,10 +88,16 @@ _ASKS_THING = [
         r"\b(?P<q>how many|how much|what|which)\s+(?P<np>(?:[a-z0-9\-]+\s+){0,2}?[a-z0-9\-]+)\s+"
         r"(?:does|do|did|is|are|was|were|has|have|had|can|could|would|will|should|must|may|might)\b"
     ),
+    # "the number of experts", "# of gpus"
+    re.compile(r"(?:\b(?P<q>number)|#) of (?P<np>[a-z][a-z0-9\-]+)"),
     re.compile(
         r"\bwhat (?:is|are|was|were) (?:the |its |their |[\w\-]+'s )(?P<np>(?:[a-z0-9\-]+\s+){0,1}[a-z0-9\-]+) (?:of|on|for|in|at|with|when)\b"
     ),
+    # Terse: "param count?"
+    re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
 ]
+# Short forms people type for the thing they ask about.
+_SHORT_FORMS = {"param": "parameters", "params": "parameters", "img": "images", "imgs": "images", "acc": "accuracy"}
 # Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
 _EXACT_TERM = re.compile(r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}[a-z]?)(?![\w\-/])")
 _LISTING_WORDS = frozenset(stem(w) for w in "which list find papers abstracts works studies articles publications here collection index there".split())
@@ -113,6 +124,7 @@ class Query:
     intent: QueryIntent
     record: frozenset[str] = frozenset()  # authors, first_author, last_author, arxiv, date, url
     asks_number: bool = False
+    asks_percent: bool = False  # the number wanted is a percentage
     ask: Ask | None = None
     exact: list[str] = field(default_factory=list)  # terms and numbers the answer must hold
     urls: list[str] = field(default_factory=list)
@@ -153,7 +165,8 @@ def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = N
         kind=kind,
         intent=intent,
         record=record,
-        asks_number=bool(ASKS_NUMBER.search(text)),
+        asks_number=bool(ASKS_NUMBER.search(text) or ASKS_PERCENT.search(text)),
+        asks_percent=bool(ASKS_PERCENT.search(text)),
         ask=asked_for(text),
         exact=exact_terms(text, names, urls),
         urls=urls,
@@ -208,11 +221,14 @@ def asked_for(question: str) -> Ask | None:
             words = [w for w in m.group("np").split() if w not in STOPWORDS]
             if not words or stem(words[-1]) in GENERIC_STEMS:
                 return None
-            quantity = m.groupdict().get("q") in ("how many", "how much")
+            quantity = m.groupdict().get("q") in ("how many", "how much", "count", "number")
             written = question[m.start("np") : m.end("np")].split()  # casefold kept the positions
             if len(question) == len(question.casefold()):
                 words = [w for w in written if w.casefold() not in STOPWORDS]
-            return Ask(stem(words[-1].casefold()), quantity, " ".join(words))
+            head = _SHORT_FORMS.get(words[-1].casefold(), words[-1].casefold())
+            if head in STOPWORDS or stem(head) in GENERIC_STEMS:
+                return None
+            return Ask(stem(head), quantity, " ".join([*words[:-1], head if head != words[-1].casefold() else words[-1]]))
     return None
 
 
@@ -226,12 +242,34 @@ def answers_ask(abstract: str, ask: Ask) -> bool:
 
 
 def holds_term(text: str, term: str) -> bool:
-    """Whether `text` contains `term` as written (case-insensitive), a number as a number."""
+    """Whether `text` contains `term` as written (case-insensitive), a number as a number, or
+    as its abbreviation: "in1k" for ImageNet-1K, "ssv2" for Something Something-v2, "top1" for
+    top-1 (the same digits, the letters in order from the name's first letter)."""
     if re.fullmatch(r"[\d.,]+%?", term):
         digits = term.rstrip("%").replace(",", "")
         return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
-    return re.sub(r"[\s\-_]", "", term.casefold()) in folded
+    short = re.sub(r"[\s\-_/.]", "", term.casefold())
+    if re.sub(r"[\s\-_]", "", term.casefold()) in folded:
+        return True
+    return len(short) >= 3 and any(_abbreviates(short, name) for name in _names_in(text, short[0]))
+
+
+def _names_in(text: str, first: str) -> Iterator[str]:
+    """Runs of one to three words of `text` starting with the letter `first`, folded."""
+    words = re.findall(r"[\w\-/.]+", text.casefold())
+    for i, word in enumerate(words):
+        if word.startswith(first):
+            for j in range(i + 1, min(i + 3, len(words)) + 1):
+                yield re.sub(r"[\-_/.]", "", "".join(words[i:j]))
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """`short`'s letters in order within `name`, its digits exactly `name`'s digits."""
+    if re.sub(r"\D", "", short) != re.sub(r"\D", "", name) or len(name) > 40:
+        return False
+    rest = iter(name)
+    return all(c in rest for c in short)
 
 
 # ---------------------------------------------------------------------------------------------

@@ -61,6 +61,9 @@ def find_names(abstract: str) -> list[str]:
             name = m.groupdict().get("short") or m.group("name")
             if _is_name(name):
                 names.append(name)
+    if not names and (m := _INTRODUCED.search(abstract)):
+        # "we introduce block caching, in which ...": a name in lower case is still its name.
+        names.append(m.group("name")[:1].upper() + m.group("name")[1:])
     # Keep order, drop repeats and prose that slipped in ("MAE technique").
     seen: dict[str, str] = {}
     for name in names:
@@ -85,10 +88,29 @@ _GENERIC_DASH = re.compile(r"^(?:\w+\s+){0,2}?(?:problem|task)\s+--\s+")
 _DANGLING = frozenset("a an the of and or to for with without in on by from that which any across".split())
 
 
+# "a comprehensive survey of DAL", "a systematic survey on the NAS": what a survey covers.
+_SURVEY_OF = re.compile(r"\bsurvey (?:of|on) (?:the )?(?P<short>[A-Z][A-Za-z0-9\-]{1,10})\b")
+
+
+def survey_title(abstract: str) -> str:
+    """ "Survey of deep active learning (DAL)" when the abstract names the acronym it surveys
+    and defines it ("deep active learning (DAL)"); "" otherwise."""
+    for m in _SURVEY_OF.finditer(abstract):
+        short = re.escape(m.group("short"))
+        # The definition's words are the acronym's letters: "deep active learning (DAL)".
+        letters = r"\s+".join(rf"{c}[\w\-]*" for c in m.group("short") if c.isalpha())
+        if d := re.search(rf"\b(?P<long>{letters})\s+\({short}\)", abstract, re.I):
+            return f"Survey of {d.group('long')} ({m.group('short')})"
+    return ""
+
+
 def derive_title(abstract: str, names: list[str]) -> str:
-    """A short display title: the method's own name, else the gist of the contribution."""
+    """A short display title: the method's own name, else what a survey covers, else the
+    gist of the contribution."""
     if names:
         return names[0]
+    if survey := survey_title(abstract):
+        return survey
     if m := _INTRODUCED.search(abstract):
         return m.group("name")[:1].upper() + m.group("name")[1:]
     sentences = split_sentences(abstract)

@@ -43,6 +43,7 @@ def _name_pattern(name: str) -> re.Pattern:
     return re.compile(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", flags)
 
 
+CLAUSE_BY_CLAUSE = "checked clause by clause"
 SHORT_CLAIM = 8  # words; shorter claims are checked by their numbers and terms alone
 
 
@@ -154,7 +155,7 @@ class Citer:
         if not scores:
             return Verdict(named, False, 0.0, {}, "no clause to check")
         cited = [n for n in named if n in quotes] or named
-        return Verdict(cited, True, min(scores), quotes, "checked clause by clause")
+        return Verdict(cited, True, min(scores), quotes, CLAUSE_BY_CLAUSE)
 
     def check(self, sentence: str) -> Verdict:
         """Keep the cited sources that support the sentence, else find one that does."""
@@ -198,10 +199,22 @@ class Citer:
             for quote in verdict.quotes.get(n, []):
                 if quote not in self.quotes.setdefault(n, []):
                     self.quotes[n].append(quote)
+        inline = [int(n) for n in MARKER.findall(sentence)]
+        if verdict.note == CLAUSE_BY_CLAUSE and set(inline) == set(verdict.sources) and self._own_markers(sentence):
+            # "A ... [1], while B ... [2].": each clause keeps the marker of the paper it was checked against.
+            return re.sub(r"\[(\d+)\]", lambda m: f"[{self.display[int(m.group(1))]}]", sentence.strip())
         markers = "".join(f"[{m}]" for m in sorted(set(shown)))
         if body and body[-1] in ".!?:":
             return f"{body[:-1]} {markers}{body[-1]}"
         return f"{body} {markers}."  # a fragment ("32 A100 GPUs") still ends as a sentence
+
+    def _own_markers(self, sentence: str) -> bool:
+        """Whether each clause cites exactly the one paper it names (as it was checked)."""
+        for clause in _CLAUSE_BREAK.split(sentence):
+            marked = {int(n) for n in MARKER.findall(clause)}
+            if marked and marked != set(self.named_sources(strip_markers(clause))[:1]):
+                return False
+        return True
 
     def citations(self) -> list[Citation]:
         out = []
@@ -280,7 +293,9 @@ def checked_sentences(
     for piece in pieces:
         if isinstance(piece, Exact):
             stripped = buffer.rstrip()
-            layout = buffer[len(stripped) :] if "\n" in buffer[len(stripped) :] else ""  # "\n\n" before it stays
+            gap = buffer[len(stripped) :]
+            # "\n\n" before it stays, and so does the space after a "**Title**:" label.
+            layout = gap if "\n" in gap else (" " if gap and stripped.endswith(":") else "")
             buffer = stripped
             yield from flush()
             verdict = Verdict(piece.sources, True, 1.0, piece.quotes, piece.note)
