@@ -7,6 +7,7 @@ import json
 from conftest import make_settings
 
 from abstractqa.assistant import Assistant
+from abstractqa.embedder import model_vocabulary
 from abstractqa.index import Manifest, manifest_path
 from abstractqa.names import CollectionNames, Speller
 from abstractqa.retrieve import PaperRetriever
@@ -20,7 +21,7 @@ def test_name_tables_are_kept_at_first_start_and_read_back_at_the_next(index_cop
     first = Assistant(settings, embed_model=embed_model).retriever
     assert path.is_file()
     manifest = Manifest.read(manifest_path(settings))
-    rebuilt_names = CollectionNames(manifest.papers)
+    rebuilt_names = CollectionNames(manifest.papers, common_words=model_vocabulary(embed_model))
     rebuilt_speller = Speller([p.abstract for p in manifest.papers], [a for p in manifest.papers for a in p.aliases])
     assert first.names.tables() == rebuilt_names.tables()
 
@@ -58,11 +59,11 @@ def test_name_tables_are_rebuilt_when_the_index_changes_or_the_file_is_damaged(i
 
     fewer = start()
     assert not fewer.names.is_name("ZQNET")  # another index: the mark was not read
-    assert fewer.names.tables() == CollectionNames(papers).tables()
+    assert fewer.names.tables() == CollectionNames(papers, common_words=model_vocabulary(embed_model)).tables()
     assert json.loads(path.read_text(encoding="utf-8"))["key"] != kept["key"]  # kept again, for these papers
     assert not any(dropped.paper_id in ids for ids in fewer.names.tables()["exact"].values())
 
     for damage in ("{not json", json.dumps({**kept, "key": json.loads(path.read_text())["key"], "names": {}})):
         path.write_text(damage, encoding="utf-8")
-        assert start().names.tables() == CollectionNames(papers).tables()
+        assert start().names.tables() == CollectionNames(papers, common_words=model_vocabulary(embed_model)).tables()
         assert "by_arxiv" in json.loads(path.read_text(encoding="utf-8"))["names"]  # rewritten whole

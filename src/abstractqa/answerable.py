@@ -21,6 +21,8 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Literal
 
+import numpy as np
+
 from abstractqa.evidence import (
     NUMBER_WORDS,
     SentenceEmbedder,
@@ -43,6 +45,9 @@ LIST_WINDOW = 0.08  # listed papers' best sentence within this of the best one; 
 # set and its probes, topics no paper covers ("robot control", "protein folding") reach 0.37 at
 # most, covered ones ("surveys", "picture generation", "cost-effective ensembles") 0.47 or more.
 LIST_SIMILAR = 0.42
+# A sentence holding a rare topic word lists its paper when at least this close to the question:
+# on the dev sets, stray uses of such words ("graph" for molecules) stay under 0.37.
+LIST_SPECIFIC = 0.38
 # A short topic ("which paper is about X") gets the listing's test even when one paper is asked for.
 SHORT_TOPIC = 4
 MAX_LISTED = 8
@@ -114,21 +119,26 @@ def plan_answer(
         return _record_plan(plan, named, filtered)
 
     q = embed.query(query.text)
-    best_per_source = {s.n: float((embed(s.sentences) @ q).max()) if s.sentences else 0.0 for s in sources}
+    sims = {s.n: embed(s.sentences) @ q if s.sentences else np.zeros(1) for s in sources}
+    best_per_source = {n: float(v.max()) for n, v in sims.items()}
     plan.best_similarity = best = max(best_per_source.values())
     if best < settings.refuse_below and not named and lexical_coverage(query, sources) < 0.75:
         # Short keyword questions ("results on Kinetics?") embed poorly: a question whose own
         # words all stand in a candidate abstract is not refused on similarity alone.
         return plan.decline("not_covered", f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}")
 
-    if query.kind == "comparison" and named:
+    if query.kind == "comparison" and len(named) == 1 and query.exact and not _missing_terms(query, plan.source(named[0])):
+        # "How does MetaCLIP's accuracy compare with CLIP's?": the other side is a model the
+        # named paper itself reports on, not another paper; it is answered from that paper.
+        plan.kind = "factoid"
+    elif query.kind == "comparison" and named:
         others = sorted((s for s in sources if s.n not in named), key=lambda s: -best_per_source[s.n])
         # "VideoCLIP vs the caption-reconstruction approach": the other side is described.
         plan.focus = named[:4] if len(named) >= 2 else named + [o.n for o in others[:1]]
         return plan
-    if query.kind in ("listing", "comparison"):
+    if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
-        plan.focus = _listed(query, sources, best_per_source)
+        plan.focus = _listed(query, sources, sims)
         plan.kind = "listing"
         if not plan.focus:
             words = ", ".join(sorted(query.topic))
@@ -147,7 +157,7 @@ def plan_answer(
         if holding and chosen not in holding:
             chosen = max(holding, key=lambda s: best_per_source[s.n] + settings.ranking.rank / s.n)
     plan.focus = [chosen.n]
-    if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC and not _listed(query, sources, best_per_source):
+    if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC and not _listed(query, sources, sims):
         # "Which paper talks about protein structure prediction?": a short topic is met by its
         # words or closely by meaning, as a listing's topic is; a few shared words are not enough.
         return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
@@ -214,8 +224,11 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
     return plan
 
 
-def _listed(query: Query, sources: list[Source], best_per_source: dict[int, float]) -> list[int]:
-    """Every candidate paper that matches a listing: all its topic words, or close in meaning."""
+def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) -> list[int]:
+    """Every candidate paper that matches a listing: all its topic words, close in meaning, or
+    a passage that holds one of the topic's rare words ("AudioSet", "ensemble") and is about
+    the question."""
+    best_per_source = {n: float(v.max()) for n, v in sims.items()}
     best = max(best_per_source.values())
     words = query.topic - LISTING_FRAME
     # Close in meaning is not enough: a listed paper shares a topic word with the question.
@@ -225,7 +238,19 @@ def _listed(query: Query, sources: list[Source], best_per_source: dict[int, floa
         if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not words or words & s.words)
     ]
     lexical = [s.n for s in sources if words and words <= s.words]
-    return list(dict.fromkeys(lexical + close))[:MAX_LISTED]
+    # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
+    # alternatives, in a sentence close to the question.
+    rarest = set()
+    for part in re.split(r"\bor\b|/", query.text):
+        if held := (content_words(part) & set(query.rare)) - LISTING_FRAME:
+            rarest.add(min(held, key=lambda w: (query.rare[w], w)))
+    specific = [
+        s.n
+        for s in sources
+        if query.kind == "listing"
+        and any(sim >= LIST_SPECIFIC and rarest & content_words(x) for sim, x in zip(sims[s.n], s.sentences, strict=False))
+    ]
+    return list(dict.fromkeys(lexical + close + specific))[:MAX_LISTED]
 
 
 def _shares_topic(query: Query, source: Source) -> bool:

@@ -250,7 +250,7 @@ class Assistant:
         t0 = time.perf_counter()
         standalone, focus = self.rewrite(question, history or [], llm)
         standalone = self.retriever.correct(standalone)
-        query = read_query(standalone, self.retriever.names)
+        query = read_query(standalone, self.retriever.names, chunk_share=self.retriever.chunk_share)
         k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
         if query.kind == "listing":
             k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few

@@ -119,6 +119,9 @@ def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding
         def tokenize(self, text: str) -> list[str]:
             return self._tokenizer.tokenize(text)
 
+        def vocabulary(self) -> list[str]:
+            return list(self._tokenizer.get_vocab())
+
     try:
         return TorchEmbedding(
             model_name=path, device=settings.device, embed_batch_size=settings.batch_size, normalize=True
@@ -136,6 +139,13 @@ def model_tokenizer(embed_model: BaseEmbedding):
         raise TypeError(f"{type(embed_model).__name__} has no tokenize(text) method; chunking needs one")
     return tokenize
 
+
+def model_vocabulary(embed_model: BaseEmbedding) -> frozenset[str]:
+    """The whole words the embedder's tokenizer knows ("mode", "cascade"; not "msn"): ordinary
+    words of the language. Empty for an embedder without a `vocabulary()`."""
+    vocabulary = getattr(embed_model, "vocabulary", None)
+    words = vocabulary() if callable(vocabulary) else ()
+    return frozenset(w for w in words if w.isalpha() and w.islower())
 
 
 # --------------------------------------------------------------------------------------------
@@ -286,6 +296,10 @@ class OrtEncoder:
         """Word pieces without special tokens or truncation (what chunk sizes are counted in)."""
         return self._tokenizer.encode(text, add_special_tokens=False).tokens
 
+    def vocabulary(self) -> list[str]:
+        """The tokenizer's pieces, whole words among them."""
+        return list(self._tokenizer.get_vocab())
+
     def encode(self, texts: list[str], batch: int = 16) -> np.ndarray:
         """Normalised vectors, one row per text, in the order of `texts`."""
         import numpy as np
@@ -356,6 +370,9 @@ class OnnxEmbedding(BaseEmbedding):
 
     def tokenize(self, text: str) -> list[str]:
         return self._ort.tokenize(text)
+
+    def vocabulary(self) -> list[str]:
+        return self._ort.vocabulary()
 
     def set_threads(self, threads: int | None) -> None:
         self._ort.set_threads(threads)

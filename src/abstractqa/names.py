@@ -12,6 +12,7 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Set
 from dataclasses import dataclass, field
 
 from abstractqa.evidence import STOPWORDS, stem
@@ -89,8 +90,11 @@ class CollectionNames:
     # A name shared by more papers than this is a topic, not a name (it pins nothing).
     MAX_PAPERS_PER_NAME = 3
 
-    def __init__(self, papers: list[Paper], tables: dict | None = None):
-        """Build the tables from `papers`, or take them as `tables()` kept them for these papers."""
+    def __init__(self, papers: list[Paper], tables: dict | None = None, common_words: Set[str] = frozenset()):
+        """Build the tables from `papers`, or take them as `tables()` kept them for these papers.
+
+        `common_words` are ordinary words ("mode", "rob"): a paper named by one in capitals
+        ("MoDE", "RoB") is recognised only in its own capitals."""
         self.papers = {p.paper_id: p for p in papers}
         if tables is not None:
             self._set(tables)
@@ -117,6 +121,16 @@ class CollectionNames:
                         exact[variant].add(paper.paper_id)
                     else:
                         loose[variant.casefold()].add(paper.paper_id)
+        # An acronym that is no ordinary word, and that no abstract writes in lower case as a
+        # word ("msn", "videopoet"; not "mode") is read in any case: people type in lower case.
+        lower = {v.casefold(): v for v in exact if v.casefold() not in common_words}
+        prose = set()
+        for paper in papers:
+            prose |= lower.keys() & set(re.findall(r"(?<![\w\-/.])[a-z][a-z0-9\-]*", URL_IN_TEXT.sub(" ", paper.abstract)))
+        folded: dict[str, set[str]] = defaultdict(set)
+        for key, variant in lower.items():
+            if key not in prose:
+                folded[key] |= exact[variant]
         urls: dict[str, str] = {}
         for paper in papers:
             for url in [*paper.urls, *URL_IN_TEXT.findall(paper.abstract)]:
@@ -129,6 +143,7 @@ class CollectionNames:
                 "by_surname": by_surname,
                 "exact": exact,
                 "loose": loose,
+                "folded": folded,
                 "urls": urls,
             }
         )
@@ -140,9 +155,11 @@ class CollectionNames:
         self.by_surname: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in t["by_surname"].items()})
         self._exact = {k: set(v) for k, v in t["exact"].items()}
         self._loose = {k: set(v) for k, v in t["loose"].items()}
+        self._folded = {k: set(v) for k, v in t["folded"].items()}
         self._urls: dict[str, str] = t["urls"]
         self._exact_re = self._alternation(self._exact, 0)
         self._loose_re = self._alternation(self._loose, re.I)
+        self._folded_re = self._alternation(self._folded, re.I)
         self._longest_author = max((len(k.split()) for k in self.by_author), default=0)
 
     def tables(self) -> dict:
@@ -157,12 +174,13 @@ class CollectionNames:
             "by_surname": lists(self.by_surname),
             "exact": lists(self._exact),
             "loose": lists(self._loose),
+            "folded": lists(self._folded),
             "urls": self._urls,
         }
 
     def is_name(self, term: str) -> bool:
         """Whether `term` is a name some paper of the collection goes by."""
-        return term in self._exact or term.casefold() in self._loose
+        return term in self._exact or term.casefold() in self._loose or term.casefold() in self._folded
 
     def by_url(self, urls: list[str]) -> list[str]:
         """Papers whose record or abstract gives one of `urls` (or a page below it)."""
@@ -181,7 +199,7 @@ class CollectionNames:
             return None
         # Longest first, so "Emu Video" wins over "Emu" where both start.
         body = "|".join(re.escape(n) for n in sorted(names, key=len, reverse=True))
-        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-])", flags)
+        return re.compile(rf"(?<![\w-])(?:{body})(?![\w-]|\.\w)", flags)  # not "msn.com"
 
     def read(self, question: str) -> QueryIntent:
         intent = QueryIntent()
@@ -196,6 +214,7 @@ class CollectionNames:
         for pattern, table, key in (
             (self._exact_re, self._exact, str),
             (self._loose_re, self._loose, str.casefold),
+            (self._folded_re, self._folded, str.casefold),
         ):
             if pattern is not None:
                 spans += [(m.start(), m.end(), table[key(m.group(0))]) for m in pattern.finditer(question)]

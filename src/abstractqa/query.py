@@ -12,7 +12,7 @@ check can demand that the cited passage holds them.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -34,12 +34,13 @@ if TYPE_CHECKING:
 Kind = Literal["factoid", "comparison", "listing", "record"]
 
 COMPARISON = re.compile(
-    r"\b(compare[sd]?|comparison|differ|differs|difference|differences|versus|vs\.?|contrast|in common|"
+    r"\b(compare[sd]?|comparison|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
     r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b",
     re.I,
 )
 LISTING = re.compile(
     r"\b(papers|abstracts|works|studies|articles|publications)\b|\blist (all|the|every)\b|"
+    r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
     r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
     re.I,
 )
@@ -100,7 +101,11 @@ _ASKS_THING = [
 _SHORT_FORMS = {"param": "parameters", "params": "parameters", "img": "images", "imgs": "images", "acc": "accuracy"}
 # Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
 _EXACT_TERM = re.compile(r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}[a-z]?)(?![\w\-/])")
-_LISTING_WORDS = frozenset(stem(w) for w in "which list find papers abstracts works studies articles publications here collection index there".split())
+_LISTING_WORDS = frozenset(
+    stem(w)
+    for w in """which list find papers abstracts works studies articles publications here collection index there
+    anything any ones one several etc""".split()
+)
 
 
 @dataclass(frozen=True)
@@ -129,14 +134,30 @@ class Query:
     exact: list[str] = field(default_factory=list)  # terms and numbers the answer must hold
     urls: list[str] = field(default_factory=list)
     topic: set[str] = field(default_factory=set)  # content stems a listed paper must match
+    rare: dict[str, float] = field(default_factory=dict)  # topic stems few passages hold, by share ("audioset")
 
     @property
     def named(self) -> list[str]:
         return self.intent.named
 
 
-def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = None) -> Query:
-    """The one reading of a question; `intent` is reused when retrieval already read it."""
+# Words that grade or count rather than name a topic: never what makes a passage specific.
+_VAGUE = frozenset(
+    stem(w) for w in "better best good great new novel several many various different large small high low strong simple".split()
+)
+# A topic word held by at most this share of the collection's passages is specific enough
+# that a passage holding it is about the topic ("audioset", "ego4d", "ensemble"; not "video").
+RARE_SHARE = 0.10
+
+
+def read_query(
+    text: str,
+    names: CollectionNames,
+    intent: QueryIntent | None = None,
+    chunk_share: Callable[[str], float] | None = None,
+) -> Query:
+    """The one reading of a question; `intent` is reused when retrieval already read it, and
+    `chunk_share` (the retriever's) tells which topic words are rare in the collection."""
     urls = [u for u in URL.findall(text) if "/" in u or u.count(".") >= 2]
     if urls:
         # A name inside a URL ("github.com/.../MetaCLIP/tree/main/mode") names no paper by itself.
@@ -151,7 +172,9 @@ def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = N
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
         record -= {"authors"}
     filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
-    comparison = COMPARISON.search(text) and not record
+    # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
+    alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse)\b", text, re.I)
+    comparison = (COMPARISON.search(text) or alternatives) and not record
     if record or filtered:
         kind: Kind = "record"
     elif comparison:
@@ -160,6 +183,7 @@ def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = N
         kind = "listing"
     else:
         kind = "factoid"
+    topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
     return Query(
         text=text,
         kind=kind,
@@ -170,7 +194,8 @@ def read_query(text: str, names: CollectionNames, intent: QueryIntent | None = N
         ask=asked_for(text),
         exact=exact_terms(text, names, urls),
         urls=urls,
-        topic=content_words(text) - GENERIC_STEMS - _LISTING_WORDS,
+        topic=topic,
+        rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
     )
 
 

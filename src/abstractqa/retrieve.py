@@ -68,6 +68,15 @@ class HybridRetriever(BaseRetriever):
             if bm25_dir:
                 save_bm25(self._bm25, bm25_dir, chunks)
 
+    def chunk_share(self, word: str) -> float:
+        """The share of chunks whose BM25 tokens hold the stemmed `word` (0 when none do)."""
+        bm25 = self._bm25.bm25
+        i = bm25.vocab_dict.get(word)
+        if i is None or not bm25.scores["num_docs"]:
+            return 0.0
+        indptr = bm25.scores["indptr"]
+        return float(indptr[i + 1] - indptr[i]) / bm25.scores["num_docs"]
+
     def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
         from llama_index.core.vector_stores import VectorStoreQuery
 
@@ -136,6 +145,7 @@ class PaperRetriever:
     ):
         """`bm25_dir` and `tables_path` keep the BM25 index and the name tables for the next
         start (`abstractqa.persisted`); None builds them every time."""
+        from abstractqa.embedder import model_vocabulary
         from abstractqa.persisted import load_tables, save_tables
 
         self.settings = settings
@@ -145,7 +155,7 @@ class PaperRetriever:
             self.names = CollectionNames(papers, kept["names"])
             self.speller = Speller([], [], vocabulary=kept["speller"])
         except (TypeError, KeyError, AttributeError, ValueError):  # none kept, or not of this shape
-            self.names = CollectionNames(papers)
+            self.names = CollectionNames(papers, common_words=model_vocabulary(embed_model))
             self.speller = Speller([p.abstract for p in papers], [a for p in papers for a in p.aliases])
             if tables_path:
                 save_tables(tables_path, papers, chunks, self.names, self.speller)
@@ -157,6 +167,10 @@ class PaperRetriever:
     def correct(self, question: str) -> str:
         """The question with misspelled words replaced by the collection's nearest words."""
         return self.speller.correct(question)
+
+    def chunk_share(self, word: str) -> float:
+        """How common a stemmed word is here: the share of chunks holding it (BM25's counts)."""
+        return self.hybrid.chunk_share(word)
 
     def search(
         self,
