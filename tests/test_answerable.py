@@ -63,6 +63,31 @@ def test_listing_names_every_matching_paper(assistant):
 
 
 @pytest.mark.parametrize(
+    ("question", "expected"),
+    [
+        # Terse, lower case: a rare word of the topic in a sentence close to the question lists
+        # a paper that is not among the closest in meaning.
+        ("which ones use audioset", {"AV-SUPERB", "As audio/visual classification models are widely deployed…"}),
+        ("anything evaluated on ego4d or epic kitchens?", {"Egocentric action frame generation", "LaViLa"}),
+        ("papers that ensemble several models to get better acc / efficiency", {"MoDE", "MoViNets"}),
+    ],
+)
+def test_a_listing_checks_every_candidate_for_the_topic(assistant, question, expected):
+    answer = assistant.ask(question)
+    assert answer.kind == "listing" and expected <= set(titles(answer)), answer.answer
+
+
+def test_names_typed_in_lower_case_are_read_unless_they_are_words(assistant):
+    names = assistant.retriever.names
+    by_title = {p.title: p.paper_id for p in assistant.papers()}
+    assert names.read("msn vs videopoet").named == [by_title["MSN"], by_title["VideoPoet"]]
+    assert names.read("what mode does emu use").named == [by_title["Emu"]]  # "mode" is a word, MoDE a name
+    assert names.read("What does MoDE ensemble?").named == [by_title["MoDE"]]
+    # Two papers named as alternatives are compared.
+    assert read_query("cutler or efficientsam for zero labels?", names).kind == "comparison"
+
+
+@pytest.mark.parametrize(
     "question",
     ["Which papers use reinforcement learning for robot control?", "Which study covers weather forecasting?"],
 )
