@@ -145,6 +145,14 @@ def plan_answer(
             return plan.decline("not_covered", f"no candidate paper mentions any of: {words}")
         if count := _asked_count(query.text):
             plan.focus = plan.focus[:count]
+        one = plan.source(plan.focus[0])
+        if query.kind == "comparison" and len(plan.focus) == 1 and not (query.exact and not _missing_terms(query, one)):
+            # "How are the committee paper and the ensembles paper alike?": two sides are
+            # described, so the next closest paper that shares a topic word is the other
+            # (unless the one paper holds every name asked about: "MoViNet-A5 vs X3D-XL").
+            others = [s for s in sources if s.n not in plan.focus and _shares_topic(query, s)]
+            if others:
+                plan.focus.append(max(others, key=lambda s: best_per_source[s.n]).n)
         if len(plan.focus) == 1:
             plan.kind = "factoid"
         return plan

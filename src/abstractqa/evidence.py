@@ -70,13 +70,18 @@ def terms_in(text: str) -> set[str]:
     return {t.casefold() for t in _TERM.findall(text)}
 
 
+# Short forms people type for words abstracts spell out ("param count", "imgs", "acc").
+SHORT_FORMS = {"param": "parameters", "params": "parameters", "img": "images", "imgs": "images", "acc": "accuracy"}
+
+
 def content_words(text: str) -> set[str]:
-    """Stemmed content words; hyphenated words count whole and by their parts."""
+    """Stemmed content words; hyphenated words count whole and by their parts; typed short
+    forms count as the words they stand for."""
     words = set()
     for token in WORD.findall(text.casefold()):
         for w in {token, *re.split(r"[.\-]", token)}:
             if w not in STOPWORDS and len(w) > 1:
-                words.add(stem(w))
+                words.add(stem(SHORT_FORMS.get(w, w)))
     return words
 
 

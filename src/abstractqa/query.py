@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import (
     NUMBER_WORDS,
+    SHORT_FORMS,
     STOPWORDS,
     WORD,
     content_words,
@@ -97,8 +98,6 @@ _ASKS_THING = [
     # Terse: "param count?"
     re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
 ]
-# Short forms people type for the thing they ask about.
-_SHORT_FORMS = {"param": "parameters", "params": "parameters", "img": "images", "imgs": "images", "acc": "accuracy"}
 # Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
 _EXACT_TERM = re.compile(r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}[a-z]?)(?![\w\-/])")
 _LISTING_WORDS = frozenset(
@@ -250,7 +249,7 @@ def asked_for(question: str) -> Ask | None:
             written = question[m.start("np") : m.end("np")].split()  # casefold kept the positions
             if len(question) == len(question.casefold()):
                 words = [w for w in written if w.casefold() not in STOPWORDS]
-            head = _SHORT_FORMS.get(words[-1].casefold(), words[-1].casefold())
+            head = SHORT_FORMS.get(words[-1].casefold(), words[-1].casefold())
             if head in STOPWORDS or stem(head) in GENERIC_STEMS:
                 return None
             return Ask(stem(head), quantity, " ".join([*words[:-1], head if head != words[-1].casefold() else words[-1]]))

@@ -29,7 +29,7 @@ _VERB = r"(?:present|presents|propose|proposes|introduce|introduces|call our met
 _ARTICLE = r"(?:(?:the|a|an|a new|a novel|a new benchmark named|a method called)\s+)?"
 # "We propose Masked Siamese Networks (MSN)" / "named FACET (FAirness ...)"
 _LONG_SHORT = re.compile(
-    rf"\b{_VERB}\s+{_ARTICLE}(?P<long>[A-Z][\w\-–']*(?:\s+[\w\-–']+){{0,7}}?)\s+\((?P<short>[^()]{{2,24}})\)"
+    rf"\b{_VERB}\s+(?:to\s+)?{_ARTICLE}(?P<long>[A-Z][\w\-–']*(?:\s+[\w\-–']+){{0,7}}?)\s+\((?P<short>[^()]{{2,24}})\)"
 )
 _NAMED = re.compile(r"\b(?:named|called|dubbed)\s+(?P<short>[A-Z][\w\-]*[A-Z][\w\-]*)")
 # "We present Movie Gen, a cast ..." / "this paper introduces SceneTextGen, a ..."
