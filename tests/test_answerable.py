@@ -68,7 +68,7 @@ def test_listing_names_every_matching_paper(assistant):
         # Terse, lower case: a rare word of the topic in a sentence close to the question lists
         # a paper that is not among the closest in meaning.
         ("which ones use audioset", {"AV-SUPERB", "As audio/visual classification models are widely deployed…"}),
-        ("anything evaluated on ego4d or epic kitchens?", {"Egocentric action frame generation", "LaViLa"}),
+        ("anything evaluated on ego4d or epic kitchens?", {"LEGO", "LaViLa"}),
         ("papers that ensemble several models to get better acc / efficiency", {"MoDE", "MoViNets"}),
     ],
 )
