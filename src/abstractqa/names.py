@@ -124,9 +124,9 @@ class CollectionNames:
         # An acronym that is no ordinary word, and that no abstract writes in lower case as a
         # word ("msn", "videopoet"; not "mode") is read in any case: people type in lower case.
         lower = {v.casefold(): v for v in exact if v.casefold() not in common_words}
-        prose = set()
-        for paper in papers:
-            prose |= lower.keys() & set(re.findall(r"(?<![\w\-/.])[a-z][a-z0-9\-]*", URL_IN_TEXT.sub(" ", paper.abstract)))
+        prose: set[str] = set()
+        for paper in papers:  # words as written, in lower case (a URL stays one token and matches none)
+            prose |= lower.keys() & {t.strip(".,;:!?()[]{}\"'") for t in paper.abstract.split()}
         folded: dict[str, set[str]] = defaultdict(set)
         for key, variant in lower.items():
             if key not in prose:
