@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 
 from abstractqa import prompts
 from abstractqa.evidence import (
@@ -108,10 +108,10 @@ class ExtractiveComposer:
         # "... differ in what it predicts" asks about one aspect: there the quotes lead.
         clauses = [contribution_clause(s) for s in sides]
         aspect = bool(compared_aspect(question, sides))
-        led = all(c for _, c in clauses) and not aspect
+        led = all(clauses) and not aspect
         if led:
             joint = ", while " if len(sides) == 2 else "; "
-            yield joint.join(f"{c} [{s.n}]" for s, (_, c) in zip(sides, clauses, strict=True)) + ".\n\n"
+            yield joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True)) + ".\n\n"
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
@@ -121,11 +121,8 @@ class ExtractiveComposer:
             # Side by side, each part leads with what the paper itself contributes (quoted in
             # full unless the first sentence said all of it), and the named parts of each
             # method ("MaskCut", "SAMI") tell them apart.
-            gist, clause = clauses[part]
-            if gist is None:
-                gist = contribution_sentence(source.sentences)
-            whole = led and clause.endswith(strip_markers(source.sentences[gist]).rstrip(" .")[-20:])
-            lead, skip = (None, {gist}) if whole else (gist, set())
+            gist = contribution_sentence(source.sentences)
+            lead, skip = (None, {gist}) if led and clauses[part].whole else (gist, set())
             yield from self._quotes(question, source, count, lead, True, skip)
         if shared := shared_terms(sides):
             yield "\n\n"
@@ -199,17 +196,23 @@ _CLAUSE_BREAK = re.compile(r",\s+(?:while|whereas)\b|;\s")
 CLAUSE_WORDS = 28
 
 
-def contribution_clause(source: Source) -> tuple[int | None, str]:
-    """(sentence index, clause) saying what the paper contributes with the paper as subject:
-    "We present Movie Gen, a cast of foundation models ..." -> "Movie Gen is a cast of
-    foundation models ...". The clause keeps the abstract's own words; (None, "") when the
-    abstract has no "we propose/present/introduce/develop" sentence."""
+class Clause(NamedTuple):
+    """What a paper contributes, as a clause with the paper as its subject."""
+
+    text: str
+    whole: bool  # it says all its sentence says (nothing was cut)
+
+
+def contribution_clause(source: Source) -> Clause | None:
+    """The abstract's "we propose/present/introduce/develop" sentence with the paper as
+    subject: "We present Movie Gen, a cast of foundation models ..." -> "Movie Gen is a cast
+    of foundation models ...", in the abstract's own words; None when there is none."""
     i = contribution_sentence(source.sentences)
     if i is None or not source.paper.aliases:  # a derived title is no name to write about
-        return None, ""
+        return None
     m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" ."))
     if not m:
-        return None, ""
+        return None
     title, rest = source.paper.title, m.group("rest")
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
@@ -225,9 +228,8 @@ def contribution_clause(source: Source) -> tuple[int | None, str]:
     for c in _CLAUSE_END.finditer(clause):
         head = clause[: c.start()]
         if len(head.split()) >= 8 and (len(clause.split()) > CLAUSE_WORDS or _CLAUSE_BREAK.match(c.group(0))):
-            clause = head
-            break
-    return i, clause.rstrip(" ,;:")
+            return Clause(head.rstrip(" ,;:"), whole=False)
+    return Clause(clause.rstrip(" ,;:"), whole=True)
 
 
 _COMPARING = frozenset(
