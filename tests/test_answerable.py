@@ -77,6 +77,26 @@ def test_a_listing_checks_every_candidate_for_the_topic(assistant, question, exp
     assert answer.kind == "listing" and expected <= set(titles(answer)), answer.answer
 
 
+@pytest.mark.parametrize(
+    "question",
+    [
+        "emu video human eval pref vs make-a-video?",  # Make-A-Video is what Emu Video compares against
+        "What zero-shot ImageNet accuracy does MetaCLIP reach on ViT-B, and how does that compare with CLIP?",
+    ],
+)
+def test_a_comparison_with_what_the_paper_itself_reports_is_answered_from_it(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.kind == "factoid" and len(set(titles(answer))) == 1, answer.answer
+
+
+def test_a_comparison_of_two_described_papers_answers_from_two(assistant):
+    answer = assistant.ask(
+        "Contrast the data strategy of the all-purpose visual features paper that builds an automatic curation "
+        "pipeline with that of the paper training on billions of random internet images."
+    )
+    assert len(set(titles(answer))) == 2 and "Models on billions of random images…" in titles(answer), answer.answer
+
+
 def test_names_typed_in_lower_case_are_read_unless_they_are_words(assistant):
     names = assistant.retriever.names
     by_title = {p.title: p.paper_id for p in assistant.papers()}

@@ -48,6 +48,9 @@ LIST_SIMILAR = 0.42
 # A sentence holding a rare topic word lists its paper when at least this close to the question:
 # on the dev sets, stray uses of such words ("graph" for molecules) stay under 0.37.
 LIST_SPECIFIC = 0.38
+# A comparison naming one paper is about that paper alone when its abstract holds this share of
+# the question's topic words.
+REPORTS_SHARE = 0.8
 # A short topic ("which paper is about X") gets the listing's test even when one paper is asked for.
 SHORT_TOPIC = 4
 MAX_LISTED = 8
@@ -127,9 +130,9 @@ def plan_answer(
         # words all stand in a candidate abstract is not refused on similarity alone.
         return plan.decline("not_covered", f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}")
 
-    if query.kind == "comparison" and len(named) == 1 and query.exact and not _missing_terms(query, plan.source(named[0])):
-        # "How does MetaCLIP's accuracy compare with CLIP's?": the other side is a model the
-        # named paper itself reports on, not another paper; it is answered from that paper.
+    if query.kind == "comparison" and len(named) == 1 and _reports_other_side(query, plan.source(named[0])):
+        # "How does MetaCLIP's accuracy compare with CLIP's?", "emu video pref vs make-a-video":
+        # the other side is a model the named paper itself reports on, not another paper.
         plan.kind = "factoid"
     elif query.kind == "comparison" and named:
         others = sorted((s for s in sources if s.n not in named), key=lambda s: -best_per_source[s.n])
@@ -143,7 +146,9 @@ def plan_answer(
         if not plan.focus:
             words = ", ".join(sorted(query.topic))
             return plan.decline("not_covered", f"no candidate paper mentions any of: {words}")
-        if count := _asked_count(query.text):
+        if count := _asked_count(query.text) or (2 if query.kind == "comparison" else None):
+            # A comparison of described papers compares the two described: the first two
+            # listed (those holding every topic word come first).
             plan.focus = plan.focus[:count]
         one = plan.source(plan.focus[0])
         if query.kind == "comparison" and len(plan.focus) == 1 and not (query.exact and not _missing_terms(query, one)):
@@ -259,6 +264,16 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         and any(sim >= LIST_SPECIFIC and rarest & content_words(x) for sim, x in zip(sims[s.n], s.sentences, strict=False))
     ]
     return list(dict.fromkeys(lexical + close + specific))[:MAX_LISTED]
+
+
+def _reports_other_side(query: Query, source: Source) -> bool:
+    """Whether the one named paper holds every name the question asks about ("CLIP", "ViT-B"),
+    or nearly all its words ("human", "preference", "make-a-video"): then the other side of
+    the comparison is something that paper reports on."""
+    if query.exact:
+        return not _missing_terms(query, source)
+    words = query.topic - LISTING_FRAME
+    return bool(words) and len(words & source.words) >= REPORTS_SHARE * len(words)
 
 
 def _shares_topic(query: Query, source: Source) -> bool:

@@ -71,7 +71,16 @@ def terms_in(text: str) -> set[str]:
 
 
 # Short forms people type for words abstracts spell out ("param count", "imgs", "acc").
-SHORT_FORMS = {"param": "parameters", "params": "parameters", "img": "images", "imgs": "images", "acc": "accuracy"}
+SHORT_FORMS = {
+    "param": "parameters",
+    "params": "parameters",
+    "img": "images",
+    "imgs": "images",
+    "acc": "accuracy",
+    "eval": "evaluation",
+    "evals": "evaluations",
+    "pref": "preference",
+}
 
 
 def content_words(text: str) -> set[str]:
