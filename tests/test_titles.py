@@ -20,6 +20,9 @@ def test_a_title_must_use_the_abstracts_own_words():
     assert check_title("", ABSTRACT) == "0 words"
     # "3D" is one word in the abstract and in the title, not "3" and a stray "D".
     assert check_title("3D Camera Controls", "We add virtual 3D camera controls to video models.") == ""
+    # Hyphens either way: "Large-Scale" for "large scale", "Data" from "Data-Augmentation".
+    assert check_title("Large-Scale Data Pretraining without Labels", "Data-Augmentation at large scale; pretraining, labels.") == ""
+    assert "Scene-Specific" in check_title("Scene-Specific Enhancement", "We enhance speech in a scene.")
 
 
 def test_titles_are_written_checked_cached_and_applied(tmp_path, embed_model):

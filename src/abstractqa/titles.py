@@ -163,13 +163,27 @@ def apply_titles(papers: list[Paper], titles: dict[str, str]) -> list[Paper]:
     ]
 
 
+_FUNCTION_WORDS = frozenset("without within via using towards toward across beyond versus vs".split())
+
+
 def check_title(title: str, abstract: str) -> str:
-    """Why `title` can't be used for `abstract` ("" when it can)."""
+    """Why `title` can't be used for `abstract` ("" when it can). Every word must stand in the
+    abstract (as its stem); a hyphenated word may stand there in parts ("large-scale" for
+    "large scale"), and a hyphenated word of the abstract counts by its parts too."""
     words = re.findall(r"[A-Za-z0-9][\w\-]*", title)  # "3D" is one word, as the abstract reads it
     if not words or len(words) > MAX_WORDS:
         return f"{len(words)} words"
-    stems = {stem(w) for w in re.findall(r"[a-z0-9][\w\-]*", abstract.casefold())}
-    strange = [w for w in words if w.casefold() not in STOPWORDS and stem(w.casefold()) not in stems]
+    tokens = re.findall(r"[a-z0-9][\w\-]*", abstract.casefold())
+    stems = {stem(part) for t in tokens for part in {t, *t.split("-")} if part}
+
+    def stands(word: str) -> bool:
+        word = word.casefold()
+        if word in STOPWORDS or word in _FUNCTION_WORDS or stem(word) in stems:
+            return True
+        parts = [p for p in word.split("-") if p]
+        return len(parts) > 1 and all(p in STOPWORDS or stem(p) in stems for p in parts)
+
+    strange = [w for w in words if not stands(w)]
     return f"not in the abstract: {', '.join(strange)}" if strange else ""
 
 
