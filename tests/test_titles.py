@@ -42,12 +42,19 @@ def test_titles_are_written_checked_cached_and_applied(tmp_path, embed_model):
     # Only the unnamed paper is titled; Movie Gen keeps its own name.
     assert counts["written"] + counts["rejected"] == 1 and counts["cached"] == 0
     cached = read_titles(titles_path(assistant.settings))
-    assert all(check_title(t, ABSTRACT) == "" for t in cached.values())
+    title = cached[abstract_key(ABSTRACT)]  # asked once, and remembered either way
     papers = {p.abstract[:10]: p for p in assistant.read_corpus().papers}
     assert papers["We present"].title == "Movie Gen"
-    if cached:
-        assert papers["Deep learn"].title == cached[abstract_key(ABSTRACT)]
-    assert assistant.write_titles(progress=False)["cached"] == counts["written"]  # nothing asked twice
+    if title:
+        assert check_title(title, ABSTRACT) == "" and papers["Deep learn"].title == title
+    else:  # rejected: the rule-derived title stays
+        assert papers["Deep learn"].title == derive_title(ABSTRACT, [])
+    assert assistant.write_titles(progress=False) == {"written": 0, "rejected": 0, "cached": 1}
+    # With every paper asked about, no model is loaded: one that can't be loaded is not noticed.
+    unloadable = make_settings(
+        tmp_path / "data", corpus={"paths": [seeds]}, answer={"mode": "llamacpp", "model_path": str(tmp_path / "none.gguf")}
+    )
+    assert Assistant(unloadable, embed_model=embed_model).write_titles(progress=False)["cached"] == 1
 
 
 def test_a_broken_cache_leaves_the_derived_titles(tmp_path):

@@ -159,9 +159,8 @@ class Assistant:
         """Have the LLM write a checked title for each unnamed paper (once; cached by abstract)."""
         mode = self.settings.answer.mode if self.settings.answer.mode != "extractive" else "llamacpp"
         papers = self.read_corpus(paths).papers  # cached titles change titles only, never abstracts
-        llm = self.llm(mode)
-        with self._generate_lock:
-            return write_titles(papers, llm, titles_path(self.settings), progress=progress)
+        with self._generate_lock:  # the model is loaded only when a paper has no title yet
+            return write_titles(papers, lambda: self.llm(mode), titles_path(self.settings), progress=progress)
 
     def ingest(
         self,

@@ -33,7 +33,8 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--titles",
         action="store_true",
-        help="first have the LLM (answer.mode, or llamacpp) write checked titles for unnamed papers (cached)",
+        help="first have the LLM (answer.mode, or llamacpp) write checked titles for unnamed papers (once per "
+        "abstract, cached; a model that can't load is a warning, not an error)",
     )
 
     p = sub.add_parser("papers", help="list every indexed paper")
@@ -122,8 +123,13 @@ def _assistant(settings):
 def cmd_ingest(args, settings) -> int:
     assistant = _assistant(settings)
     if args.titles:
-        counts = assistant.write_titles(args.paths or None)
-        print(f"titles: {counts['written']} written, {counts['rejected']} rejected, {counts['cached']} cached")
+        from abstractqa.errors import AbstractQAError
+
+        try:
+            counts = assistant.write_titles(args.paths or None)
+            print(f"titles: {counts['written']} written, {counts['rejected']} rejected, {counts['cached']} cached")
+        except AbstractQAError as err:  # titles are a convenience: the index is built all the same
+            print(f"warning: titles not written ({err}); the rule-derived titles stay", file=sys.stderr)
     if args.if_needed and not args.paths and not args.replace:
         corpus, report = assistant.ensure_index(on_remove=_print_removals)
     else:

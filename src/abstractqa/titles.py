@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Callable
 from hashlib import sha1
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -158,7 +159,7 @@ def read_titles(path: Path) -> dict[str, str]:
 def apply_titles(papers: list[Paper], titles: dict[str, str]) -> list[Paper]:
     """Papers with their cached LLM title, except those named after their own method."""
     return [
-        p.model_copy(update={"title": titles[key]}) if not p.aliases and (key := abstract_key(p.abstract)) in titles else p
+        p.model_copy(update={"title": titles[key]}) if not p.aliases and titles.get(key := abstract_key(p.abstract)) else p
         for p in papers
     ]
 
@@ -187,8 +188,13 @@ def check_title(title: str, abstract: str) -> str:
     return f"not in the abstract: {', '.join(strange)}" if strange else ""
 
 
-def write_titles(papers: list[Paper], llm: ChatLLM, path: Path, progress: bool = True) -> dict[str, int]:
-    """Ask the LLM for a title for every unnamed paper not yet cached; keep the ones that check."""
+def write_titles(
+    papers: list[Paper], llm: ChatLLM | Callable[[], ChatLLM], path: Path, progress: bool = True
+) -> dict[str, int]:
+    """Ask the LLM for a title for every unnamed paper not yet asked about; keep the ones that
+    check. A rejected title is remembered as "" (the rule-derived title stays), so each
+    abstract is asked about once. `llm` may be a function that loads it, called only when
+    some paper is new."""
     titles = read_titles(path)
     counts = {"written": 0, "rejected": 0, "cached": 0}
     todo = [p for p in papers if not p.aliases]
@@ -197,6 +203,8 @@ def write_titles(papers: list[Paper], llm: ChatLLM, path: Path, progress: bool =
         if key in titles:
             counts["cached"] += 1
             continue
+        if callable(llm) and not hasattr(llm, "complete"):
+            llm = llm()
         reply = llm.complete(
             [
                 {"role": "system", "content": prompts.TITLE_SYSTEM},
@@ -209,11 +217,12 @@ def write_titles(papers: list[Paper], llm: ChatLLM, path: Path, progress: bool =
             counts["rejected"] += 1
             if progress:
                 print(f"  [{i}/{len(todo)}] rejected {title!r}: {why}")
-            continue
+            title = ""
+        else:
+            counts["written"] += 1
+            if progress:
+                print(f"  [{i}/{len(todo)}] {title}")
         titles[key] = title
-        counts["written"] += 1
-        if progress:
-            print(f"  [{i}/{len(todo)}] {title}")
         path.parent.mkdir(parents=True, exist_ok=True)
         partial = path.with_suffix(".json.tmp")
         partial.write_text(json.dumps(titles, indent=1, ensure_ascii=False), encoding="utf-8")
