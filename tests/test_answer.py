@@ -8,6 +8,7 @@ import pytest
 from conftest import make_settings
 
 from abstractqa.assistant import Assistant, QuestionError
+from abstractqa.compose import shared_terms
 from abstractqa.evidence import SentenceEmbedder, Source, split_sentences
 from abstractqa.index import IndexUnavailable
 from abstractqa.prompts import REFUSAL
@@ -164,6 +165,12 @@ def test_comparison_leads_with_one_sentence_saying_what_each_paper_is(assistant)
     assert "two steps: first generating an image conditioned on the text" in answer.answer
     # A link line is no answer: it never leads a paper's quotes.
     assert "**Movie Gen**: All videos" not in answer.answer
+
+
+def test_what_two_papers_share_leaves_out_boilerplate():
+    a = source(1, "A", "We present A, a self-supervised state-of-the-art model for high-quality images.")
+    b = source(2, "B", "B is a self-supervised method with state-of-the-art high-quality results on video.")
+    assert shared_terms([a, b]) == ["self-supervised"]
 
 
 def test_a_comparison_about_one_aspect_leads_with_the_quotes_on_it(assistant):

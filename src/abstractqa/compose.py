@@ -254,6 +254,13 @@ def _name_in(name: str, text: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
+# Compounds any abstract may use of itself: they say nothing about what two papers share.
+_BOILERPLATE = frozenset(
+    "state-of-the-art high-quality large-scale real-world end-to-end well-known so-called up-to-date "
+    "off-the-shelf easy-to-use".split()
+)
+
+
 def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
     """Named terms and compound words every one of the abstracts uses ("ImageNet", "self-supervised")."""
     own = {t for s in sources for t in terms_in(" ".join([s.paper.title, *s.paper.aliases]))}
@@ -265,7 +272,7 @@ def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
     stems = [{stem(w) for w in ws} for ws in words]
     rare, seen = [], set()
     for w in sorted(words[0], key=lambda w: ("-" not in w, w)):
-        if w not in STOPWORDS and stem(w) not in seen and all(stem(w) in st for st in stems[1:]):
+        if w not in STOPWORDS and w not in _BOILERPLATE and stem(w) not in seen and all(stem(w) in st for st in stems[1:]):
             if "-" in w:  # compounds say what a method is ("self-supervised", "joint-embedding")
                 rare.append(w)
                 seen.add(stem(w))  # "generating", "generation", "generative": one of them
