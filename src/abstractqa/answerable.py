@@ -261,7 +261,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         s.n
         for s in sources
         if query.kind == "listing"
-        and any(sim >= LIST_SPECIFIC and rarest & content_words(x) for sim, x in zip(sims[s.n], s.sentences, strict=False))
+        and any(sim >= LIST_SPECIFIC and rarest & words for sim, words in zip(sims[s.n], s.sentence_words, strict=False))
     ]
     return list(dict.fromkeys(lexical + close + specific))[:MAX_LISTED]
 

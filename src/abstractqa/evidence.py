@@ -169,6 +169,11 @@ class Source:
         """Content words of the abstract, title and names: what a question's topic must meet."""
         return content_words(" ".join([self.paper.abstract, self.paper.title, *self.paper.aliases]))
 
+    @cached_property
+    def sentence_words(self) -> list[set[str]]:
+        """Content words of each sentence, in order (ranking and listing both read them)."""
+        return [content_words(sentence) for sentence in self.sentences]
+
     @classmethod
     def from_evidence(cls, n: int, evidence: Evidence) -> Source:
         p = evidence.paper
@@ -237,7 +242,7 @@ def rank_sentences(
         return []
     question = _IDENTITY_CLAUSE.sub(" ", question).strip() or question
     sims = embed(source.sentences) @ embed.query(question)
-    bags = [content_words(sentence) for sentence in source.sentences]
+    bags = source.sentence_words
     words = content_words(question) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
     total = sum(idf.values()) or 1.0

@@ -123,14 +123,15 @@ class CollectionNames:
                         loose[variant.casefold()].add(paper.paper_id)
         # An acronym that is no ordinary word, and that no abstract writes in lower case as a
         # word ("msn", "videopoet"; not "mode") is read in any case: people type in lower case.
-        lower = {v.casefold(): v for v in exact if v.casefold() not in common_words}
+        lower = {v.casefold() for v in exact} - common_words
         prose: set[str] = set()
         for paper in papers:  # words as written, in lower case (a URL stays one token and matches none)
-            prose |= lower.keys() & {t.strip(".,;:!?()[]{}\"'") for t in paper.abstract.split()}
+            prose |= lower & {t.strip(".,;:!?()[]{}\"'") for t in paper.abstract.split()}
+        typed_any_case = lower - prose
         folded: dict[str, set[str]] = defaultdict(set)
-        for key, variant in lower.items():
-            if key not in prose:
-                folded[key] |= exact[variant]
+        for variant, pids in exact.items():  # two variants that fold alike keep both their papers
+            if (key := variant.casefold()) in typed_any_case:
+                folded[key] |= pids
         urls: dict[str, str] = {}
         for paper in papers:
             for url in [*paper.urls, *URL_IN_TEXT.findall(paper.abstract)]:

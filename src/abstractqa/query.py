@@ -183,13 +183,14 @@ def read_query(
     else:
         kind = "factoid"
     topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
+    asks_percent = bool(ASKS_PERCENT.search(text))
     return Query(
         text=text,
         kind=kind,
         intent=intent,
         record=record,
-        asks_number=bool(ASKS_NUMBER.search(text) or ASKS_PERCENT.search(text)),
-        asks_percent=bool(ASKS_PERCENT.search(text)),
+        asks_number=asks_percent or bool(ASKS_NUMBER.search(text)),
+        asks_percent=asks_percent,
         ask=asked_for(text),
         exact=exact_terms(text, names, urls),
         urls=urls,
@@ -249,10 +250,10 @@ def asked_for(question: str) -> Ask | None:
             written = question[m.start("np") : m.end("np")].split()  # casefold kept the positions
             if len(question) == len(question.casefold()):
                 words = [w for w in written if w.casefold() not in STOPWORDS]
-            head = SHORT_FORMS.get(words[-1].casefold(), words[-1].casefold())
-            if head in STOPWORDS or stem(head) in GENERIC_STEMS:
+            head = SHORT_FORMS.get(words[-1].casefold(), words[-1])  # "param" asks for parameters
+            if head.casefold() in STOPWORDS or stem(head.casefold()) in GENERIC_STEMS:
                 return None
-            return Ask(stem(head), quantity, " ".join([*words[:-1], head if head != words[-1].casefold() else words[-1]]))
+            return Ask(stem(head.casefold()), quantity, " ".join([*words[:-1], head]))
     return None
 
 

@@ -62,9 +62,8 @@ def find_names(abstract: str) -> list[str]:
             name = m.groupdict().get("short") or m.group("name")
             if _is_name(name):
                 names.append(name)
-    if not names and (m := _INTRODUCED.search(abstract)):
-        # "we introduce block caching, in which ...": a name in lower case is still its name.
-        names.append(m.group("name")[:1].upper() + m.group("name")[1:])
+    if not names and (name := introduced_name(abstract)):
+        names.append(name)  # a name in lower case is still its name
     # Keep order, drop repeats and prose that slipped in ("MAE technique").
     seen: dict[str, str] = {}
     for name in names:
@@ -84,6 +83,15 @@ _INTRODUCED = re.compile(
     r"\b[Ww]e (?:introduce|propose|present)\s+(?!(?:a|an|the|to|our)\b)"
     r"(?P<name>[a-z][\w\-]+(?: [a-z][\w\-]+)?),\s+(?:in which|which|where)\b"
 )
+
+
+def introduced_name(abstract: str) -> str | None:
+    """ "Block caching" from "we introduce block caching, in which ...", capitalised."""
+    if m := _INTRODUCED.search(abstract):
+        return m.group("name")[:1].upper() + m.group("name")[1:]
+    return None
+
+
 # "a novel problem -- egocentric action frame generation": the thing after the dash.
 _GENERIC_DASH = re.compile(r"^(?:\w+\s+){0,2}?(?:problem|task)\s+--\s+")
 _DANGLING = frozenset("a an the of and or to for with without in on by from that which any across".split())
@@ -112,8 +120,8 @@ def derive_title(abstract: str, names: list[str]) -> str:
         return names[0]
     if survey := survey_title(abstract):
         return survey
-    if m := _INTRODUCED.search(abstract):
-        return m.group("name")[:1].upper() + m.group("name")[1:]
+    if name := introduced_name(abstract):
+        return name
     sentences = split_sentences(abstract)
     phrase = ""
     for sentence in sentences:
