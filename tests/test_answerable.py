@@ -7,6 +7,7 @@ import re
 
 import pytest
 
+from abstractqa.answerable import _named_versions
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import Source
 from abstractqa.query import read_query
@@ -117,6 +118,22 @@ def test_a_topic_no_paper_covers_is_refused_not_listed(assistant, question):
     # meaning: neither makes a paper about the topic.
     answer = assistant.ask(question)
     assert answer.refused and answer.status == "not_covered" and not answer.citations, answer.answer
+
+
+def test_a_versioned_model_the_papers_lack_is_refused(assistant):
+    # An abstract writes "SAM", so "sam 2" names a model and its version; none holds "SAM 2".
+    answer = assistant.ask("how does the streaming memory of sam 2 work for video segmentation?")
+    assert answer.refused and "sam 2" in answer.reason, answer.answer
+    # A lower-case word before a count is no name: it is not read as one.
+    source = Source.from_evidence(1, assistant.search("EfficientSAM")[0])
+    assert _named_versions(read_query("does efficientsam use 2 stages?", assistant.retriever.names), [source]) == []
+
+
+def test_a_question_half_answered_says_what_is_missing(assistant):
+    # "ssv2" is in the abstract (Something Something-v2), "in1k" is not: answer, and say so.
+    answer = assistant.ask("masked autoencoding vit on images and videos: finetuned ssv2 and in1k results?")
+    assert answer.status == "answered" and "75.3%" in first_sentence(answer.answer), answer.answer
+    assert "does not mention in1k" in answer.answer
 
 
 def test_a_short_topic_met_in_meaning_is_listed(assistant):

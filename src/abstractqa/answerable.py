@@ -18,7 +18,7 @@ sources" is one more signal, weighed in `assistant.py`, never the only one.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, Literal
 
 import numpy as np
@@ -28,11 +28,12 @@ from abstractqa.evidence import (
     SentenceEmbedder,
     Source,
     content_words,
+    holds_term,
     numbers_in,
     rank_sentences,
     stem,
 )
-from abstractqa.query import GENERIC_STEMS, Query, answers_ask, holds_term
+from abstractqa.query import GENERIC_STEMS, Query, answers_ask
 from abstractqa.types import Evidence
 
 if TYPE_CHECKING:
@@ -110,6 +111,10 @@ def plan_answer(
     pinned = sum(e.reason != "search" for e in evidence)  # named, or by an asked author or date
     wanted = settings.max_passages if query.kind != "listing" else MAX_LISTED + 4
     sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(evidence[: max(wanted, pinned)])]
+    if versions := _named_versions(query, sources):
+        # "sam 2 ...": the answer must be about SAM 2, not about SAM.
+        numbers = {v.split()[-1] for v in versions}
+        query = replace(query, exact=[t for t in query.exact if t not in numbers] + versions)
     plan = Plan(query, sources)
     if not sources:
         return plan.decline("not_covered", "no papers are indexed")
@@ -180,8 +185,15 @@ def plan_answer(
         return plan.decline("not_covered", f"the closest paper shares no topic word with the question ({best:.2f})")
     about = "the paper named" if named else "the closest paper"
     if missing := _missing_terms(query, chosen):
-        status = "partial" if named or len(candidates) == 1 else "not_covered"
-        return plan.decline(status, f"{about} does not mention {', '.join(missing)}", missing)
+        # The paper meant is the one holding some asked terms ("ssv2" of "ssv2 and in1k"), or
+        # named; a versioned name it lacks ("SAM 2") is another model.
+        found = len(missing) < len([t for t in query.exact if not re.fullmatch(r"[\d.,]+%?", t)])
+        reason = f"{about} does not mention {', '.join(missing)}"
+        if found and not set(missing) & set(versions):
+            plan.reason, plan.missing = reason, missing  # answered, saying what it lacks
+        else:
+            status = "partial" if named or len(candidates) == 1 else "not_covered"
+            return plan.decline(status, reason, missing)
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         status = "partial" if named else "not_covered"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or "this"
@@ -281,6 +293,22 @@ def _shares_topic(query: Query, source: Source) -> bool:
     return not words or bool(words & source.words)
 
 
+def _named_versions(query: Query, sources: list[Source]) -> list[str]:
+    """The question's "name version" pairs whose word is written as a name (two capitals, or a
+    capital inside the question) in the question or a candidate abstract: "sam 2" when an
+    abstract writes "SAM"; not "use 2"."""
+    kept = []
+    for version in query.versions:
+        word = re.compile(rf"(?<![\w\-]){re.escape(version.split()[0])}(?![\w\-])", re.I)
+        typed = list(word.finditer(query.text))
+        written = [m.group(0) for s in sources for m in word.finditer(s.paper.abstract)]
+        if any(sum(c.isupper() for c in w) >= 2 for w in [m.group(0) for m in typed] + written) or any(
+            m.start() > 0 and m.group(0)[0].isupper() for m in typed
+        ):
+            kept.append(version)
+    return kept
+
+
 def _asked_count(question: str) -> int | None:
     """A listing of a stated number of papers ("the two quantization papers")."""
     m = re.search(r"\b(?:the|both|these|those)\s+(two|three|four|2|3|4)\b", question, re.I)
@@ -297,7 +325,7 @@ def _missing_terms(query: Query, source: Source) -> list[str]:
 
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
-    ranked = rank_sentences(query.text, source, embed, settings.ranking)
+    ranked = rank_sentences(query.text, source, embed, settings.ranking, exact=query.exact)
     if not ranked:
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]

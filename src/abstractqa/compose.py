@@ -55,13 +55,15 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            yield from self._quotes(question, source, self.settings.sentences_per_paper + 1)
+            yield from self._quotes(question, source, self.settings.sentences_per_paper + 1, exact=plan.query.exact)
+            if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
+                yield Exact(f"The abstract does not mention {_join(plan.missing)}.", note="absence (exact)")
 
     def supporting(self, question: str, plan: Plan) -> Iterator[str]:
         """The quotes under an LLM-written answer: each focus paper's best sentences."""
         for source in (plan.source(n) for n in plan.focus):
             yield f"\n\n**{source.paper.title}**: "
-            yield from self._quotes(question, source, self.settings.sentences_per_paper)
+            yield from self._quotes(question, source, self.settings.sentences_per_paper, exact=plan.query.exact)
 
     def _quotes(
         self,
@@ -71,10 +73,11 @@ class ExtractiveComposer:
         lead: int | None = None,
         prefer_names: bool = False,
         skip: set[int] = frozenset(),
+        exact: list[str] = (),
     ) -> Iterator[str]:
         """The best sentence first (or `lead`), then the next best in the abstract's order;
         sentences in `skip` (already shown) are left out."""
-        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, prefer_names=prefer_names)
+        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, prefer_names, exact)
         ranked = [r for r in ranked if r[1] not in skip]
         if not ranked:
             return
@@ -99,7 +102,7 @@ class ExtractiveComposer:
             note="absence (exact)",
         )
         yield "\n\n"
-        yield from self._quotes(question, source, 1)
+        yield from self._quotes(question, source, 1, exact=plan.query.exact)
 
     def _comparison(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         sides = [plan.source(n) for n in plan.focus]
@@ -299,7 +302,7 @@ def llm_messages(
     lines = []
     for n in plan.focus:
         s = plan.source(n)
-        top = sorted(rank_sentences(question, s, embed, settings.ranking)[:4], key=lambda t: t[1])
+        top = sorted(rank_sentences(question, s, embed, settings.ranking, exact=plan.query.exact)[:4], key=lambda t: t[1])
         lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(t[2] for t in top)))
     fields = {"sources": "\n".join(lines), "question": question}
     if judge:

@@ -160,6 +160,11 @@ class RankingSettings(Group):
         description="Bonus for the sentence where the abstract states its contribution, when the question "
         "asks which paper or method.",
     )
+    exact: float = Field(
+        default=0.3,
+        ge=0,
+        description="Bonus for a sentence holding a term or number the question names ('ssv2', '5,000').",
+    )
     rank: float = Field(
         default=0.1,
         ge=0,

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -202,6 +203,38 @@ def record_sentences(p: Paper) -> dict[str, str]:
     return lines
 
 
+def holds_term(text: str, term: str) -> bool:
+    """Whether `text` contains `term` as written (case-insensitive), a number as a number, or
+    as its abbreviation: "in1k" for ImageNet-1K, "ssv2" for Something Something-v2, "top1" for
+    top-1 (the same digits, the letters in order from the name's first letter)."""
+    if re.fullmatch(r"[\d.,]+%?", term):
+        digits = term.rstrip("%").replace(",", "")
+        return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
+    folded = re.sub(r"[\s\-_]", "", text.casefold())
+    short = re.sub(r"[\s\-_/.]", "", term.casefold())
+    if re.sub(r"[\s\-_]", "", term.casefold()) in folded:
+        return True
+    return len(short) >= 3 and any(_abbreviates(short, name) for name in _names_in(text, short[0]))
+
+
+def _names_in(text: str, first: str) -> Iterator[str]:
+    """Runs of one to three words of `text` starting with the letter `first`, folded."""
+    words = re.findall(r"[\w\-/.]+", text.casefold())
+    for i, word in enumerate(words):
+        if word.startswith(first):
+            for j in range(i + 1, min(i + 3, len(words)) + 1):
+                yield re.sub(r"[\-_/.]", "", "".join(words[i:j]))
+
+
+def _abbreviates(short: str, name: str) -> bool:
+    """`short`'s letters in order within `name`, its digits exactly `name`'s digits."""
+    if re.sub(r"\D", "", short) != re.sub(r"\D", "", name) or len(name) > 40:
+        return False
+    rest = iter(name)
+    return all(c in rest for c in short)
+
+
+
 WANTS_NUMBER = re.compile(
     r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (percentage|fraction|accuracy|"
     r"accuracies|score|scores|speed|size)|win rate|gain|improve)|"
@@ -230,7 +263,12 @@ LINK_WORDS = 12  # a sentence this short around a link is there for the link
 
 
 def rank_sentences(
-    question: str, source: Source, embed: SentenceEmbedder, weights: RankingSettings, prefer_names: bool = False
+    question: str,
+    source: Source,
+    embed: SentenceEmbedder,
+    weights: RankingSettings,
+    prefer_names: bool = False,
+    exact: list[str] = (),
 ) -> list[tuple[float, int, str]]:
     """A source's sentences scored for the question: meaning, shared rare words, numbers.
 
@@ -259,6 +297,7 @@ def rank_sentences(
             bonus += weights.counted
         bonus += weights.entity if wants_names and terms_in(sentence) - own_names else 0.0
         bonus += weights.contribution if i == contribution else 0.0
+        bonus += weights.exact if any(holds_term(sentence, t) for t in exact) else 0.0
         if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
             bonus -= weights.link  # "Project page: http://..." says where, not what
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))

@@ -12,7 +12,7 @@ check can demand that the cited passage holds them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date
 from typing import TYPE_CHECKING, Literal
@@ -131,6 +131,7 @@ class Query:
     asks_percent: bool = False  # the number wanted is a percentage
     ask: Ask | None = None
     exact: list[str] = field(default_factory=list)  # terms and numbers the answer must hold
+    versions: list[str] = field(default_factory=list)  # "sam 2", "Llama 3": maybe a name and its version
     urls: list[str] = field(default_factory=list)
     topic: set[str] = field(default_factory=set)  # content stems a listed paper must match
     rare: dict[str, float] = field(default_factory=dict)  # topic stems few passages hold, by share ("audioset")
@@ -193,6 +194,7 @@ def read_query(
         asks_percent=asks_percent,
         ask=asked_for(text),
         exact=exact_terms(text, names, urls),
+        versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],
         urls=urls,
         topic=topic,
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
@@ -235,6 +237,13 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
 
 
+# "sam 2", "Llama 3": a word and a bare version number. It is a name with its version where
+# the word is written as a name (capitals) in the question or in a candidate abstract ("SAM").
+VERSIONED = re.compile(
+    r"(?<![\w\-/.])(?P<name>[A-Za-z][A-Za-z\-]*[A-Za-z]) (?P<v>\d{1,2}(?:\.\d)?)(?![\w.,%/]|\s*(?:x|k|m|b)\b)"
+)
+
+
 def asked_for(question: str) -> Ask | None:
     """The thing a question asks for ("how many GPUs" -> gpu), when it names a specific one.
 
@@ -264,37 +273,6 @@ def answers_ask(abstract: str, ask: Ask) -> bool:
             if not ask.quantity or numbers_in(sentence) or NUMBER_WORDS.search(sentence):
                 return True
     return False
-
-
-def holds_term(text: str, term: str) -> bool:
-    """Whether `text` contains `term` as written (case-insensitive), a number as a number, or
-    as its abbreviation: "in1k" for ImageNet-1K, "ssv2" for Something Something-v2, "top1" for
-    top-1 (the same digits, the letters in order from the name's first letter)."""
-    if re.fullmatch(r"[\d.,]+%?", term):
-        digits = term.rstrip("%").replace(",", "")
-        return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
-    folded = re.sub(r"[\s\-_]", "", text.casefold())
-    short = re.sub(r"[\s\-_/.]", "", term.casefold())
-    if re.sub(r"[\s\-_]", "", term.casefold()) in folded:
-        return True
-    return len(short) >= 3 and any(_abbreviates(short, name) for name in _names_in(text, short[0]))
-
-
-def _names_in(text: str, first: str) -> Iterator[str]:
-    """Runs of one to three words of `text` starting with the letter `first`, folded."""
-    words = re.findall(r"[\w\-/.]+", text.casefold())
-    for i, word in enumerate(words):
-        if word.startswith(first):
-            for j in range(i + 1, min(i + 3, len(words)) + 1):
-                yield re.sub(r"[\-_/.]", "", "".join(words[i:j]))
-
-
-def _abbreviates(short: str, name: str) -> bool:
-    """`short`'s letters in order within `name`, its digits exactly `name`'s digits."""
-    if re.sub(r"\D", "", short) != re.sub(r"\D", "", name) or len(name) > 40:
-        return False
-    rest = iter(name)
-    return all(c in rest for c in short)
 
 
 # ---------------------------------------------------------------------------------------------
