@@ -96,6 +96,8 @@ def test_a_comparison_of_two_described_papers_answers_from_two(assistant):
         "pipeline with that of the paper training on billions of random internet images."
     )
     assert len(set(titles(answer))) == 2 and "Models on billions of random images…" in titles(answer), answer.answer
+    # Side by side, as a comparison: not announced as a list of matches.
+    assert answer.kind == "comparison" and "papers match" not in answer.answer
 
 
 def test_names_typed_in_lower_case_are_read_unless_they_are_words(assistant):
@@ -150,6 +152,14 @@ def test_comparison_shows_each_side_and_what_they_share(assistant):
     papers = {p.title: p.abstract for p in assistant.papers()}
     for term in re.split(r", | and ", shared.text.removeprefix("Both abstracts mention ").rstrip(".")):
         assert term.casefold() in papers["MSN"].casefold() and term.casefold() in papers["I-JEPA"].casefold()
+    # Under the lead, each side says how it works, not only how well.
+    assert "matches the representation of an image view" in answer.answer
+
+
+def test_comparison_quotes_say_how_each_method_works(assistant):
+    answer = assistant.ask("How does CutLER differ from EfficientSAM?")
+    cutler = answer.answer.split("**CutLER**:")[1].split("**EfficientSAMs**")[0]
+    assert "MaskCut" in cutler, answer.answer
 
 
 def test_record_questions_are_answered_from_the_records(assistant):

@@ -165,6 +165,8 @@ def plan_answer(
                 plan.focus.append(max(others, key=lambda s: best_per_source[s.n]).n)
         if len(plan.focus) == 1:
             plan.kind = "factoid"
+        elif query.kind == "comparison":
+            plan.kind = "comparison"  # the two described papers, side by side
         return plan
 
     candidates = [s for s in sources if s.n in named] or sources

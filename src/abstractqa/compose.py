@@ -71,13 +71,12 @@ class ExtractiveComposer:
         source: Source,
         count: int,
         lead: int | None = None,
-        prefer_names: bool = False,
         skip: set[int] = frozenset(),
         exact: list[str] = (),
     ) -> Iterator[str]:
         """The best sentence first (or `lead`), then the next best in the abstract's order;
         sentences in `skip` (already shown) are left out."""
-        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, prefer_names, exact)
+        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, exact)
         ranked = [r for r in ranked if r[1] not in skip]
         if not ranked:
             return
@@ -118,15 +117,17 @@ class ExtractiveComposer:
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
-            if aspect:  # the sentences on the asked aspect, best first
+            if aspect:  # the sentences on the asked aspect, best first (terms here name the papers)
                 yield from self._quotes(question, source, count)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
-            # full unless the first sentence said all of it), and the named parts of each
-            # method ("MaskCut", "SAMI") tell them apart.
+            # full unless the first sentence said all of it). "How does A differ from B?" asks
+            # how each works: then come the sentences that say more of that contribution
+            # ("CutLER first uses our proposed MaskCut ..."), not those that repeat its name.
             gist = contribution_sentence(source.sentences)
             lead, skip = (None, {gist}) if led and clauses[part].whole else (gist, set())
-            yield from self._quotes(question, source, count, lead, True, skip)
+            about = source.sentences[gist] if gist is not None else question
+            yield from self._quotes(about, source, count, lead, skip)
         if shared := shared_terms(sides):
             yield "\n\n"
             yield Exact(

@@ -267,7 +267,6 @@ def rank_sentences(
     source: Source,
     embed: SentenceEmbedder,
     weights: RankingSettings,
-    prefer_names: bool = False,
     exact: list[str] = (),
 ) -> list[tuple[float, int, str]]:
     """A source's sentences scored for the question: meaning, shared rare words, numbers.
@@ -285,7 +284,7 @@ def rank_sentences(
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))
-    wants_names = prefer_names or bool(_WANTS_NAMES.search(question))
+    wants_names = bool(_WANTS_NAMES.search(question))
     own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
