@@ -99,6 +99,28 @@ def test_a_judgment_the_paper_contradicts_is_not_believed(seed_index_dir, embed_
     assert not assistant.ask("How many GPUs were used to train I-JEPA?").refused
 
 
+def test_a_topic_check_no_refuses_only_where_the_evidence_is_weak(seed_index_dir, embed_model):
+    # The closest paper (diffusion quantization) shares "diffusion", not "weather forecasting".
+    assistant = scripted(seed_index_dir, embed_model, {"about": "no"})
+    answer = assistant.ask("which paper uses diffusion for weather forecasting?")
+    assert answer.refused and "LLM judged" in answer.reason, answer.answer
+    # A close match (FACET's "32k images") is not refused on the model's word alone.
+    assert not assistant.ask("which evaluation set has 32k images for checking fairness of vision models?").refused
+    # "yes" changes nothing; a named paper is never checked.
+    assistant = scripted(seed_index_dir, embed_model, {"about": "yes"})
+    assert not assistant.ask("which paper uses diffusion for weather forecasting?").refused
+
+
+def test_the_bundled_qwen_checks_topics_in_extractive_mode(seed_index_dir, embed_model):
+    settings = make_settings(seed_index_dir, answer={"mode": "extractive", "topic_check": "always"})
+    assistant = Assistant(settings, embed_model=embed_model)
+    answer = assistant.ask("does any paper here do speech recognition on podcasts?")
+    assert answer.refused and "LLM judged" in answer.reason, answer.answer
+    # A paraphrase in other words than the abstract's is still answered from its paper.
+    answer = assistant.ask("how can an image generator make prettier pictures by fine-tuning on a few beautiful photos?")
+    assert answer.status == "answered" and answer.citations[0].title == "Emu", answer.answer
+
+
 def test_a_follow_up_rewrite_that_changes_what_is_asked_is_not_used(seed_index_dir, embed_model):
     first = scripted(seed_index_dir, embed_model, {"verdict": "yes", "missing": ""}).ask(
         "How does MSN differ from I-JEPA?"

@@ -58,6 +58,10 @@ MAX_LISTED = 8
 # Below this best-sentence similarity, an LLM's "not in the sources" (or its judgment "no") is
 # believed; above it the evidence is strong enough that an answer is shown instead.
 LLM_REFUSAL_BELOW = 0.45
+# An LLM's "the closest paper is not about this" (`answer.topic_check`) is believed below this
+# best-sentence similarity: above it the evidence itself says the paper is on topic. Topics no
+# paper covers reach 0.47-0.49 on the dev probes; the dev sets' answerable questions got "yes".
+TOPIC_TRUST_BELOW = 0.6
 # Words of a record question's frame ("who wrote the first ..."): they say nothing of the paper.
 RECORD_FRAME = frozenset(
     stem(w)
@@ -228,6 +232,29 @@ def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str)
 
 
 _HOW_MUCH = content_words("number amount value count exact specific")  # "the number of epochs"
+
+
+def wants_topic_check(plan: Plan) -> bool:
+    """A factoid answered from the one closest paper, found by search alone (no name, no
+    follow-up): the case where a related paper can stand in for one the collection lacks."""
+    return (
+        plan.status == "answer"
+        and plan.kind == "factoid"
+        and not plan.query.named
+        and all(plan.source(n).evidence.reason == "search" for n in plan.focus)
+    )
+
+
+def weigh_topic(plan: Plan, about: str | None) -> Plan:
+    """What an LLM's yes/no on "is the closest paper about what is asked" changes."""
+    if about == "no" and plan.best_similarity < TOPIC_TRUST_BELOW:
+        title = plan.source(plan.focus[0]).paper.title
+        return plan.decline(
+            "not_covered",
+            f"the LLM judged that the closest paper ({title}) is not about what is asked, and the best "
+            f"sentence similarity is {plan.best_similarity:.2f}",
+        )
+    return plan
 
 
 def _asked_and_absent(phrase: str, question: str, source: Source) -> bool:

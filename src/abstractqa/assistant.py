@@ -10,8 +10,15 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 from abstractqa import prompts
-from abstractqa.answerable import LLM_REFUSAL_BELOW, MAX_LISTED, plan_answer, weigh_judgment
-from abstractqa.compose import ExtractiveComposer, llm_messages
+from abstractqa.answerable import (
+    LLM_REFUSAL_BELOW,
+    MAX_LISTED,
+    plan_answer,
+    wants_topic_check,
+    weigh_judgment,
+    weigh_topic,
+)
+from abstractqa.compose import ExtractiveComposer, llm_messages, topic_messages
 from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
@@ -142,6 +149,20 @@ class Assistant:
                 self._llms[mode] = build_llm(self.settings.answer.model_copy(update={"mode": mode}))
             return self._llms[mode]
 
+    def topic_llm(self, llm: ChatLLM | None) -> ChatLLM | None:
+        """The model for `answer.topic_check`: the mode's LLM, else the bundled llamacpp one,
+        loaded on first need; None (warned once) where none can load."""
+        if llm is not None:
+            return llm
+        with self._lock:
+            if "topic" not in self._llms:
+                try:
+                    self._llms["topic"] = build_llm(self.settings.answer.model_copy(update={"mode": "llamacpp"}))
+                except GeneratorError as err:
+                    log.warning("answer.topic_check is on but no LLM can load, so it is skipped: %s", err)
+                    self._llms["topic"] = None
+            return self._llms["topic"]
+
     @property
     def composer(self) -> ExtractiveComposer:
         return ExtractiveComposer(self.settings.answer, self.sentence_embedder)
@@ -258,6 +279,9 @@ class Assistant:
             evidence = self._pin(evidence, focus)
         t1 = time.perf_counter()
         plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
+        check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
+        if check and wants_topic_check(plan):
+            self._check_topic(llm, standalone, plan, answer_settings)  # may refuse it
         citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold)
         checks: list[SentenceCheck] = []
         text = ""
@@ -338,6 +362,20 @@ class Assistant:
             log.warning("the LLM's judgment failed, answering without it: %s", err)
             return
         weigh_judgment(plan, question, reply.get("verdict"), str(reply.get("missing") or ""))
+
+    def _check_topic(self, llm: ChatLLM | None, question: str, plan, settings) -> None:
+        """An LLM's constrained yes/no on whether the closest paper is about what is asked; one
+        signal beside the evidence (`answerable.weigh_topic` decides what it changes)."""
+        if (judge := self.topic_llm(llm)) is None:
+            return
+        messages = topic_messages(question, plan.source(plan.focus[0]), self.sentence_embedder, settings)
+        try:
+            with self._generate_lock:
+                reply = judge.judge(messages, prompts.TOPIC_SCHEMA) or {}
+        except GeneratorError as err:
+            log.warning("the LLM's topic check failed, answering without it: %s", err)
+            return
+        weigh_topic(plan, reply.get("about"))
 
     def _pin(self, evidence: list[Evidence], focus: list[str]) -> list[Evidence]:
         """Papers of the previous turn first, for "it"/"they" follow-ups."""

@@ -292,6 +292,17 @@ def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
+def topic_messages(question: str, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> list[dict]:
+    """The prompt asking whether `source` is about what `question` asks (`answer.topic_check`):
+    the paper's three best sentences for the question, in the abstract's order."""
+    top = sorted(rank_sentences(question, source, embed, settings.ranking)[:3], key=lambda t: t[1])
+    text = " ".join(t[2] for t in top)
+    return [
+        {"role": "system", "content": prompts.TOPIC_SYSTEM},
+        {"role": "user", "content": prompts.TOPIC_USER.format(text=text, question=question)},
+    ]
+
+
 def llm_messages(
     question: str, plan: Plan, embed: SentenceEmbedder, settings: AnswerSettings, judge: bool = False
 ) -> list[dict[str, str]]:

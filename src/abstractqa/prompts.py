@@ -45,6 +45,22 @@ JUDGE_SCHEMA = {
     "required": ["verdict", "missing"],
 }
 
+# Asked when a question names no paper and one paper is the closest: is it about what is
+# asked? Measured on the dev sets, Qwen 1.5B says "yes" for every answerable question there
+# (even where the closest paper is not the gold one) and "no" for topics no paper covers
+# ("diffusion for weather forecasting" against a diffusion-quantization paper); the 0.5B says
+# "no" to half the answerable ones, so it is not used for this.
+TOPIC_SYSTEM = "You check whether a research paper is about what a question asks about."
+TOPIC_USER = (
+    "Paper: {text}\n\nQuestion: {question}\n\nIs this paper about the subject of the question "
+    '(even if it uses other words)? Reply in JSON with "about": "yes" or "no".'
+)
+TOPIC_SCHEMA = {
+    "type": "object",
+    "properties": {"about": {"type": "string", "enum": ["yes", "no"]}},
+    "required": ["about"],
+}
+
 SOURCE_LINE = "[{n}] {title}: {text}"
 
 REWRITE_SYSTEM = (
@@ -66,6 +82,7 @@ REFUSAL_RELATED = "Related, but not answering this:"
 PROMPTS = {
     "ANSWER_USER": (ANSWER_USER, {"sources", "question"}),
     "JUDGE_USER": (JUDGE_USER, {"sources", "question"}),
+    "TOPIC_USER": (TOPIC_USER, {"text", "question"}),
     "COMPARE_USER": (COMPARE_USER, {"sources", "question", "a", "na", "b", "nb"}),
     "SOURCE_LINE": (SOURCE_LINE, {"n", "title", "text"}),
     "REWRITE_USER": (REWRITE_USER, {"history", "question"}),
