@@ -206,6 +206,24 @@ def test_swapped_subjects_fail_verification(assistant):
     assert citer.render(crossed, citer.check(crossed)).endswith("block [1][2].")
 
 
+def test_a_sentence_about_one_paper_is_checked_against_that_paper(assistant):
+    evidence = [e for e in assistant.search("Emu quality-tuning and Emu Video", k=10) if e.paper.title in ("Emu", "Emu Video")]
+    sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(evidence)]
+    emu, video = (next(s.n for s in sources if s.paper.title == t) for t in ("Emu", "Emu Video"))
+    citer = Citer(sources, assistant.sentence_embedder, threshold=0.45)
+    # "Emu Video" names Emu Video only, and Emu's figures cited to Emu don't make it true of Emu Video.
+    claim = "Emu Video is preferred 68.4% and 71.3% of the time on visual appeal on PartiPrompts"
+    assert citer.named_sources(claim) == [video]
+    assert not citer.check(f"{claim} [{emu}].").supported
+    assert citer.check(claim.replace("Emu Video", "Emu") + f" [{emu}].").supported
+    # A true sentence cited to the wrong paper is cited to the one it names.
+    verdict = citer.check(f"Emu Video factorizes the generation into two steps [{emu}].")
+    assert verdict.supported and verdict.sources == [video]
+    # The abstract's own sentence, quoted word for word, stays with its paper whatever it names.
+    quote = next(x for x in sources[emu - 1].sentences if "Emu" in x)
+    assert citer.check(f"{quote} [{emu}]").sources == [emu]
+
+
 @pytest.mark.parametrize("claim", ["32 A100 GPUs [1].", "It used 16 A100 GPUs [1]."])
 def test_short_claims_are_checked_by_their_numbers(assistant, claim):
     sources = [Source.from_evidence(1, assistant.search("How many GPUs were used to train I-JEPA?")[0])]

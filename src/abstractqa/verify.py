@@ -113,12 +113,16 @@ class Citer:
 
     def named_sources(self, sentence: str) -> list[int]:
         """Sources whose title or alias the sentence names, in order of mention."""
-        found = []
+        spans = {}
         for n, s in self.sources.items():
-            spots = [m.start() for name in {s.paper.title, *s.paper.aliases} if (m := _name_pattern(name).search(sentence))]
-            if spots:
-                found.append((min(spots), n))
-        return [n for _, n in sorted(found)]
+            found = [m.span() for name in {s.paper.title, *s.paper.aliases} if (m := _name_pattern(name).search(sentence))]
+            if found:
+                spans[n] = min(found)
+        # "Emu Video" names Emu Video, not also Emu: a match inside a longer one doesn't count.
+        inside = {
+            n for n, (a, b) in spans.items() for m, (c, d) in spans.items() if m != n and c <= a and b <= d and d - c > b - a
+        }
+        return [n for n in sorted(spans, key=lambda n: spans[n]) if n not in inside]
 
     def about_several(self, sentence: str, named: list[int]) -> Verdict:
         """A sentence naming several papers ("MSN matches ..., while I-JEPA predicts ...").
@@ -163,6 +167,14 @@ class Citer:
         if len(named) >= 2:
             return self.about_several(sentence, named)
         cited = [int(n) for n in MARKER.findall(sentence) if int(n) in self.sources]
+        if len(named) == 1 and cited and named[0] not in cited and not any(self._quotes(sentence, n) for n in cited):
+            # A written sentence about one paper ("Emu Video is preferred 68.4% ... [1]" citing Emu)
+            # must be supported by that paper's own passage, not by the one it cites.
+            own = self.sources[named[0]]
+            score, quote, note = self.support(sentence, own)
+            if score < self.threshold:
+                return Verdict(cited, False, score, {}, f"it is about {own.paper.title}, whose abstract does not support it")
+            return Verdict([own.n], True, score, {own.n: [quote]}, f"re-cited from {cited} to [{own.n}], the paper it names")
         scores: dict[int, tuple[float, str, str]] = {
             n: self.support(sentence, self.sources[n]) for n in dict.fromkeys(cited)
         }
@@ -184,6 +196,11 @@ class Citer:
         return Verdict(
             list(good), True, max(v[0] for v in good.values()), {n: [v[1]] for n, v in good.items()}, note
         )
+
+    def _quotes(self, sentence: str, n: int) -> bool:
+        """Whether the sentence is one of source `n`'s own sentences, word for word."""
+        claim = " ".join(strip_markers(sentence).split())
+        return any(" ".join(x.split()) == claim for x in self.sources[n].sentences)
 
     def render(self, sentence: str, verdict: Verdict) -> str:
         """The sentence with its markers replaced by stable display numbers."""
