@@ -322,3 +322,17 @@ def test_listing_papers_loads_no_model(seed_index_dir, assistant):
 def test_listing_papers_without_an_index_says_so(tmp_path):
     with pytest.raises(IndexUnavailable, match="no index yet for these settings"):
         Assistant(make_settings(tmp_path / "empty")).papers()
+
+
+def test_a_question_word_the_passage_never_uses_is_not_confirmed_by_it(embed):
+    # "does it predict pixels?" answered "Yes, I-JEPA predicts pixels": the word is the question's.
+    question = "Does I-JEPA predict pixels?"
+    claim = "Yes, I-JEPA is a non-generative approach that predicts pixels from images [1]."
+    assert Citer([IJEPA], embed, 0.45).check(claim).supported  # close in meaning: without the question, it passes
+    assert not Citer([IJEPA], embed, 0.45, question).check(claim).supported
+    # A short claim holds up by its numbers and terms only when its other words stand there too.
+    assert not Citer([IJEPA], embed, 0.45).check("Yes, I-JEPA predicts pixels [1].").supported
+    assert not Citer([IJEPA], embed, 0.45).check("The answer is: 32 [1].").supported
+    # The question's words, where the passage has them, hold up.
+    verdict = Citer([IJEPA], embed, 0.45, "How many GPUs did I-JEPA use?").check("I-JEPA used 32 A100 GPUs [1].")
+    assert verdict.supported

@@ -282,7 +282,7 @@ class Assistant:
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
         if check and wants_topic_check(plan):
             self._check_topic(llm, standalone, plan, answer_settings)  # may refuse it
-        citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold)
+        citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold, standalone)
         checks: list[SentenceCheck] = []
         text = ""
 

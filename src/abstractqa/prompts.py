@@ -24,8 +24,8 @@ ANSWER_USER = "Sources:\n{sources}\n\nQuestion: {question}\nAnswer:"
 
 COMPARE_USER = (
     "Sources:\n{sources}\n\nQuestion: {question}\n"
-    "Write three sentences: what {a} does [{na}]; what {b} does [{nb}]; and how the two differ "
-    "or what they share [{na}][{nb}].\nAnswer:"
+    "Write three sentences: what {a} does [{na}]; what {b} does [{nb}]; and the main difference "
+    "between them, naming both [{na}][{nb}].\nAnswer:"
 )
 
 # Asked before the answer, over the same sources: the shared prompt prefix is read once

@@ -25,10 +25,12 @@ from abstractqa.evidence import (
     MARKER,
     SentenceEmbedder,
     Source,
+    content_words,
     numbers_in,
     strip_markers,
     terms_in,
 )
+from abstractqa.query import GENERIC_STEMS
 from abstractqa.types import Citation, SentenceCheck
 
 _RECORD_CLAIM = re.compile(r"\b(wr[io]te|written|authors?|arxiv|created|dated?|published|posted|code|pages?)\b", re.I)
@@ -70,10 +72,14 @@ class Verdict:
 class Citer:
     """Checks sentences against the sources they cite and renumbers markers by first use."""
 
-    def __init__(self, sources: list[Source], embed: SentenceEmbedder, threshold: float):
+    def __init__(self, sources: list[Source], embed: SentenceEmbedder, threshold: float, question: str = ""):
+        """`question`: its words (beyond the generic ones) that a sentence repeats must stand in
+        the passage that supports it ("Yes, I-JEPA predicts pixels" where I-JEPA's abstract
+        never says "pixels" is the question echoed, not the source)."""
         self.sources = {s.n: s for s in sources}
         self.embed = embed
         self.threshold = threshold
+        self.asked = content_words(question) - GENERIC_STEMS
         self.display: dict[int, int] = {}  # source n -> number shown, in order of first use
         self.quotes: dict[int, list[str]] = {}
 
@@ -88,11 +94,19 @@ class Citer:
         missing_terms = {t for t in terms_in(claim) if t not in folded}
         if missing_terms:
             return 0.0, "", f"terms not in source: {', '.join(sorted(missing_terms))}"
+        if echoed := (content_words(claim) & self.asked) - source.words:
+            return 0.0, "", f"the question's words, not the source's: {', '.join(sorted(echoed))}"
         named = numbers_in(claim) | terms_in(claim)
         if named and len(claim.split()) <= SHORT_CLAIM and len(re.findall(r"[A-Za-z]{2,}", claim)) >= 1:
             # A short answer ("32 A100 GPUs") is too short to compare in meaning; it holds up
             # when every number and named term it states stands in one sentence of the source.
-            holding = [x for x in source.checkable if named <= (numbers_in(x) | terms_in(x))]
+            # Its other words stand there too: "The answer is: 2" is no claim about GPUs.
+            words = content_words(claim) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
+            holding = [
+                x
+                for x, bag in zip(source.checkable, map(content_words, source.checkable), strict=True)
+                if named <= (numbers_in(x) | terms_in(x)) and words <= bag
+            ]
             if holding:
                 return 1.0, holding[0], "exact: short claim"
         # Record lines ("X was written by ...") only support claims about the record.
