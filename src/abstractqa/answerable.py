@@ -2,7 +2,8 @@
 
 Three outcomes (`Plan.status`):
 
-* ``answer``: the papers to answer from (`Plan.focus`) hold what is asked;
+* ``answer``: the papers to answer from (`Plan.focus`) hold what is asked (or some of the
+  terms it asks about: then `Plan.missing` names the rest, and the answer says so);
 * ``partial``: the paper the question is about is found, but the asked detail is not in
   it (a model size, dataset or metric the question names, a number, a record field);
   the answer says what is missing and quotes what the paper does give;
@@ -12,7 +13,8 @@ Three outcomes (`Plan.status`):
 Every check here is exact or measured: the asked terms and numbers must stand in the
 passage, similarity to the closest sentence is calibrated (`answer.refuse_below`), and a
 question after a number needs a sentence that holds one. A generator's own "not in the
-sources" is one more signal, weighed in `assistant.py`, never the only one.
+sources", and its yes/no on whether the closest paper is about the question at all
+(`answer.topic_check`), are more signals, weighed here and in `assistant.py`, never the only one.
 """
 
 from __future__ import annotations

@@ -64,6 +64,8 @@ class ExtractiveComposer:
         for source in (plan.source(n) for n in plan.focus):
             yield f"\n\n**{source.paper.title}**: "
             yield from self._quotes(question, source, self.settings.sentences_per_paper, exact=plan.query.exact)
+        if plan.missing and plan.status == "answer":
+            yield Exact(f"The abstract does not mention {_join(plan.missing)}.", note="absence (exact)")
 
     def _quotes(
         self,
