@@ -338,3 +338,13 @@ def test_a_yes_or_no_on_a_word_the_passage_never_uses_is_not_confirmed_by_it(emb
     # The question's words, where the passage has them, hold up.
     verdict = Citer([IJEPA], embed, 0.45, "How many GPUs did I-JEPA use?").check("I-JEPA used 32 A100 GPUs [1].")
     assert verdict.supported
+
+
+def test_a_number_checks_against_its_scaled_form(embed):
+    facet = source(3, "FACET", "FACET is a large, publicly available evaluation set of 32k images.")
+    citer = Citer([facet], embed, 0.45)
+    assert citer.check("FACET holds 32,000 images [3].").supported
+    assert not citer.check("FACET holds 32,500 images [3].").supported
+    # And the other way round: "32k" in a claim, "32,000" in the passage.
+    written = source(4, "FACET", "FACET is a large, publicly available evaluation set of 32,000 images.")
+    assert Citer([written], embed, 0.45).check("FACET holds 32k images [4].").supported

@@ -67,6 +67,22 @@ def numbers_in(text: str) -> set[str]:
     return found
 
 
+_SCALED = re.compile(
+    r"(?<![\w.,])(\d+(?:\.\d+)?)(?:\s?([kKMBT])\b|\s+(thousand|million|billion|trillion)\b)", re.I
+)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+
+
+def scaled_numbers(text: str) -> dict[str, str]:
+    """Quantities written with a scale, as {number as written: plain integer}: "32k" and "32
+    thousand" -> {"32": "32000"}, "1.1B" -> {"1.1": "1100000000"}; so "32,000 images" can be
+    checked against "32k images" and the other way round."""
+    out = {}
+    for m in _SCALED.finditer(strip_markers(text)):
+        out[m.group(1)] = str(round(float(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).casefold()]))
+    return out
+
+
 def terms_in(text: str) -> set[str]:
     return {t.casefold() for t in _TERM.findall(text)}
 

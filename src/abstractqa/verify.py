@@ -27,6 +27,7 @@ from abstractqa.evidence import (
     Source,
     content_words,
     numbers_in,
+    scaled_numbers,
     strip_markers,
     terms_in,
 )
@@ -89,7 +90,10 @@ class Citer:
         """(score, best sentence, note) of how well `source` supports `sentence`."""
         claim = strip_markers(sentence)
         text = " ".join(source.checkable + [source.paper.title, *source.paper.aliases])
-        missing_numbers = numbers_in(claim) - numbers_in(text)
+        # A number stands in the source as written, or scaled: "32,000" for "32k", "32k" for "32,000".
+        stated = numbers_in(text) | set(scaled_numbers(text).values())
+        scaled = scaled_numbers(claim)
+        missing_numbers = {n for n in numbers_in(claim) if n not in stated and scaled.get(n) not in stated}
         if missing_numbers:
             return 0.0, "", f"numbers not in source: {', '.join(sorted(missing_numbers))}"
         folded = text.casefold()
