@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from abstractqa.evidence import (
+    NUMBER_TERM,
     NUMBER_WORDS,
     SentenceEmbedder,
     Source,
@@ -195,7 +196,7 @@ def plan_answer(
     if missing := _missing_terms(query, chosen):
         # The paper meant is the one holding some asked terms ("ssv2" of "ssv2 and in1k"), or
         # named; a versioned name it lacks ("SAM 2") is another model.
-        found = len(missing) < len([t for t in query.exact if not re.fullmatch(r"[\d.,]+%?", t)])
+        found = len(missing) < len([t for t in query.exact if not NUMBER_TERM.fullmatch(t)])
         reason = f"{about} does not mention {', '.join(missing)}"
         if found and not set(missing) & set(versions):
             plan.reason, plan.missing = reason, missing  # answered, saying what it lacks

@@ -57,7 +57,7 @@ class ExtractiveComposer:
             yield f"**{source.paper.title}**: "
             yield from self._quotes(question, source, self.settings.sentences_per_paper + 1, exact=plan.query.exact)
             if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
-                yield Exact(f"The abstract does not mention {_join(plan.missing)}.", note="absence (exact)")
+                yield _lacking(plan)
 
     def supporting(self, question: str, plan: Plan) -> Iterator[str]:
         """The quotes under an LLM-written answer: each focus paper's best sentences."""
@@ -65,7 +65,7 @@ class ExtractiveComposer:
             yield f"\n\n**{source.paper.title}**: "
             yield from self._quotes(question, source, self.settings.sentences_per_paper, exact=plan.query.exact)
         if plan.missing and plan.status == "answer":
-            yield Exact(f"The abstract does not mention {_join(plan.missing)}.", note="absence (exact)")
+            yield _lacking(plan)
 
     def _quotes(
         self,
@@ -290,6 +290,19 @@ def _sentence_with(source: Source, term: str) -> str:
     return next((x for x in source.sentences if term.casefold() in x.casefold()), source.sentences[0])
 
 
+def _lacking(plan: Plan) -> Exact:
+    """The closing line of an answer whose paper holds some asked terms, not all."""
+    return Exact(f"The abstract does not mention {_join(plan.missing)}.", note="absence (exact)")
+
+
+def _best_text(
+    question: str, source: Source, embed: SentenceEmbedder, settings: AnswerSettings, k: int, exact: list[str] = ()
+) -> str:
+    """A source's `k` best sentences for the question, in the abstract's order: what an LLM reads."""
+    top = sorted(rank_sentences(question, source, embed, settings.ranking, exact)[:k], key=lambda t: t[1])
+    return " ".join(t[2] for t in top)
+
+
 def _join(items: list[str]) -> str:
     return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
@@ -297,8 +310,7 @@ def _join(items: list[str]) -> str:
 def topic_messages(question: str, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> list[dict]:
     """The prompt asking whether `source` is about what `question` asks (`answer.topic_check`):
     the paper's three best sentences for the question, in the abstract's order."""
-    top = sorted(rank_sentences(question, source, embed, settings.ranking)[:3], key=lambda t: t[1])
-    text = " ".join(t[2] for t in top)
+    text = _best_text(question, source, embed, settings, 3)
     return [
         {"role": "system", "content": prompts.TOPIC_SYSTEM},
         {"role": "user", "content": prompts.TOPIC_USER.format(text=text, question=question)},
@@ -316,8 +328,8 @@ def llm_messages(
     lines = []
     for n in plan.focus:
         s = plan.source(n)
-        top = sorted(rank_sentences(question, s, embed, settings.ranking, exact=plan.query.exact)[:4], key=lambda t: t[1])
-        lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=" ".join(t[2] for t in top)))
+        text = _best_text(question, s, embed, settings, 4, plan.query.exact)
+        lines.append(prompts.SOURCE_LINE.format(n=s.n, title=s.paper.title, text=text))
     fields = {"sources": "\n".join(lines), "question": question}
     if judge:
         template = prompts.JUDGE_USER

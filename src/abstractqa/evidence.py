@@ -187,6 +187,11 @@ class Source:
         return content_words(" ".join([self.paper.abstract, self.paper.title, *self.paper.aliases]))
 
     @cached_property
+    def name_words(self) -> set[str]:
+        """Content words of the paper's title and names: they identify it, not what is asked."""
+        return content_words(" ".join([self.paper.title, *self.paper.aliases]))
+
+    @cached_property
     def sentence_words(self) -> list[set[str]]:
         """Content words of each sentence, in order (ranking and listing both read them)."""
         return [content_words(sentence) for sentence in self.sentences]
@@ -219,11 +224,14 @@ def record_sentences(p: Paper) -> dict[str, str]:
     return lines
 
 
+NUMBER_TERM = re.compile(r"[\d.,]+%?")  # an asked term that is a number ("5,000", "70.8%"), not a name
+
+
 def holds_term(text: str, term: str) -> bool:
     """Whether `text` contains `term` as written (case-insensitive), a number as a number, or
     as its abbreviation: "in1k" for ImageNet-1K, "ssv2" for Something Something-v2, "top1" for
     top-1 (the same digits, the letters in order from the name's first letter)."""
-    if re.fullmatch(r"[\d.,]+%?", term):
+    if NUMBER_TERM.fullmatch(term):
         digits = term.rstrip("%").replace(",", "")
         return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
@@ -248,7 +256,6 @@ def _abbreviates(short: str, name: str) -> bool:
         return False
     rest = iter(name)
     return all(c in rest for c in short)
-
 
 
 WANTS_NUMBER = re.compile(
@@ -296,7 +303,7 @@ def rank_sentences(
     question = _IDENTITY_CLAUSE.sub(" ", question).strip() or question
     sims = embed(source.sentences) @ embed.query(question)
     bags = source.sentence_words
-    words = content_words(question) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
+    words = content_words(question) - source.name_words
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))

@@ -108,10 +108,11 @@ class Citer:
             # A short answer ("32 A100 GPUs") is too short to compare in meaning; it holds up
             # when every number and named term it states stands in one sentence of the source.
             # Its other words stand there too: "The answer is: 2" is no claim about GPUs.
-            words = content_words(claim) - content_words(" ".join([source.paper.title, *source.paper.aliases]))
+            words = content_words(claim) - source.name_words
+            bags = source.sentence_words + [content_words(line) for line in source.record_lines]
             holding = [
                 x
-                for x, bag in zip(source.checkable, map(content_words, source.checkable), strict=True)
+                for x, bag in zip(source.checkable, bags, strict=True)
                 if named <= (numbers_in(x) | terms_in(x)) and words <= bag
             ]
             if holding:
@@ -188,7 +189,7 @@ class Citer:
         if len(named) >= 2:
             return self.about_several(sentence, named)
         cited = [int(n) for n in MARKER.findall(sentence) if int(n) in self.sources]
-        if len(named) == 1 and cited and named[0] not in cited and not any(self._quotes(sentence, n) for n in cited):
+        if len(named) == 1 and cited and named[0] not in cited and not any(self._is_own_sentence(sentence, n) for n in cited):
             # A written sentence about one paper ("Emu Video is preferred 68.4% ... [1]" citing Emu)
             # must be supported by that paper's own passage, not by the one it cites.
             own = self.sources[named[0]]
@@ -218,7 +219,7 @@ class Citer:
             list(good), True, max(v[0] for v in good.values()), {n: [v[1]] for n, v in good.items()}, note
         )
 
-    def _quotes(self, sentence: str, n: int) -> bool:
+    def _is_own_sentence(self, sentence: str, n: int) -> bool:
         """Whether the sentence is one of source `n`'s own sentences, word for word."""
         claim = " ".join(strip_markers(sentence).split())
         return any(" ".join(x.split()) == claim for x in self.sources[n].sentences)
