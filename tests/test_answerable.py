@@ -26,6 +26,8 @@ def test_query_reads_kind_names_and_exact_terms(assistant):
     assert q.kind == "factoid" and q.asks_number and q.exact == ["ViT-L/14"]
     assert [assistant.retriever.papers[p].title for p in q.named] == ["MetaCLIP"]
     assert read_query("How does MSN differ from I-JEPA?", names).kind == "comparison"
+    assert read_query("what separates LaViLa from VideoCLIP in how they get text?", names).kind == "comparison"
+    assert read_query("which papers train separate encoders for audio and video?", names).kind == "listing"
     assert read_query("Which papers use neural architecture search?", names).kind == "listing"
     first_last = read_query("Who are the first and last authors of AV-SUPERB?", names)
     assert first_last.kind == "record" and first_last.record == {"first_author", "last_author"}

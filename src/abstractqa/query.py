@@ -36,7 +36,8 @@ Kind = Literal["factoid", "comparison", "listing", "record"]
 
 COMPARISON = re.compile(
     r"\b(compare[sd]?|comparison|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
-    r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b",
+    r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
+    r"\bseparates?\b[^?]*\bfrom\b",
     re.I,
 )
 LISTING = re.compile(
