@@ -9,7 +9,7 @@ import pytest
 
 from abstractqa.answerable import _named_versions
 from abstractqa.evaluate import first_sentence
-from abstractqa.evidence import Source
+from abstractqa.evidence import Source, holds_term
 from abstractqa.query import read_query
 from abstractqa.verify import Citer, Exact, checked_sentences
 
@@ -138,6 +138,13 @@ def test_a_question_half_answered_says_what_is_missing(assistant):
     answer = assistant.ask("masked autoencoding vit on images and videos: finetuned ssv2 and in1k results?")
     assert answer.status == "answered" and "75.3%" in first_sentence(answer.answer), answer.answer
     assert "does not mention in1k" in answer.answer
+
+
+def test_an_asked_number_is_held_as_digits_or_as_a_word():
+    assert holds_term("it integrates three key components", "3")
+    assert holds_term("it reaches 32,000 images", "32000") and holds_term("5,000 labels", "5,000")
+    assert not holds_term("three key components", "30") and not holds_term("it uses one model", "1")
+    assert not holds_term("a 13-layer network", "3")
 
 
 def test_a_short_topic_met_in_meaning_is_listed(assistant):

@@ -224,6 +224,7 @@ def record_sentences(p: Paper) -> dict[str, str]:
     return lines
 
 
+_SPELLED = dict(zip(map(str, range(2, 13)), "two three four five six seven eight nine ten eleven twelve".split(), strict=True))
 NUMBER_TERM = re.compile(r"[\d.,]+%?")  # an asked term that is a number ("5,000", "70.8%"), not a name
 
 
@@ -233,7 +234,10 @@ def holds_term(text: str, term: str) -> bool:
     top-1 (the same digits, the letters in order from the name's first letter)."""
     if NUMBER_TERM.fullmatch(term):
         digits = term.rstrip("%").replace(",", "")
-        return re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")) is not None
+        if re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")):
+            return True
+        word = _SPELLED.get(digits)  # "3 components" against "three key components"
+        return word is not None and re.search(rf"\b{word}\b", text, re.I) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
     short = re.sub(r"[\s\-_/.]", "", term.casefold())
     if re.sub(r"[\s\-_]", "", term.casefold()) in folded:
