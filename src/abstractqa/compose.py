@@ -240,7 +240,7 @@ def contribution_clause(source: Source) -> Clause | None:
 
 _COMPARING = frozenset(
     stem(w)
-    for w in """compare comparison compared differ differs difference differences different contrast
+    for w in """compare comparison compared diff differ differs difference differences different contrast
     contrasts versus vs common share shared sharing similar similarity similarities same relate related
     relation between both two other each apart set sets distinguish distinguishes unlike unique main key
     stand stands out""".split()

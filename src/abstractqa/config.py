@@ -176,6 +176,12 @@ class RankingSettings(Group):
         description="Penalty for a sentence that is mostly a link ('Project page: http://...') unless the "
         "question asks for a link, page or code.",
     )
+    asking: float = Field(
+        default=0.3,
+        ge=0,
+        description="Penalty for a sentence of the abstract that is itself a question ('How does the policy "
+        "impact ...?'): it asks what the answer should say.",
+    )
 
 
 AnswerMode = Literal["extractive", "llamacpp", "openai"]

@@ -32,7 +32,7 @@ WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a an and are as at be been by can could did do does for from had has have how i if in into
     is it its it's of on or our so such than that the their them then there these they this those
-    to up us was we were what when where which while who whom whose why will with would you your
+    to up us was we were what whats what's when where which while who whom whose whos why will with would you your
     paper papers work method methods approach model models propose proposed present use used using
     uses about also both between compare compared differ different difference versus vs other
     authors author abstract abstracts describe described explain tell me show shows give list any all each
@@ -236,6 +236,8 @@ def holds_term(text: str, term: str) -> bool:
         digits = term.rstrip("%").replace(",", "")
         if re.search(rf"(?<![\d.,]){re.escape(digits)}(?![\d]|\.\d)", text.replace(",", "")):
             return True
+        if digits in scaled_numbers(text).values():  # "5000" against "5k labels"
+            return True
         word = _SPELLED.get(digits)  # "3 components" against "three key components"
         return word is not None and re.search(rf"\b{word}\b", text, re.I) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
@@ -315,6 +317,11 @@ def rank_sentences(
     own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
+    # Asked terms weigh by rarity in this abstract too: "iNat-18" in one sentence points at the
+    # answer; "MAE", in most sentences of the MAE paper, only at the paper.
+    holds = {t: [holds_term(x, t) for x in source.sentences] for t in exact}
+    rarity = {t: math.log(1 + len(bags) / (1 + sum(h))) for t, h in holds.items()}
+    exact_total = sum(rarity.values()) or 1.0
     ranked = []
     for i, (sentence, sim, bag) in enumerate(zip(source.sentences, sims, bags, strict=True)):
         overlap = sum(idf[w] for w in words & bag) / total
@@ -323,9 +330,11 @@ def rank_sentences(
             bonus += weights.counted
         bonus += weights.entity if wants_names and terms_in(sentence) - own_names else 0.0
         bonus += weights.contribution if i == contribution else 0.0
-        bonus += weights.exact if any(holds_term(sentence, t) for t in exact) else 0.0
+        bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
         if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
             bonus -= weights.link  # "Project page: http://..." says where, not what
+        if strip_markers(sentence).rstrip().endswith("?"):
+            bonus -= weights.asking
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
 

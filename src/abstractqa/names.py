@@ -219,6 +219,15 @@ class CollectionNames:
         ):
             if pattern is not None:
                 spans += [(m.start(), m.end(), table[key(m.group(0))]) for m in pattern.finditer(question)]
+        # "metaclip vs mode": an acronym that is also a word ("MoDE", "RoB") is a name where
+        # it is a side of a comparison.
+        folded_exact = {k.casefold(): pids for k, pids in self._exact.items()}
+        for m in _COMPARED_PAIR.finditer(question):
+            for side, other in (("a", "b"), ("b", "a"), ("a2", "b2"), ("b2", "a2")):
+                word, against = m.group(side), m.group(other)
+                pids = folded_exact.get(word.casefold()) if word else None
+                if pids is not None and (against.casefold() in folded_exact or self.is_name(against)):
+                    spans.append((m.start(side), m.end(side), pids))  # both sides are names
         named: list[str] = []
         taken_until = -1
         for start, end, pids in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
@@ -260,6 +269,11 @@ class CollectionNames:
             }
             allowed = dated if allowed is None else allowed & dated
         return pinned, allowed
+
+
+_COMPARED_PAIR = re.compile(
+    r"(?<![\w-])(?P<a>[\w-]+)\s+(?:vs\.?|versus)\s+(?P<b>[\w-]+)|\bbetween\s+(?P<a2>[\w-]+)\s+and\s+(?P<b2>[\w-]+)", re.I
+)
 
 
 class Speller:

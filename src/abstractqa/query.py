@@ -25,6 +25,7 @@ from abstractqa.evidence import (
     WORD,
     content_words,
     numbers_in,
+    scaled_numbers,
     split_sentences,
     stem,
 )
@@ -35,7 +36,7 @@ if TYPE_CHECKING:
 Kind = Literal["factoid", "comparison", "listing", "record"]
 
 COMPARISON = re.compile(
-    r"\b(compare[sd]?|comparison|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
+    r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
     r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
     r"\bseparates?\b[^?]*\bfrom\b",
     re.I,
@@ -54,8 +55,9 @@ ASKS_AUTHORS = re.compile(
 ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/]{0,16}\bauthors?\b", re.I)
 ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final)\b[\w\s,/]{0,16}\bauthors?\b", re.I)
 ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
+_ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url|page))", re.I)
 ASKS_DATE = re.compile(
-    r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|submitted|written|appear\w*|out)\b|"
+    r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|put on|uploaded|submitted|written|appear\w*|out)\b|"
     r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b",
     re.I,
 )
@@ -210,10 +212,12 @@ def _record_fields(text: str) -> frozenset[str]:
         fields.add("last_author")
     if ASKS_AUTHORS.search(text):
         fields.add("authors")
-    if ASKS_ARXIV.search(text):
-        fields.add("arxiv")
     if ASKS_DATE.search(text):
         fields.add("date")
+    # "when was it put on arXiv?" names arXiv as the place, and asks for the date only.
+    mentions = len(ASKS_ARXIV.findall(text))
+    if mentions and not ("date" in fields and len(_ARXIV_AS_PLACE.findall(text)) == mentions):
+        fields.add("arxiv")
     if ASKS_URL.search(text):
         fields.add("url")
     return frozenset(fields)
@@ -234,7 +238,8 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
         clean = clean.replace(url, " ")
     clean = re.sub(r"\b(19|20)\d\d\b", " ", clean)  # years
     found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t)]
-    found += [n for n in numbers_in(clean) if not any(n in t for t in found)]
+    scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
+    found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
 
 
