@@ -77,6 +77,8 @@ LISTING_FRAME = frozenset(
     tackle focus talk talks cover covers mention mentions explore explores investigate investigates
     look looks examine examines""".split()
 )
+# "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
+_PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
 RECORD_FIELDS = {
     "first_author": ("authors", "no author list"),
     "last_author": ("authors", "no author list"),
@@ -147,10 +149,18 @@ def plan_answer(
         # the other side is a model the named paper itself reports on, not another paper.
         plan.kind = "factoid"
     elif query.kind == "comparison" and named:
-        others = sorted((s for s in sources if s.n not in named), key=lambda s: -best_per_source[s.n])
-        # "VideoCLIP vs the caption-reconstruction approach": the other side is described.
-        plan.focus = named[:4] if len(named) >= 2 else named + [o.n for o in others[:1]]
-        return plan
+        # "VideoCLIP vs the caption-reconstruction approach": the other side is described, by
+        # words beyond the named paper's name; "EfficientSAM vs the original SAM" describes no
+        # other paper of the collection, and is answered from the named one.
+        own = plan.source(named[0]).name_words
+        others = sorted(
+            (s for s in sources if s.n not in named and (query.topic - LISTING_FRAME - _PREDECESSOR - own) & s.words),
+            key=lambda s: -best_per_source[s.n],
+        )
+        if len(named) >= 2 or others:
+            plan.focus = named[:4] if len(named) >= 2 else named + [others[0].n]
+            return plan
+        plan.kind = "factoid"
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
         plan.focus = _listed(query, sources, sims)

@@ -315,11 +315,12 @@ def rank_sentences(
     wants_number = bool(WANTS_NUMBER.search(question))
     wants_names = bool(_WANTS_NAMES.search(question))
     own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
+    asked_terms = terms_in(question)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
     # Asked terms weigh by rarity in this abstract too: "iNat-18" in one sentence points at the
     # answer; "MAE", in most sentences of the MAE paper, only at the paper.
-    holds = {t: [holds_term(x, t) for x in source.sentences] for t in exact}
+    holds = {t: h for t in exact if any(h := [holds_term(x, t) for x in source.sentences])}
     rarity = {t: math.log(1 + len(bags) / (1 + sum(h))) for t, h in holds.items()}
     exact_total = sum(rarity.values()) or 1.0
     ranked = []
@@ -328,7 +329,8 @@ def rank_sentences(
         bonus = weights.number if wants_number and numbers_in(sentence) else 0.0
         if wants_number and words & counted_words(sentence):
             bonus += weights.counted
-        bonus += weights.entity if wants_names and terms_in(sentence) - own_names else 0.0
+        if wants_names:  # "which models?": the sentence naming most of them ("(LDM and EMU)")
+            bonus += weights.entity * min(len(terms_in(sentence) - own_names - asked_terms), 3)
         bonus += weights.contribution if i == contribution else 0.0
         bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
         if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
