@@ -247,3 +247,29 @@ def test_exact_pieces_are_rendered_with_their_sources(assistant):
     shown = list(checked_sentences([Exact(line, [1], {1: [line]})], citer, "remove"))
     assert shown[0][0].strip() == "The first author of AV-SUPERB is Yuan Tseng [1]."
     assert shown[0][1].supported and citer.citations()[0].quote == line
+
+
+def test_a_follow_up_without_a_pronoun_asks_about_the_same_paper(assistant):
+    first = assistant.ask("IMP-MoE-L zero shot kinetics-400 acc?")
+    assert "77.0%" in first_sentence(first.answer)
+    follow = assistant.ask("what about k600 and k700", history=[first])
+    assert titles(follow) == ["IMP"] and "76.8%" in first_sentence(follow.answer), follow.answer
+
+
+def test_the_question_is_read_for_what_it_asks(assistant):
+    names = assistant.retriever.names
+    assert read_query("msn top-1 with only 5k labeled images?", names).exact == ["5000"]  # "5,000" in the abstract
+    assert read_query("when was the i-jepa paper put on arxiv?", names).record == {"date"}
+    assert read_query("when was MSN posted on arxiv, and its arxiv id?", names).record == {"date", "arxiv"}
+    assert read_query("what R@1 does VideoCLIP get on MSR-VTT?", names).exact == ["MSR-VTT"]
+    mode = [assistant.retriever.papers[p].title for p in names.read("metaclip vs mode").named]
+    assert mode == ["MetaCLIP", "MoDE"]  # "mode" is a word, but here a side of a comparison
+    assert names.read("is the default mode vs the fast mode better?").named == []
+
+
+def test_the_lead_sentence_names_what_is_asked_and_never_asks_back(assistant):
+    solvers = assistant.ask("block caching was tested w/ which diffusion models & samplers?")
+    assert {"LDM", "DDIM"} <= set(re.findall(r"\w+", first_sentence(solvers.answer))), solvers.answer
+    # The abstract's own question ("how many augmented samples are needed ...?") is not an answer.
+    samples = assistant.ask("how many augmented samples do common data augmentations need for the loss to be estimated?")
+    assert "tens of thousands" in first_sentence(samples.answer), samples.answer

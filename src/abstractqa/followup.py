@@ -27,6 +27,11 @@ ANAPHORA = re.compile(
 )
 
 
+# "what about k600 and k700?", "and on COCO?", "how about ViT-H?": the question before it, about
+# something else; with no paper named, it is about the same papers.
+ELLIPSIS = re.compile(r"^\s*(?:and\s+)?(?:what|how)\s+about\b|^\s*and\s+(?:on|for|with|in|at)\b|^\s*same\s+(?:for|on)\b", re.I)
+
+
 def rewrite_follow_up(
     question: str,
     history: list[Answer],
@@ -41,11 +46,14 @@ def rewrite_follow_up(
     if not history:
         return question, []
     last = next((h for h in reversed(history) if not h.refused and h.citations), None)
-    if last is None or not ANAPHORA.search(question):
+    elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named
+    if last is None or not (ANAPHORA.search(question) or elliptic):
         return question, []
     focus = list(dict.fromkeys(c.paper_id for c in last.citations))
     titles = list(dict.fromkeys(c.title for c in last.citations if c.paper_id in focus))
     name = " and ".join(titles)
+    if elliptic and not ANAPHORA.search(question):  # "what about k600?": the same papers, asked again
+        return f"{name}: " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
     standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
     standalone = re.sub(r"^(and|so|also|but)\s+", "", standalone, flags=re.I)
     standalone = standalone[:1].upper() + standalone[1:]

@@ -102,7 +102,9 @@ _ASKS_THING = [
     re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
 ]
 # Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
-_EXACT_TERM = re.compile(r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}[a-z]?)(?![\w\-/])")
+_EXACT_TERM = re.compile(
+    r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}(?:-[A-Z]{2,})*[a-z]?)(?![\w\-/])"
+)
 _LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
