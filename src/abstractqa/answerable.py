@@ -30,6 +30,7 @@ from abstractqa.evidence import (
     NUMBER_WORDS,
     SentenceEmbedder,
     Source,
+    asked_part,
     content_words,
     holds_term,
     numbers_in,
@@ -367,7 +368,7 @@ def _missing_terms(query: Query, source: Source) -> list[str]:
 
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
-    ranked = rank_sentences(query.text, source, embed, settings.ranking, exact=query.exact)
+    ranked = rank_sentences(asked_part(query.text), source, embed, settings.ranking, exact=query.exact)
     if not ranked:
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]

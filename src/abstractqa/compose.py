@@ -18,6 +18,7 @@ from abstractqa.evidence import (
     STOPWORDS,
     SentenceEmbedder,
     Source,
+    asked_part,
     content_words,
     contribution_sentence,
     rank_sentences,
@@ -55,15 +56,17 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            yield from self._quotes(question, source, self.settings.sentences_per_paper + 1, exact=plan.query.exact)
+            asked = asked_part(question)
+            yield from self._quotes(asked, source, self.settings.sentences_per_paper + 1, exact=plan.query.exact)
             if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
                 yield _lacking(plan)
 
     def supporting(self, question: str, plan: Plan) -> Iterator[str]:
         """The quotes under an LLM-written answer: each focus paper's best sentences."""
+        asked = asked_part(question) if plan.kind == "factoid" else question
         for source in (plan.source(n) for n in plan.focus):
             yield f"\n\n**{source.paper.title}**: "
-            yield from self._quotes(question, source, self.settings.sentences_per_paper, exact=plan.query.exact)
+            yield from self._quotes(asked, source, self.settings.sentences_per_paper, exact=plan.query.exact)
         if plan.missing and plan.status == "answer":
             yield _lacking(plan)
 

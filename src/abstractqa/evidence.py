@@ -281,6 +281,14 @@ _IDENTITY_CLAUSE = re.compile(
     r"\b(?:from|in|of|for|by)?\s*the (?:paper|work|study|article|abstract|method|model) (?:on|about|that|which|where|introducing|proposing|with)\b[^,?]*",
     re.I,
 )
+_PAPER_BY_TOPIC = re.compile(r"\b(?:from|in|of|for|by)?\s*the (?:[\w\-]+ ){1,4}(?:paper|work|study|article)\b", re.I)
+
+
+def asked_part(question: str) -> str:
+    """A one-paper question without the words that find the paper ("what iNat-18 accuracy did
+    the MAE pre-pretraining paper get" -> "what iNat-18 accuracy did get"). Comparisons keep
+    them: there they say what each side is."""
+    return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
 _WANTS_IDENTITY = re.compile(
     r"^\s*(which|what)\s+(\w+\s+)?(paper|method|model|work|technique|approach|system|benchmark|study)\b", re.I
 )
