@@ -76,7 +76,7 @@ LISTING_FRAME = frozenset(
     stem(w)
     for w in """study studies use uses report reports introduce deal discuss address propose show evaluate
     tackle focus talk talks cover covers mention mentions explore explores investigate investigates
-    look looks examine examines""".split()
+    look looks examine examines say says said""".split()
 )
 # "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
 _PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
@@ -188,12 +188,18 @@ def plan_answer(
         return plan
 
     candidates = [s for s in sources if s.n in named] or sources
-    chosen = max(candidates, key=lambda s: best_per_source[s.n] + settings.ranking.rank / s.n)
+    closeness = best_per_source
+    if not named and (described := described_paper(query.text)):
+        # "that paper about general-purpose features from a curated dataset -- how big was the
+        # ViT?": the paper is the one the description fits, whatever else is asked.
+        d = embed.query(described)
+        closeness = {s.n: float((embed(s.sentences) @ d).max()) if s.sentences else 0.0 for s in sources}
+    chosen = max(candidates, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
     if query.exact:
         # A paper that holds every asked term wins over a closer one that lacks some.
         holding = [s for s in candidates if not _missing_terms(query, s)]
         if holding and chosen not in holding:
-            chosen = max(holding, key=lambda s: best_per_source[s.n] + settings.ranking.rank / s.n)
+            chosen = max(holding, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
     plan.focus = [chosen.n]
     if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC and not _listed(query, sources, sims):
         # "Which paper talks about protein structure prediction?": a short topic is met by its
@@ -350,6 +356,19 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
         ):
             kept.append(version)
     return kept
+
+
+_DESCRIBED = re.compile(
+    r"\b(?:the|that|this|a|one)\s+(?:paper|work|study|article)\s+(?P<what>(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,})(?:\s+-+\s|[,;:?\u2013\u2014])",
+    re.I,
+)
+
+
+def described_paper(question: str) -> str | None:
+    """The words that describe the paper asked about ("that paper about X -- how big ...?" -> "about X"),
+    when the question sets them apart from what it asks."""
+    m = _DESCRIBED.search(question)
+    return m.group("what") if m else None
 
 
 def _asked_count(question: str) -> int | None:
