@@ -273,3 +273,24 @@ def test_the_lead_sentence_names_what_is_asked_and_never_asks_back(assistant):
     # The abstract's own question ("how many augmented samples are needed ...?") is not an answer.
     samples = assistant.ask("how many augmented samples do common data augmentations need for the loss to be estimated?")
     assert "tens of thousands" in first_sentence(samples.answer), samples.answer
+
+
+def test_a_listing_of_papers_building_on_one_finds_those_naming_it(assistant):
+    msn = assistant.ask("which papers build on masked siamese networks?")
+    assert {"MSN", "RoB"} <= set(titles(msn)), msn.answer  # RoB writes "When applied to MSN"
+    others = assistant.ask("which papers build on masked siamese networks, other than MSN itself?")
+    assert "RoB" in titles(others) and "MSN" not in titles(others), others.answer
+
+
+def test_a_listing_needs_its_words_together_and_its_meaning(assistant):
+    video = set(titles(assistant.ask("which papers here generate video?")))
+    assert {"Movie Gen", "Emu Video", "VideoPoet"} <= video
+    assert not video & {"LaViLa", "MoViNets"}  # they say "generate" and "video", about other things
+
+
+def test_a_described_paper_is_the_one_the_description_fits(assistant):
+    answer = assistant.ask(
+        "that paper about general-purpose visual features from self-supervised pretraining on an "
+        "automatically curated image dataset -- what did the distilled smaller models beat?"
+    )
+    assert "OpenCLIP" in answer.answer and len(answer.citations) == 1, answer.answer

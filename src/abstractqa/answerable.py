@@ -32,6 +32,7 @@ from abstractqa.evidence import (
     Source,
     asked_part,
     content_words,
+    described_paper,
     holds_term,
     numbers_in,
     rank_sentences,
@@ -59,6 +60,9 @@ REPORTS_SHARE = 0.8
 # A short topic ("which paper is about X") gets the listing's test even when one paper is asked for.
 SHORT_TOPIC = 4
 MAX_LISTED = 8
+# A paper with every topic word in one sentence is listed (a topic of several words, when also
+# this close to the question: "generate" and "video" stand in a video-captioning abstract, 0.40).
+LIST_LEXICAL = 0.42
 # Below this best-sentence similarity, an LLM's "not in the sources" (or its judgment "no") is
 # believed; above it the evidence is strong enough that an answer is shown instead.
 LLM_REFUSAL_BELOW = 0.45
@@ -311,7 +315,13 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         for s in sources
         if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not words or words & s.words)
     ]
-    lexical = [s.n for s in sources if words and words <= s.words]
+    lexical = [
+        s.n
+        for s in sources
+        if words
+        and any(words <= bag for bag in s.sentence_words)
+        and (len(words) == 1 or best_per_source[s.n] >= LIST_LEXICAL)
+    ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
     rarest = set()
@@ -324,7 +334,21 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         if query.kind == "listing"
         and any(sim >= LIST_SPECIFIC and rarest & words for sim, words in zip(sims[s.n], s.sentence_words, strict=False))
     ]
-    return list(dict.fromkeys(lexical + close + specific))[:MAX_LISTED]
+    # "which papers build on masked siamese networks?": the paper named, and those naming it
+    # ("When applied to MSN, RoB ...").
+    names = [n for s in sources if s.paper.paper_id in query.named for n in (s.paper.title, *s.paper.aliases)]
+    naming = [s.n for s in sources if names and any(_names(s.paper.abstract, n) for n in names)]
+    listed = list(dict.fromkeys(lexical + naming + close + specific))
+    if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
+        listed = [n for n in listed if next(s for s in sources if s.n == n).paper.paper_id not in query.named]
+    return listed[:MAX_LISTED]
+
+
+_EXCLUDING = re.compile(r"\b(other than|besides|apart from|except|excluding|without being|not counting|aside from)\b", re.I)
+
+
+def _names(text: str, name: str) -> bool:
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def _reports_other_side(query: Query, source: Source) -> bool:
@@ -356,19 +380,6 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
         ):
             kept.append(version)
     return kept
-
-
-_DESCRIBED = re.compile(
-    r"\b(?:the|that|this|a|one)\s+(?:paper|work|study|article)\s+(?P<what>(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,})(?:\s+-+\s|[,;:?\u2013\u2014])",
-    re.I,
-)
-
-
-def described_paper(question: str) -> str | None:
-    """The words that describe the paper asked about ("that paper about X -- how big ...?" -> "about X"),
-    when the question sets them apart from what it asks."""
-    m = _DESCRIBED.search(question)
-    return m.group("what") if m else None
 
 
 def _asked_count(question: str) -> int | None:

@@ -275,6 +275,15 @@ class Assistant:
         if query.kind == "listing":
             k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
         evidence = self.retriever.search(standalone, k=k, intent=query.intent, **filters)
+        if query.kind == "listing" and query.named:
+            # "which papers build on masked siamese networks?": those that write "MSN" are
+            # candidates too, found by the paper's names alone.
+            names = " ".join(a for p in query.named for a in self.retriever.papers[p].aliases)
+            have = {e.paper.paper_id for e in evidence}
+            more = self.retriever.search(names, k=MAX_LISTED, **filters) if names else []
+            extra = [e for e in more if e.paper.paper_id not in have]
+            cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
+            evidence = evidence[:cut] + extra + evidence[cut:]
         if focus:
             evidence = self._pin(evidence, focus)
         t1 = time.perf_counter()

@@ -288,7 +288,23 @@ def asked_part(question: str) -> str:
     """A one-paper question without the words that find the paper ("what iNat-18 accuracy did
     the MAE pre-pretraining paper get" -> "what iNat-18 accuracy did get"). Comparisons keep
     them: there they say what each side is."""
+    if described := described_paper(question):
+        question = question.replace(described, " ")
     return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
+
+
+_DESCRIBED = re.compile(
+    r"\b(?:the|that|this|a|one)\s+(?:paper|work|study|article)\s+(?P<what>(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[,;:?\u2013\u2014])",
+    re.I,
+)
+
+
+def described_paper(question: str) -> str | None:
+    """The words that describe the paper asked about ("that paper about X -- how big ...?" -> "about X"),
+    when the question sets them apart from what it asks."""
+    m = _DESCRIBED.search(question)
+    return m.group("what") if m else None
+
 _WANTS_IDENTITY = re.compile(
     r"^\s*(which|what)\s+(\w+\s+)?(paper|method|model|work|technique|approach|system|benchmark|study)\b", re.I
 )
