@@ -294,3 +294,10 @@ def test_a_described_paper_is_the_one_the_description_fits(assistant):
         "automatically curated image dataset -- what did the distilled smaller models beat?"
     )
     assert "OpenCLIP" in answer.answer and len(answer.citations) == 1, answer.answer
+
+
+def test_two_papers_asked_of_each_are_both_answered(assistant):
+    each = assistant.ask("How do LaViLa and LEGO each make use of large language models?")
+    assert each.kind == "comparison" and set(titles(each)) == {"LaViLa", "LEGO"}, each.answer
+    two = assistant.ask("two MAE papers: the one for images and videos vs the pre-pretraining one. how do they differ?")
+    assert len(two.citations) == 2, two.answer

@@ -178,7 +178,8 @@ def plan_answer(
             # listed (those holding every topic word come first).
             plan.focus = plan.focus[:count]
         one = plan.source(plan.focus[0])
-        if query.kind == "comparison" and len(plan.focus) == 1 and not (query.exact and not _missing_terms(query, one)):
+        two = _asked_count(query.text) == 2
+        if query.kind == "comparison" and len(plan.focus) == 1 and (two or not (query.exact and not _missing_terms(query, one))):
             # "How are the committee paper and the ensembles paper alike?": two sides are
             # described, so the next closest paper that shares a topic word is the other
             # (unless the one paper holds every name asked about: "MoViNet-A5 vs X3D-XL").
@@ -384,10 +385,15 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
 
 def _asked_count(question: str) -> int | None:
     """A listing of a stated number of papers ("the two quantization papers")."""
-    m = re.search(r"\b(?:the|both|these|those)\s+(two|three|four|2|3|4)\b", question, re.I)
+    m = re.search(
+        r"\b(?:the|both|these|those)\s+(two|three|four|2|3|4)\b|"
+        r"^\W*(two|three|four|2|3|4)\s+(?:[\w\-]+\s+){0,3}(?:papers|works|studies|articles|abstracts)\b",
+        question,
+        re.I,
+    )
     if m is None:
         return None
-    word = m.group(1).lower()
+    word = (m.group(1) or m.group(2)).lower()
     return {"two": 2, "three": 3, "four": 4}.get(word) or int(word)
 
 

@@ -178,7 +178,8 @@ def read_query(
         record -= {"authors"}
     filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
-    alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse)\b", text, re.I)
+    # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each.
+    alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively)\b", text, re.I)
     comparison = (COMPARISON.search(text) or alternatives) and not record
     if record or filtered:
         kind: Kind = "record"
