@@ -301,3 +301,10 @@ def test_two_papers_asked_of_each_are_both_answered(assistant):
     assert each.kind == "comparison" and set(titles(each)) == {"LaViLa", "LEGO"}, each.answer
     two = assistant.ask("two MAE papers: the one for images and videos vs the pre-pretraining one. how do they differ?")
     assert len(two.citations) == 2, two.answer
+
+
+def test_a_speed_up_is_a_ratio_not_any_number(assistant):
+    # The EfficientSAM abstract gives scores ("~4 AP"), never how much faster it is.
+    answer = assistant.ask("effcientsam speedup vs the original sam?")
+    assert answer.status == "partial" and "no number for the speed-up" in answer.answer, answer.answer
+    assert read_query("is it 1.5x or 2x faster?", assistant.retriever.names).asks_ratio

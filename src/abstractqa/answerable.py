@@ -37,6 +37,7 @@ from abstractqa.evidence import (
     numbers_in,
     rank_sentences,
     stem,
+    strip_markers,
 )
 from abstractqa.query import GENERIC_STEMS, Query, answers_ask
 from abstractqa.types import Evidence
@@ -227,7 +228,7 @@ def plan_answer(
             return plan.decline(status, reason, missing)
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         status = "partial" if named else "not_covered"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or "this"
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or ("the speed-up" if query.asks_ratio else "this")
         return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
@@ -383,6 +384,9 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
     return kept
 
 
+_RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b|\b(?:two|three|four|five|ten)(?:-fold|\s+times)\b|\d+-fold", re.I)
+
+
 def _asked_count(question: str) -> int | None:
     """A listing of a stated number of papers ("the two quantization papers")."""
     m = re.search(
@@ -408,6 +412,8 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     if not ranked:
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
+    if query.asks_ratio:  # "speedup?": a ratio ("2.5x", "3 times faster"), not any number
+        return any(_RATIO.search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
         return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)

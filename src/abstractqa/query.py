@@ -76,6 +76,7 @@ ASKS_NUMBER = re.compile(
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
+ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow many times\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
 ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\baccuracy\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
 GENERIC_HEADS = frozenset(
@@ -134,6 +135,7 @@ class Query:
     record: frozenset[str] = frozenset()  # authors, first_author, last_author, arxiv, date, url
     asks_number: bool = False
     asks_percent: bool = False  # the number wanted is a percentage
+    asks_ratio: bool = False  # the number wanted is a speed-up or a "times" ratio ("2.5x")
     ask: Ask | None = None
     exact: list[str] = field(default_factory=list)  # terms and numbers the answer must hold
     versions: list[str] = field(default_factory=list)  # "sam 2", "Llama 3": maybe a name and its version
@@ -191,13 +193,15 @@ def read_query(
         kind = "factoid"
     topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
     asks_percent = bool(ASKS_PERCENT.search(text))
+    asks_ratio = bool(ASKS_RATIO.search(text))
     return Query(
         text=text,
         kind=kind,
         intent=intent,
         record=record,
-        asks_number=asks_percent or bool(ASKS_NUMBER.search(text)),
+        asks_number=asks_percent or asks_ratio or bool(ASKS_NUMBER.search(text)),
         asks_percent=asks_percent,
+        asks_ratio=asks_ratio and not asks_percent,
         ask=asked_for(text),
         exact=exact_terms(text, names, urls),
         versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],
