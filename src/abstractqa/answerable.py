@@ -195,14 +195,16 @@ def plan_answer(
 
     candidates = [s for s in sources if s.n in named] or sources
     closeness = best_per_source
-    if not named and (described := described_paper(query.text)):
+    described = None if named else described_paper(query.text)
+    if described:
         # "that paper about general-purpose features from a curated dataset -- how big was the
         # ViT?": the paper is the one the description fits, whatever else is asked.
         d = embed.query(described)
         closeness = {s.n: float((embed(s.sentences) @ d).max()) if s.sentences else 0.0 for s in sources}
     chosen = max(candidates, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
-    if query.exact:
-        # A paper that holds every asked term wins over a closer one that lacks some.
+    if query.exact and not described:
+        # A paper that holds every asked term wins over a closer one that lacks some (not over
+        # the one a question describes: "ImageNet top-1 of the paper that trains X?").
         holding = [s for s in candidates if not _missing_terms(query, s)]
         if holding and chosen not in holding:
             chosen = max(holding, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
@@ -220,6 +222,8 @@ def plan_answer(
         # The paper meant is the one holding some asked terms ("ssv2" of "ssv2 and in1k"), or
         # named; a versioned name it lacks ("SAM 2") is another model.
         found = len(missing) < len([t for t in query.exact if not NUMBER_TERM.fullmatch(t)])
+        # A number asked of terms the paper lacks ("GLUE score" of a paper without GLUE) is not given.
+        found = found and not query.asks_number
         reason = f"{about} does not mention {', '.join(missing)}"
         if found and not set(missing) & set(versions):
             plan.reason, plan.missing = reason, missing  # answered, saying what it lacks
@@ -228,7 +232,8 @@ def plan_answer(
             return plan.decline(status, reason, missing)
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         status = "partial" if named else "not_covered"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or ("the speed-up" if query.asks_ratio else "this")
+        ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else "this")
         return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"

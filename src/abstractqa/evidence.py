@@ -242,9 +242,14 @@ def holds_term(text: str, term: str) -> bool:
         return word is not None and re.search(rf"\b{word}\b", text, re.I) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
     short = re.sub(r"[\s\-_/.]", "", term.casefold())
+    if short in ("in1k", "imagenet1k") and _IMAGENET.search(text):
+        return True  # "ImageNet" unqualified is ImageNet-1K
     if re.sub(r"[\s\-_]", "", term.casefold()) in folded:
         return True
     return len(short) >= 3 and any(_abbreviates(short, name) for name in _names_in(text, short[0]))
+
+
+_IMAGENET = re.compile(r"\bImageNet\b(?!-?\s?(?:21|22)[kK])", re.I)
 
 
 def _names_in(text: str, first: str) -> Iterator[str]:
@@ -273,7 +278,7 @@ WANTS_NUMBER = re.compile(
 )
 _COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+[\w\-]+){1,3})", re.I)
 _WANTS_NAMES = re.compile(
-    r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms)\b",
+    r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms|metrics?)\b",
     re.I,
 )
 # "... from the paper on MAE-based pre-pretraining": words that find the paper, not the answer.
@@ -290,7 +295,12 @@ def asked_part(question: str) -> str:
     them: there they say what each side is."""
     if described := described_paper(question):
         question = question.replace(described, " ")
+    question = _ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
     return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
+
+
+# An aside in brackets of three words or more and no number: it says which paper, not what is asked.
+_ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 
 
 _DESCRIBED = re.compile(

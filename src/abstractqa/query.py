@@ -69,14 +69,14 @@ URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)
 # "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
 ASKS_NUMBER = re.compile(
     r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
-    r"the number\b|top-[15]\b)|\b(what|which)\s+[\w\-/]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
+    r"the number\b|top-[15]\b)|\b(what|which)\s+[\w\-/@]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
     r"(reach|achieve|attain|obtain|score|get)\b|"
     # Terse: "param count?", "mrr number", "exact speedup?", "1.5x or 2x faster?"
     r"\b(count|number|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b",
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
-ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow many times\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
+ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow many times\b|\bwhat factor\b|\bhow many-fold\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
 ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\baccuracy\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
 GENERIC_HEADS = frozenset(
@@ -86,7 +86,7 @@ GENERIC_HEADS = frozenset(
     application applications challenge challenges finding findings advantage advantages
     limitation limitations focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
-    hardware name names way ways thing things part parts metric metrics""".split()
+    hardware name names way ways thing things part parts metric metrics compute resources""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
