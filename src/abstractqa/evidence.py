@@ -295,12 +295,12 @@ def asked_part(question: str) -> str:
     them: there they say what each side is."""
     if described := described_paper(question):
         question = question.replace(described, " ")
-    question = _ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
+    question = ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
     return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
 
 
 # An aside in brackets of three words or more and no number: it says which paper, not what is asked.
-_ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
+ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 
 
 _DESCRIBED = re.compile(

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Literal
 
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import (
+    ASIDE,
     NUMBER_WORDS,
     SHORT_FORMS,
     STOPWORDS,
@@ -182,7 +183,13 @@ def read_query(
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
     # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each.
     alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively)\b", text, re.I)
-    comparison = (COMPARISON.search(text) or alternatives) and not record
+    # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
+    comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
+    # "By what factor do cascades cut cost compared to the full ensemble?": a number compared
+    # within one paper, unless two papers are named or described ("the two ... papers").
+    within = re.search(r"\bcompared (?:to|with)\b", text, re.I) and len(intent.named) < 2
+    if within and (ASKS_NUMBER.search(text) or ASKS_RATIO.search(text)) and not re.search(r"\b(two|both)\b", text, re.I):
+        comparison = False
     if record or filtered:
         kind: Kind = "record"
     elif comparison:
@@ -279,10 +286,17 @@ def asked_for(question: str) -> Ask | None:
     return None
 
 
+def _initials(sentence: str) -> set[str]:
+    """Initials of each run of two to four words: "fps" for "frames-per-second", "mrr" for
+    "mean reciprocal rank"."""
+    words = re.findall(r"[a-z]+", sentence.casefold())
+    return {"".join(w[0] for w in words[i : i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)}
+
+
 def answers_ask(abstract: str, ask: Ask) -> bool:
     """True when the abstract mentions the asked-for thing (next to a number, for quantities)."""
     for sentence in split_sentences(abstract):
-        if ask.head in {stem(w) for w in WORD.findall(sentence.casefold())}:
+        if ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in _initials(sentence):
             if not ask.quantity or numbers_in(sentence) or NUMBER_WORDS.search(sentence):
                 return True
     return False
