@@ -34,6 +34,7 @@ from abstractqa.evidence import (
     content_words,
     described_paper,
     holds_term,
+    mentions,
     numbers_in,
     rank_sentences,
     stem,
@@ -344,7 +345,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     # "which papers build on masked siamese networks?": the paper named, and those naming it
     # ("When applied to MSN, RoB ...").
     names = [n for s in sources if s.paper.paper_id in query.named for n in (s.paper.title, *s.paper.aliases)]
-    naming = [s.n for s in sources if names and any(_names(s.paper.abstract, n) for n in names)]
+    naming = [s.n for s in sources if names and any(mentions(s.paper.abstract, n) for n in names)]
     listed = list(dict.fromkeys(lexical + naming + close + specific))
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         listed = [n for n in listed if next(s for s in sources if s.n == n).paper.paper_id not in query.named]
@@ -352,10 +353,6 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
 
 
 _EXCLUDING = re.compile(r"\b(other than|besides|apart from|except|excluding|without being|not counting|aside from)\b", re.I)
-
-
-def _names(text: str, name: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 def _reports_other_side(query: Query, source: Source) -> bool:

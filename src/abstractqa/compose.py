@@ -21,6 +21,7 @@ from abstractqa.evidence import (
     asked_part,
     content_words,
     contribution_sentence,
+    mentions,
     rank_sentences,
     record_sentences,
     stem,
@@ -226,7 +227,7 @@ def contribution_clause(source: Source) -> Clause | None:
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
     own = re.match(r"(?P<head>[^,]{1,90}?),\s+(?P<what>.+)$", rest)
-    if own and any(_name_in(n, own.group("head")) for n in (title, *source.paper.aliases)):
+    if own and any(mentions(own.group("head"), n) for n in (title, *source.paper.aliases)):
         what = own.group("what")
         verb = "is" if re.match(r"(?:a|an|the|one)\b", what, re.I) else "are"
         clause = f"{title} {verb} {what}"
@@ -257,10 +258,6 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
         stem_ = name[:-1] if name.endswith("s") and len(name) > 3 else name  # "EfficientSAMs", "EfficientSAM"
         question = re.sub(rf"(?<![\w-]){re.escape(stem_)}s?(?![\w-])", " ", question, flags=re.I)
     return content_words(question) - GENERIC_STEMS - _COMPARING
-
-
-def _name_in(name: str, text: str) -> bool:
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
 # Compounds any abstract may use of itself: they say nothing about what two papers share.

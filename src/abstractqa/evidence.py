@@ -249,6 +249,11 @@ def holds_term(text: str, term: str) -> bool:
     return len(short) >= 3 and any(_abbreviates(short, name) for name in _names_in(text, short[0]))
 
 
+def mentions(text: str, name: str) -> bool:
+    """Whether `text` holds `name` as written, as a whole word ("MSN", not "MSNs" or "AMSN")."""
+    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+
+
 _IMAGENET = re.compile(r"\bImageNet\b(?!-?\s?(?:21|22)[kK])", re.I)
 
 
