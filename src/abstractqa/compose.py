@@ -57,8 +57,9 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            asked = asked_part(question)
-            yield from self._quotes(asked, source, self.settings.sentences_per_paper + 1, exact=plan.query.exact)
+            yield from self._quotes(
+                asked_part(question), source, self.settings.sentences_per_paper + 1, exact=plan.query.exact, context=question
+            )
             if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
                 yield _lacking(plan)
 
@@ -67,7 +68,7 @@ class ExtractiveComposer:
         asked = asked_part(question) if plan.kind == "factoid" else question
         for source in (plan.source(n) for n in plan.focus):
             yield f"\n\n**{source.paper.title}**: "
-            yield from self._quotes(asked, source, self.settings.sentences_per_paper, exact=plan.query.exact)
+            yield from self._quotes(asked, source, self.settings.sentences_per_paper, exact=plan.query.exact, context=question)
         if plan.missing and plan.status == "answer":
             yield _lacking(plan)
 
@@ -79,10 +80,11 @@ class ExtractiveComposer:
         lead: int | None = None,
         skip: set[int] = frozenset(),
         exact: list[str] = (),
+        context: str | None = None,
     ) -> Iterator[str]:
         """The best sentence first (or `lead`), then the next best in the abstract's order;
         sentences in `skip` (already shown) are left out."""
-        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, exact)
+        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, exact, context)
         ranked = [r for r in ranked if r[1] not in skip]
         if not ranked:
             return

@@ -309,16 +309,19 @@ ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 
 
 _DESCRIBED = re.compile(
-    r"\b(?:the|that|this|a|one)\s+(?:paper|work|study|article)\s+(?P<what>(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[,;:?\u2013\u2014])",
+    r"\b(?:the|that|this|a|one)\s+(?P<what>(?:[\w\-]+\s+){0,3}(?:paper|work|study|article)\s+"
+    r"(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[,;:?\u2013\u2014])",
     re.I,
 )
 
 
 def described_paper(question: str) -> str | None:
-    """The words that describe the paper asked about ("that paper about X -- how big ...?" -> "about X"),
-    when the question sets them apart from what it asks."""
+    """The words that describe the one paper asked about ("that paper about X -- how big ...?"
+    -> "paper about X"; "The masked-autoencoding paper that trains ... - what % ...?"), when the
+    question sets them apart from what it asks."""
     m = _DESCRIBED.search(question)
     return m.group("what") if m else None
+
 
 _WANTS_IDENTITY = re.compile(
     r"^\s*(which|what)\s+(\w+\s+)?(paper|method|model|work|technique|approach|system|benchmark|study)\b", re.I
@@ -336,8 +339,11 @@ def rank_sentences(
     embed: SentenceEmbedder,
     weights: RankingSettings,
     exact: list[str] = (),
+    context: str | None = None,
 ) -> list[tuple[float, int, str]]:
     """A source's sentences scored for the question: meaning, shared rare words, numbers.
+    With `context` (the whole question, where `question` is its asked part), meaning is the
+    mean of the closeness to both.
 
     Shared words are weighted by how rare they are inside this abstract, so the words that
     merely identify the paper ("pre-pretraining" in every sentence of that paper) count
@@ -347,6 +353,8 @@ def rank_sentences(
         return []
     question = _IDENTITY_CLAUSE.sub(" ", question).strip() or question
     sims = embed(source.sentences) @ embed.query(question)
+    if context and context != question:
+        sims = (sims + embed(source.sentences) @ embed.query(context)) / 2
     bags = source.sentence_words
     words = content_words(question) - source.name_words
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}

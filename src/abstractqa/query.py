@@ -25,6 +25,7 @@ from abstractqa.evidence import (
     STOPWORDS,
     WORD,
     content_words,
+    described_paper,
     numbers_in,
     scaled_numbers,
     split_sentences,
@@ -188,8 +189,13 @@ def read_query(
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
     # "By what factor do cascades cut cost compared to the full ensemble?": a number compared
     # within one paper, unless two papers are named or described ("the two ... papers").
+    # "The paper that trains one ViT on images and videos - what % do they drop for images vs
+    # videos?": the sides are inside the one paper described.
     within = re.search(r"\bcompared (?:to|with)\b", text, re.I) and len(intent.named) < 2
-    if within and (ASKS_NUMBER.search(text) or ASKS_RATIO.search(text)) and not re.search(r"\b(two|both)\b", text, re.I):
+    asks_value = ASKS_NUMBER.search(text) or ASKS_RATIO.search(text)
+    described = described_paper(text) if len(intent.named) < 2 else None
+    rest = text.replace(described, " ") if described else text
+    if (within and asks_value or described) and not re.search(r"\b(two|both|papers)\b", rest, re.I):
         comparison = False
     if record or filtered:
         kind: Kind = "record"
