@@ -1,7 +1,8 @@
 """Grid over the extractive answer's sentence-ranking weights, scored by the evaluation.
 
 Run: .venv/bin/python benchmarks/tune_answers.py  (needs an index: `abstractqa ingest`).
-Prints one row per setting for the dev and held-out question files. The weights are the
+Prints one row per setting and dev question file (never a held-out one: those are only
+measured, never tuned on). The weights are the
 `answer.ranking` settings (src/abstractqa/config.py); each row runs with a copy of the
 settings that holds its values, and the chosen ones go into configs/default.yaml.
 """
@@ -23,7 +24,8 @@ GRID = {
     "number": [0.15, 0.3],
     "rank": [0.1, 0.3],
 }
-METRICS = ["key_fact_accuracy", "citation_precision", "citation_recall", "refusal_accuracy"]
+METRICS = ["key_fact_accuracy", "first_sentence_fact", "citation_precision", "citation_recall", "refusal_accuracy"]
+DEV_SETS = ("questions.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl")
 
 
 def main() -> int:
@@ -36,7 +38,7 @@ def main() -> int:
         ranking = settings.answer.ranking.model_copy(update=dict(zip(names, values, strict=True)))
         answer = settings.answer.model_copy(update={"ranking": ranking})
         assistant = Assistant(settings.model_copy(update={"answer": answer}), embed_model=first.embed_model)
-        for questions in ("questions.jsonl", "heldout.jsonl"):
+        for questions in DEV_SETS:
             summary, _ = evaluate(assistant, ROOT / "evals" / questions, progress=False)
             row = [f"{v}" for v in values] + [questions.split(".")[0]] + [f"{summary[m]:.3f}" for m in METRICS]
             print("| " + " | ".join(row) + " |", flush=True)
