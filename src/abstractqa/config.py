@@ -130,8 +130,8 @@ class RetrieveSettings(Group):
 class RankingSettings(Group):
     """How the extractive answer scores a paper's sentences for a question.
 
-    Chosen on evals/questions.jsonl with benchmarks/tune_answers.py, which tries values
-    through these settings.
+    Chosen on the dev question sets (evals/questions.jsonl, dev2, dev3, dev4) with
+    benchmarks/tune_answers.py, which tries values through these settings.
     """
 
     similarity: float = Field(default=1.0, ge=0, description="Weight of a sentence's cosine similarity to the question.")
