@@ -325,3 +325,10 @@ def test_a_number_the_paper_does_not_give_is_declined(assistant):
     # "compared to" inside one paper, asking a factor the abstract never states.
     factor = assistant.ask("By what factor do cascades reduce inference cost compared to the full ensemble?")
     assert factor.kind != "comparison" and factor.status in ("partial", "not_covered"), factor.answer
+
+
+def test_a_dataset_is_a_name_the_abstract_must_give(assistant):
+    none = assistant.ask("Which dataset did they train on in the work that adds 3D camera motion control to video generation?")
+    assert none.status in ("partial", "not_covered") and "no named dataset" in none.answer, none.answer
+    lego = assistant.ask("what datasets was LEGO validated on")
+    assert lego.status == "answered" and "Ego4D" in first_sentence(lego.answer), lego.answer

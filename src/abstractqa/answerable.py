@@ -39,6 +39,7 @@ from abstractqa.evidence import (
     rank_sentences,
     stem,
     strip_markers,
+    terms_in,
 )
 from abstractqa.query import GENERIC_STEMS, Query, answers_ask
 from abstractqa.types import Evidence
@@ -236,6 +237,11 @@ def plan_answer(
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else "this")
         return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {thing}"])
+    if _ASKS_DATASET.search(query.text) and not _names_other_terms(query, chosen):
+        # "Which dataset did they train on?": a dataset is a name; an abstract naming none
+        # (besides the paper's own name and the question's) does not say.
+        status = "partial" if named or described else "not_covered"
+        return plan.decline(status, f"{about} names no dataset", ["no named dataset"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         status = "partial" if named else "not_covered"
@@ -387,6 +393,14 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
 
 
 _RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b|\b(?:two|three|four|five|ten)(?:-fold|\s+times)\b|\d+-fold", re.I)
+
+
+_ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmarks?)\b", re.I)
+
+
+def _names_other_terms(query: Query, source: Source) -> bool:
+    own = terms_in(" ".join([source.paper.title, *source.paper.aliases, query.text]))
+    return bool(terms_in(source.paper.abstract) - own)
 
 
 def _asked_count(question: str) -> int | None:
