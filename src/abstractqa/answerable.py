@@ -233,7 +233,7 @@ def plan_answer(
             status = "partial" if named or len(candidates) == 1 else "not_covered"
             return plan.decline(status, reason, missing)
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
-        status = "partial" if named else "not_covered"
+        status = "partial" if named or described else "not_covered"
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else "this")
         return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {thing}"])
@@ -244,7 +244,7 @@ def plan_answer(
         return plan.decline(status, f"{about} names no dataset", ["no named dataset"])
     if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
-        status = "partial" if named else "not_covered"
+        status = "partial" if named or described else "not_covered"
         return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
     return plan
 
