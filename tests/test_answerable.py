@@ -278,6 +278,7 @@ def test_the_lead_sentence_names_what_is_asked_and_never_asks_back(assistant):
 def test_a_listing_of_papers_building_on_one_finds_those_naming_it(assistant):
     msn = assistant.ask("which papers build on masked siamese networks?")
     assert {"MSN", "RoB"} <= set(titles(msn)), msn.answer  # RoB writes "When applied to MSN"
+    assert "When applied to MSN, RoB produces" in msn.answer  # the quote that says why it is listed
     others = assistant.ask("which papers build on masked siamese networks, other than MSN itself?")
     assert "RoB" in titles(others) and "MSN" not in titles(others), others.answer
 
@@ -316,6 +317,9 @@ def test_asked_things_are_read_as_abstracts_write_them(assistant):
     assert fps.status == "answered" and "16 frames-per-second" in first_sentence(fps.answer), fps.answer
     assert holds_term("improve over prior SSL state-of-the-art on ImageNet by 2.3%", "in1k")
     assert not holds_term("pretrained on ImageNet-21K", "in1k")
+    # A short term of letters is held by the initials of words, not by letters anywhere in order.
+    assert holds_term("beats it in mean reciprocal rank", "MRR")
+    assert not holds_term("such as small ResNets, MobileNets and ViT", "MSN")
 
 
 def test_a_number_the_paper_does_not_give_is_declined(assistant):

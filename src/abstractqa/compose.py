@@ -90,7 +90,7 @@ class ExtractiveComposer:
             return
         if lead is None:
             lead = ranked[0][1]
-        rest = sorted(i for _, i, _ in ranked[:count] if i != lead)[: count - 1]
+        rest = sorted([i for _, i, _ in ranked if i != lead][: count - 1])  # the best others, in the abstract's order
         for i in [lead, *rest]:
             yield cite(source.sentences[i], source.n) + " "
 
@@ -156,9 +156,11 @@ class ExtractiveComposer:
             {},
             note="listing",
         )
+        # "which papers build on MSN?": each paper's sentence naming MSN says why it is listed.
+        names = [n for s in plan.sources if s.paper.paper_id in plan.query.named for n in (s.paper.title, *s.paper.aliases)]
         for source in listed:
             yield f"\n- **{source.paper.title}**: "
-            yield from self._quotes(question, source, 2, contribution_sentence(source.sentences))
+            yield from self._quotes(question, source, 2, contribution_sentence(source.sentences), exact=names)
 
     def _record(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         """Answers from the records: authors, first/last author, id, date, pages; filtered lists."""

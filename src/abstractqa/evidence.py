@@ -246,7 +246,18 @@ def holds_term(text: str, term: str) -> bool:
         return True  # "ImageNet" unqualified is ImageNet-1K
     if re.sub(r"[\s\-_]", "", term.casefold()) in folded:
         return True
-    return len(short) >= 3 and any(_abbreviates(short, name) for name in _names_in(text, short[0]))
+    if len(short) < 3:
+        return False
+    if short.isalpha() and len(short) <= 5:  # "mrr", "fps": the initials of a run of words
+        return short in initials(text)
+    return any(_abbreviates(short, name) for name in _names_in(text, short[0]))
+
+
+def initials(text: str) -> set[str]:
+    """Initials of each run of two to five words: "fps" for "frames-per-second", "mrr" for
+    "mean reciprocal rank"."""
+    words = re.findall(r"[a-z]+", text.casefold())
+    return {"".join(w[0] for w in words[i : i + n]) for n in (2, 3, 4, 5) for i in range(len(words) - n + 1)}
 
 
 def mentions(text: str, name: str) -> bool:

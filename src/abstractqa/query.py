@@ -26,6 +26,7 @@ from abstractqa.evidence import (
     WORD,
     content_words,
     described_paper,
+    initials,
     numbers_in,
     scaled_numbers,
     split_sentences,
@@ -293,17 +294,10 @@ def asked_for(question: str) -> Ask | None:
     return None
 
 
-def _initials(sentence: str) -> set[str]:
-    """Initials of each run of two to four words: "fps" for "frames-per-second", "mrr" for
-    "mean reciprocal rank"."""
-    words = re.findall(r"[a-z]+", sentence.casefold())
-    return {"".join(w[0] for w in words[i : i + n]) for n in (2, 3, 4) for i in range(len(words) - n + 1)}
-
-
 def answers_ask(abstract: str, ask: Ask) -> bool:
     """True when the abstract mentions the asked-for thing (next to a number, for quantities)."""
     for sentence in split_sentences(abstract):
-        if ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in _initials(sentence):
+        if ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in initials(sentence):
             if not ask.quantity or numbers_in(sentence) or NUMBER_WORDS.search(sentence):
                 return True
     return False
