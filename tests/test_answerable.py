@@ -336,3 +336,16 @@ def test_a_dataset_is_a_name_the_abstract_must_give(assistant):
     assert none.status in ("partial", "not_covered") and "no named dataset" in none.answer, none.answer
     lego = assistant.ask("what datasets was LEGO validated on")
     assert lego.status == "answered" and "Ego4D" in first_sentence(lego.answer), lego.answer
+
+
+def test_superlatives_are_answered_from_the_records(assistant):
+    papers = [p for p in assistant.papers() if p.authors]
+    most = min(papers, key=lambda p: (-len(p.authors), p.paper_id))  # ties go to the lower id
+    answer = assistant.ask("which paper has the most authors?")
+    assert answer.kind == "record" and titles(answer) == [most.title], answer.answer
+    assert first_sentence(answer.answer).startswith(f"{most.title} has the most authors") and f"({len(most.authors)})" in answer.answer
+    newest = max((p for p in assistant.papers() if p.created), key=lambda p: (p.created, p.paper_id))
+    latest = assistant.ask("what is the newest paper here?")
+    assert titles(latest) == [newest.title] and newest.created in first_sentence(latest.answer), latest.answer
+    # "first author" is a field, not a superlative.
+    assert assistant.retriever.names.read("first author of CutLER?").superlative == ""

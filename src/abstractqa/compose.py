@@ -167,6 +167,9 @@ class ExtractiveComposer:
         fields = plan.query.record
         listed = [plan.source(n) for n in plan.focus]
         many = len(listed) > 1
+        if (which := plan.query.intent.superlative) and len(listed) == 1:
+            yield superlative_fact(listed[0], which)
+            yield " "
         if many:
             yield Exact(
                 f"{len(listed)} papers match: " + _join([f"{s.paper.title} [{s.n}]" for s in listed]) + ".",
@@ -185,6 +188,23 @@ class ExtractiveComposer:
                     picks.insert(0, 0)
                 for i in picks:
                     yield cite(s.sentences[i], s.n) + " "
+
+
+_SUPERLATIVE_SAYS = {
+    "most_authors": "has the most authors of the indexed papers",
+    "fewest_authors": "has the fewest authors of the indexed papers that list them",
+    "latest": "is the most recently created of the indexed papers",
+    "earliest": "is the earliest created of the indexed papers",
+}
+
+
+def superlative_fact(source: Source, which: str) -> Exact:
+    """"MetaCLIP has the most authors of the indexed papers (12)." from the records (the
+    retriever picked the paper by the same field)."""
+    paper = source.paper
+    value = f"{len(paper.authors)}" if which.endswith("authors") else paper.created
+    line = next((x for x in source.record_lines if ("author" in x.casefold()) == which.endswith("authors")), "")
+    return Exact(f"{paper.title} {_SUPERLATIVE_SAYS[which]} ({value}).", [source.n], {source.n: [line] if line else []}, note="record")
 
 
 def record_facts(source: Source, fields: frozenset[str], both_authors: bool = False) -> Iterator[Exact]:

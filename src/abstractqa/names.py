@@ -65,6 +65,16 @@ class QueryIntent:
     authors: list[str] = field(default_factory=list)
     named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
     any_author: bool = False  # "by X or Y": papers by either, not by both
+    superlative: str = ""  # "most_authors", "fewest_authors", "latest", "earliest": one paper by its record
+
+
+# "which paper has the most authors?", "the newest paper by X": one paper picked by its record.
+SUPERLATIVE = {
+    "most_authors": re.compile(r"\b(?:most|largest number of|biggest list of)\s+(?:co-?)?authors\b", re.I),
+    "fewest_authors": re.compile(r"\b(?:fewest|least|smallest number of)\s+(?:co-?)?authors\b", re.I),
+    "latest": re.compile(r"\b(?:latest|newest|most recent(?:ly)?)\s+(?:paper|one|work|abstract|posted|published|submitted)\b", re.I),
+    "earliest": re.compile(r"\b(?:earliest|oldest)\s+(?:paper|one|work|abstract|posted|published|submitted)\b", re.I),
+}
 
 
 URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")
@@ -236,6 +246,7 @@ class CollectionNames:
                 if len(pids) <= self.MAX_PAPERS_PER_NAME:
                     named += sorted(pids)
         intent.named = list(dict.fromkeys(named))
+        intent.superlative = next((k for k, pattern in SUPERLATIVE.items() if pattern.search(question)), "")
         return intent
 
     def _authors(self, question: str) -> list[str]:
@@ -268,7 +279,23 @@ class CollectionNames:
                 if p.created and any(p.created.startswith(d) for d in intent.dates)
             }
             allowed = dated if allowed is None else allowed & dated
+        if intent.superlative and (pick := self._superlative(intent.superlative, allowed)):
+            pinned, allowed = [pick], ({pick} if allowed is not None else None)
         return pinned, allowed
+
+    def _superlative(self, which: str, allowed: set[str] | None) -> str | None:
+        """The paper with the most or fewest authors, or posted last or first (among `allowed`),
+        of those whose record has the field; None when none has it."""
+        papers = [p for pid, p in self.papers.items() if allowed is None or pid in allowed]
+        if which.endswith("authors"):
+            papers = [p for p in papers if p.authors]
+            sign = -1 if which == "most_authors" else 1
+            best = min(papers, key=lambda p: (sign * len(p.authors), p.paper_id), default=None)
+        else:
+            papers = [p for p in papers if p.created]
+            key = lambda p: (p.created, p.paper_id)  # noqa: E731
+            best = (max if which == "latest" else min)(papers, key=key, default=None)
+        return best.paper_id if best else None
 
 
 _COMPARED_PAIR = re.compile(

@@ -178,6 +178,8 @@ def read_query(
     if url_papers:
         intent.named = list(dict.fromkeys(url_papers + intent.named))
     record = _record_fields(text)
+    if intent.superlative:  # "which paper has the most authors?" is answered from the records
+        record |= {"authors"} if intent.superlative.endswith("authors") else {"date"}
     if urls and not record:
         record = frozenset({"about"})
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
