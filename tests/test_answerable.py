@@ -254,6 +254,8 @@ def test_a_follow_up_without_a_pronoun_asks_about_the_same_paper(assistant):
     assert "77.0%" in first_sentence(first.answer)
     follow = assistant.ask("what about k600 and k700", history=[first])
     assert titles(follow) == ["IMP"] and "76.8%" in first_sentence(follow.answer), follow.answer
+    other = assistant.ask("what about papers on speech?", history=[first])  # a new listing
+    assert other.kind == "listing" and "IMP" not in titles(other), other.answer
 
 
 def test_the_question_is_read_for_what_it_asks(assistant):
@@ -347,5 +349,6 @@ def test_superlatives_are_answered_from_the_records(assistant):
     newest = max((p for p in assistant.papers() if p.created), key=lambda p: (p.created, p.paper_id))
     latest = assistant.ask("what is the newest paper here?")
     assert titles(latest) == [newest.title] and newest.created in first_sentence(latest.answer), latest.answer
-    # "first author" is a field, not a superlative.
+    # "first author" is a field, not a superlative; "the newest paper on X" asks within a topic.
     assert assistant.retriever.names.read("first author of CutLER?").superlative == ""
+    assert assistant.retriever.names.read("newest paper on video generation?").superlative == ""

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from abstractqa import prompts
 from abstractqa.llm import ChatLLM, GeneratorError
-from abstractqa.query import read_query
+from abstractqa.query import LISTING, read_query
 
 if TYPE_CHECKING:
     from abstractqa.names import CollectionNames
@@ -46,7 +46,8 @@ def rewrite_follow_up(
     if not history:
         return question, []
     last = next((h for h in reversed(history) if not h.refused and h.citations), None)
-    elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named
+    # "what about papers on speech?" is a new listing, not the same papers asked again.
+    elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
     if last is None or not (ANAPHORA.search(question) or elliptic):
         return question, []
     focus = list(dict.fromkeys(c.paper_id for c in last.citations))

@@ -68,6 +68,11 @@ class QueryIntent:
     superlative: str = ""  # "most_authors", "fewest_authors", "latest", "earliest": one paper by its record
 
 
+# Words of a superlative question that name no topic ("which paper here has the most authors?").
+_FRAME = frozenset(
+    "paper papers collection here indexed index one ones work works abstract abstracts posted published "
+    "submitted created written list has have by among all".split()
+)
 # "which paper has the most authors?", "the newest paper by X": one paper picked by its record.
 SUPERLATIVE = {
     "most_authors": re.compile(r"\b(?:most|largest number of|biggest list of)\s+(?:co-?)?authors\b", re.I),
@@ -247,6 +252,13 @@ class CollectionNames:
                     named += sorted(pids)
         intent.named = list(dict.fromkeys(named))
         intent.superlative = next((k for k, pattern in SUPERLATIVE.items() if pattern.search(question)), "")
+        if intent.superlative:
+            # "the newest paper on video generation" asks within a topic: not a record question.
+            rest = _name_key(SUPERLATIVE[intent.superlative].sub(" ", question))
+            for author in intent.authors:
+                rest = rest.replace(_name_key(author), " ")
+            if any(w not in STOPWORDS and w not in _FRAME and not w.isdigit() for w in rest.split()):
+                intent.superlative = ""
         return intent
 
     def _authors(self, question: str) -> list[str]:
