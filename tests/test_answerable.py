@@ -352,3 +352,10 @@ def test_superlatives_are_answered_from_the_records(assistant):
     # "first author" is a field, not a superlative; "the newest paper on X" asks within a topic.
     assert assistant.retriever.names.read("first author of CutLER?").superlative == ""
     assert assistant.retriever.names.read("newest paper on video generation?").superlative == ""
+
+
+def test_a_superlative_over_undated_papers_says_none_can_be_picked(assistant):
+    by_hu = [p for p in assistant.papers() if "Hu Xu" in p.authors]
+    assert len(by_hu) > 1 and not any(p.created for p in by_hu)  # the seeds give none of them a date
+    answer = assistant.ask("newest paper by Hu Xu")
+    assert "None of them has a date in its record" in answer.answer, answer.answer

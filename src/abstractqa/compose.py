@@ -176,6 +176,11 @@ class ExtractiveComposer:
                 [s.n for s in listed],
                 note="record filter",
             )
+            lacking = [s for s in listed if not (s.paper.authors if which.endswith("authors") else s.paper.created)] if which else []
+            if which and len(lacking) == len(listed):  # "the newest paper by X", none of them dated
+                field = "an author list" if which.endswith("authors") else "a date"
+                yield " "
+                yield Exact(f"None of them has {field} in its record, so none can be picked.", note="record")
         for s in listed:
             if many:
                 yield f"\n- **{s.paper.title}**: "
