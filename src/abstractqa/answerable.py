@@ -350,12 +350,18 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     ]
     # "which papers build on masked siamese networks?": the paper named, and those naming it
     # ("When applied to MSN, RoB ...").
-    names = [n for s in sources if s.paper.paper_id in query.named for n in (s.paper.title, *s.paper.aliases)]
+    names = named_papers_names(query, sources)
     naming = [s.n for s in sources if names and any(mentions(s.paper.abstract, n) for n in names)]
     listed = list(dict.fromkeys(lexical + naming + close + specific))
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
-        listed = [n for n in listed if next(s for s in sources if s.n == n).paper.paper_id not in query.named]
+        named = {s.n for s in sources if s.paper.paper_id in query.named}
+        listed = [n for n in listed if n not in named]
     return listed[:MAX_LISTED]
+
+
+def named_papers_names(query: Query, sources: list[Source]) -> list[str]:
+    """Every name (title and aliases) of the papers the question names."""
+    return [n for s in sources if s.paper.paper_id in query.named for n in (s.paper.title, *s.paper.aliases)]
 
 
 _EXCLUDING = re.compile(r"\b(other than|besides|apart from|except|excluding|without being|not counting|aside from)\b", re.I)
@@ -399,8 +405,7 @@ _ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmar
 
 
 def _names_other_terms(query: Query, source: Source) -> bool:
-    own = terms_in(" ".join([source.paper.title, *source.paper.aliases, query.text]))
-    return bool(terms_in(source.paper.abstract) - own)
+    return bool(terms_in(source.paper.abstract) - source.name_terms - terms_in(query.text))
 
 
 def _asked_count(question: str) -> int | None:

@@ -14,6 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from abstractqa import prompts
+from abstractqa.answerable import named_papers_names
 from abstractqa.evidence import (
     STOPWORDS,
     SentenceEmbedder,
@@ -28,6 +29,7 @@ from abstractqa.evidence import (
     strip_markers,
     terms_in,
 )
+from abstractqa.names import superlative_value
 from abstractqa.query import GENERIC_STEMS
 from abstractqa.verify import Exact, cite
 
@@ -157,7 +159,7 @@ class ExtractiveComposer:
             note="listing",
         )
         # "which papers build on MSN?": each paper's sentence naming MSN says why it is listed.
-        names = [n for s in plan.sources if s.paper.paper_id in plan.query.named for n in (s.paper.title, *s.paper.aliases)]
+        names = named_papers_names(plan.query, plan.sources)
         for source in listed:
             yield f"\n- **{source.paper.title}**: "
             yield from self._quotes(question, source, 2, contribution_sentence(source.sentences), exact=names)
@@ -176,8 +178,7 @@ class ExtractiveComposer:
                 [s.n for s in listed],
                 note="record filter",
             )
-            lacking = [s for s in listed if not (s.paper.authors if which.endswith("authors") else s.paper.created)] if which else []
-            if which and len(lacking) == len(listed):  # "the newest paper by X", none of them dated
+            if which and all(superlative_value(s.paper, which) is None for s in listed):  # "the newest paper by X", none dated
                 field = "an author list" if which.endswith("authors") else "a date"
                 yield " "
                 yield Exact(f"None of them has {field} in its record, so none can be picked.", note="record")
@@ -207,7 +208,7 @@ def superlative_fact(source: Source, which: str) -> Exact:
     """"MetaCLIP has the most authors of the indexed papers (12)." from the records (the
     retriever picked the paper by the same field)."""
     paper = source.paper
-    value = f"{len(paper.authors)}" if which.endswith("authors") else paper.created
+    value = superlative_value(paper, which)
     line = next((x for x in source.record_lines if ("author" in x.casefold()) == which.endswith("authors")), "")
     return Exact(f"{paper.title} {_SUPERLATIVE_SAYS[which]} ({value}).", [source.n], {source.n: [line] if line else []}, note="record")
 
@@ -298,7 +299,7 @@ _BOILERPLATE = frozenset(
 
 def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
     """Named terms and compound words every one of the abstracts uses ("ImageNet", "self-supervised")."""
-    own = {t for s in sources for t in terms_in(" ".join([s.paper.title, *s.paper.aliases]))}
+    own = {t for s in sources for t in s.name_terms}
     common = set.intersection(*(terms_in(s.paper.abstract) for s in sources)) - own
     words = [
         {w.casefold() for w in re.findall(r"\b[a-z]+(?:-[a-z]+)+\b", s.paper.abstract, re.I)}

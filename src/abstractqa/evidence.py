@@ -192,6 +192,11 @@ class Source:
         return content_words(" ".join([self.paper.title, *self.paper.aliases]))
 
     @cached_property
+    def name_terms(self) -> set[str]:
+        """Named terms of the paper's title and names ("msn", "i-jepa"), folded."""
+        return terms_in(" ".join([self.paper.title, *self.paper.aliases]))
+
+    @cached_property
     def sentence_words(self) -> list[set[str]]:
         """Content words of each sentence, in order (ranking and listing both read them)."""
         return [content_words(sentence) for sentence in self.sentences]
@@ -363,16 +368,16 @@ def rank_sentences(
     if not source.sentences:
         return []
     question = _IDENTITY_CLAUSE.sub(" ", question).strip() or question
-    sims = embed(source.sentences) @ embed.query(question)
+    vectors = embed(source.sentences)
+    sims = vectors @ embed.query(question)
     if context and context != question:
-        sims = (sims + embed(source.sentences) @ embed.query(context)) / 2
+        sims = (sims + vectors @ embed.query(context)) / 2
     bags = source.sentence_words
     words = content_words(question) - source.name_words
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))
     wants_names = bool(_WANTS_NAMES.search(question))
-    own_names = terms_in(" ".join([source.paper.title, *source.paper.aliases]))
     asked_terms = terms_in(question)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
@@ -388,7 +393,7 @@ def rank_sentences(
         if wants_number and words & counted_words(sentence):
             bonus += weights.counted
         if wants_names:  # "which models?": the sentence naming most of them ("(LDM and EMU)")
-            bonus += weights.entity * min(len(terms_in(sentence) - own_names - asked_terms), 3)
+            bonus += weights.entity * min(len(terms_in(sentence) - source.name_terms - asked_terms), 3)
         bonus += weights.contribution if i == contribution else 0.0
         bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
         if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:

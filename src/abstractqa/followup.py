@@ -48,12 +48,13 @@ def rewrite_follow_up(
     last = next((h for h in reversed(history) if not h.refused and h.citations), None)
     # "what about papers on speech?" is a new listing, not the same papers asked again.
     elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
-    if last is None or not (ANAPHORA.search(question) or elliptic):
+    pronoun = ANAPHORA.search(question) is not None
+    if last is None or not (pronoun or elliptic):
         return question, []
     focus = list(dict.fromkeys(c.paper_id for c in last.citations))
     titles = list(dict.fromkeys(c.title for c in last.citations if c.paper_id in focus))
     name = " and ".join(titles)
-    if elliptic and not ANAPHORA.search(question):  # "what about k600?": the same papers, asked again
+    if not pronoun:  # "what about k600?": the same papers, asked again
         return f"{name}: " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
     standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
     standalone = re.sub(r"^(and|so|also|but)\s+", "", standalone, flags=re.I)

@@ -170,6 +170,7 @@ class CollectionNames:
         self.display_author: dict[str, str] = t["display_author"]
         self.by_surname: dict[str, set[str]] = defaultdict(set, {k: set(v) for k, v in t["by_surname"].items()})
         self._exact = {k: set(v) for k, v in t["exact"].items()}
+        self._exact_folded = {k.casefold(): pids for k, pids in self._exact.items()}  # "mode" -> MoDE's id
         self._loose = {k: set(v) for k, v in t["loose"].items()}
         self._folded = {k: set(v) for k, v in t["folded"].items()}
         self._urls: dict[str, str] = t["urls"]
@@ -236,12 +237,11 @@ class CollectionNames:
                 spans += [(m.start(), m.end(), table[key(m.group(0))]) for m in pattern.finditer(question)]
         # "metaclip vs mode": an acronym that is also a word ("MoDE", "RoB") is a name where
         # it is a side of a comparison.
-        folded_exact = {k.casefold(): pids for k, pids in self._exact.items()}
         for m in _COMPARED_PAIR.finditer(question):
             for side, other in (("a", "b"), ("b", "a"), ("a2", "b2"), ("b2", "a2")):
                 word, against = m.group(side), m.group(other)
-                pids = folded_exact.get(word.casefold()) if word else None
-                if pids is not None and (against.casefold() in folded_exact or self.is_name(against)):
+                pids = self._exact_folded.get(word.casefold()) if word else None
+                if pids is not None and (against.casefold() in self._exact_folded or self.is_name(against)):
                     spans.append((m.start(side), m.end(side), pids))  # both sides are names
         named: list[str] = []
         taken_until = -1
@@ -298,16 +298,24 @@ class CollectionNames:
     def _superlative(self, which: str, allowed: set[str] | None) -> str | None:
         """The paper with the most or fewest authors, or posted last or first (among `allowed`),
         of those whose record has the field; None when none has it."""
-        papers = [p for pid, p in self.papers.items() if allowed is None or pid in allowed]
-        if which.endswith("authors"):
-            papers = [p for p in papers if p.authors]
-            sign = -1 if which == "most_authors" else 1
-            best = min(papers, key=lambda p: (sign * len(p.authors), p.paper_id), default=None)
-        else:
-            papers = [p for p in papers if p.created]
-            key = lambda p: (p.created, p.paper_id)  # noqa: E731
-            best = (max if which == "latest" else min)(papers, key=key, default=None)
-        return best.paper_id if best else None
+        valued = [
+            (value, pid)
+            for pid, p in self.papers.items()
+            if (allowed is None or pid in allowed) and (value := superlative_value(p, which)) is not None
+        ]
+        if not valued:
+            return None
+        if which == "most_authors":
+            return min(valued, key=lambda v: (-v[0], v[1]))[1]
+        return (max if which == "latest" else min)(valued)[1]
+
+
+def superlative_value(paper: Paper, which: str) -> int | str | None:
+    """What a superlative compares: the number of authors or the creation date; None when the
+    record lacks it."""
+    if which.endswith("authors"):
+        return len(paper.authors) or None
+    return paper.created or None
 
 
 _COMPARED_PAIR = re.compile(

@@ -190,12 +190,14 @@ def read_query(
     alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively)\b", text, re.I)
     # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
+    asks_percent = bool(ASKS_PERCENT.search(text))
+    asks_ratio = bool(ASKS_RATIO.search(text))
+    asks_value = asks_ratio or bool(ASKS_NUMBER.search(text))
     # "By what factor do cascades cut cost compared to the full ensemble?": a number compared
     # within one paper, unless two papers are named or described ("the two ... papers").
     # "The paper that trains one ViT on images and videos - what % do they drop for images vs
     # videos?": the sides are inside the one paper described.
     within = re.search(r"\bcompared (?:to|with)\b", text, re.I) and len(intent.named) < 2
-    asks_value = ASKS_NUMBER.search(text) or ASKS_RATIO.search(text)
     described = described_paper(text) if len(intent.named) < 2 else None
     rest = text.replace(described, " ") if described else text
     if (within and asks_value or described) and not re.search(r"\b(two|both|papers)\b", rest, re.I):
@@ -209,14 +211,12 @@ def read_query(
     else:
         kind = "factoid"
     topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
-    asks_percent = bool(ASKS_PERCENT.search(text))
-    asks_ratio = bool(ASKS_RATIO.search(text))
     return Query(
         text=text,
         kind=kind,
         intent=intent,
         record=record,
-        asks_number=asks_percent or asks_ratio or bool(ASKS_NUMBER.search(text)),
+        asks_number=asks_percent or asks_value,
         asks_percent=asks_percent,
         asks_ratio=asks_ratio and not asks_percent,
         ask=asked_for(text),
