@@ -193,17 +193,24 @@ def gold_papers(questions: list[Question], papers: Iterable[Paper]) -> dict[str,
 # ---------------------------------------------------------------------------------------------
 # Metric pieces, each a pure function
 
-_FACT_TOKEN = re.compile(r"\d+(?:,\d{3})*(?:\.\d+)?|[^\W\d_]+|%")
+# A number with its scale ("32k", "30B", "4 billion") is the number it stands for.
+_FACT_TOKEN = re.compile(
+    r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?:(?P<unit>[kKMB])(?![^\W\d_])|\s*(?P<word>thousand|million|billion)\b)?"
+    r"|[^\W\d_]+|%"
+)
+_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 
 
 def fact_tokens(text: str) -> list[tuple[str, object]]:
-    """Words (case-folded), numbers (as floats) and '%'; other punctuation and spaces drop out."""
+    """Words (case-folded), numbers (as floats, scaled: "32k" is 32,000) and '%'; other
+    punctuation and spaces drop out."""
     tokens: list[tuple[str, object]] = []
-    for tok in _FACT_TOKEN.findall(text):
-        if tok[0].isdigit():
-            tokens.append(("num", float(tok.replace(",", ""))))
+    for m in _FACT_TOKEN.finditer(text):
+        if m.group("num"):
+            scale = _SCALE.get((m.group("unit") or m.group("word") or "").casefold(), 1)
+            tokens.append(("num", round(float(m.group("num").replace(",", "")) * scale, 6)))
         else:
-            tokens.append(("word", tok.casefold()))
+            tokens.append(("word", m.group(0).casefold()))
     return tokens
 
 
