@@ -122,6 +122,12 @@ def test_a_quantity_must_stand_next_to_its_number():
     assert not answers_ask(facet, asked_for("How many expert reviewers were hired for FACET?"))
     assert answers_ask(facet, asked_for("How many images does FACET have?"))
     assert answers_ask("Common DAs require tens of thousands of samples.", asked_for("How many samples do DAs need?"))
+    # "images" beside a count of something else is no count of images.
+    dinov2 = "We train a ViT model with 1B parameters and surpass OpenCLIP at image and pixel levels."
+    asked = asked_for("how many images end up in the curated dataset?")
+    assert asked == Ask("imag", quantity=True, phrase="images")
+    assert not answers_ask(dinov2, asked)
+    assert asked_for("what number did its largest model hit?") is None  # asks for a number, not a thing
 
 
 # --- through the Assistant, on the real seed index --------------------------------------------
@@ -165,6 +171,19 @@ def test_comparison_leads_with_one_sentence_saying_what_each_paper_is(assistant)
     assert "two steps: first generating an image conditioned on the text" in answer.answer
     # A link line is no answer: it never leads a paper's quotes.
     assert "**Movie Gen**: All videos" not in answer.answer
+
+
+def test_a_comparison_of_two_described_papers_finds_one_per_side(assistant):
+    answer = assistant.ask("mae pre-pretraining paper vs the single ViT on images+videos MAE paper - how do they differ?")
+    cited = [assistant.retriever.papers[c.paper_id].abstract for c in answer.citations]
+    assert answer.kind == "comparison" and len(cited) == 2
+    assert any("pre-pretraining" in a for a in cited) and any("on images and videos" in a for a in cited)
+
+
+def test_the_two_described_papers_are_compared_when_the_question_counts_them(assistant):
+    answer = assistant.ask("the two ensemble-efficiency papers: what do they agree on and what's distinct about each?")
+    assert answer.kind == "comparison" and len(answer.citations) == 2
+    assert all("ensembl" in c.quote.casefold() for c in answer.citations)
 
 
 def test_what_two_papers_share_leaves_out_boilerplate():
@@ -231,6 +250,8 @@ def test_uncovered_questions_are_refused_with_related_papers(assistant, question
         ("What MRR does GISMo reach?", "GISMo", "no number for MRR"),  # it names mean reciprocal rank, no value
         ("How much faster is block caching?", "Block caching", "no number"),  # it speeds up inference; no figure
         ("emu video param count?", "Emu Video", "parameters"),  # terse, lower case, short form
+        # a count the abstract gives, asked by name: the sentence counting them names none
+        ("AV-SUPERB evaluates 5 self-supervised models, which ones?", "AV-SUPERB", "names of the 5 models"),
     ],
 )
 def test_partial_answers_say_what_the_named_paper_does_not_give(assistant, question, paper, missing):
@@ -258,6 +279,32 @@ def test_answerable_questions_are_not_refused(assistant, question):
     assert all_sentences_cited(answer)
 
 
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        # the opening phrase says where to look; the asked part picks the sentence
+        (
+            "In the audio-visual benchmark (AV-SUPERB), which intermediate fine-tuning task turned out to be a strong one?",
+            "AudioSet serves as a strong intermediate task",
+        ),
+        ("ingredient substitution model gismo beats the best baseline by a lot - measured w/ which metric?", "mean reciprocal rank"),
+        # "papers largest model" is a possessive, not a listing
+        ("what numbr did the MAE pre-pretraining papers largest model hit on inaturalist-18?", "91.3%"),
+    ],
+)
+def test_the_answer_leads_with_the_sentence_holding_the_asked_detail(assistant, question, lead):
+    answer = assistant.ask(question)
+    assert not answer.refused and answer.kind == "factoid", answer.answer
+    assert lead in split_sentences(answer.answer)[0], answer.answer
+
+
+def test_et_al_names_an_author(assistant):
+    answer = assistant.ask("Ren et al wrote two surveys in here, what topics do they cover?")
+    assert {c.title for c in answer.citations} == {"Survey of deep active learning (DAL)", "Survey of Neural Architecture Search (NAS)"}
+    both = assistant.ask("who wrote the paper on support sets for video-text learning? first + last author pls")
+    assert "first author" in both.answer and "last author" in both.answer
+
+
 def test_follow_up_finds_the_paper_of_the_previous_turn(assistant):
     first = assistant.ask("What is MoViNets?")
     assert first.citations[0].title == "MoViNets"
@@ -265,6 +312,10 @@ def test_follow_up_finds_the_paper_of_the_previous_turn(assistant):
     assert "MoViNets" in follow.standalone_question
     assert follow.citations[0].title == "MoViNets"
     assert "65% less memory" in follow.answer
+    # a question continued with no pronoun ("on how many gpus tho?") is about the same paper
+    first = assistant.ask("ijepa vit-huge/16 training time?")
+    follow = assistant.ask("on how many gpus tho?", history=[first])
+    assert follow.standalone_question.startswith("I-JEPA") and "32 A100 GPUs" in follow.answer
 
 
 def test_streaming_yields_checked_text_then_the_answer(assistant):

@@ -32,6 +32,7 @@ from abstractqa.evidence import (
     Source,
     asked_part,
     content_words,
+    counted_words,
     described_paper,
     holds_term,
     mentions,
@@ -41,7 +42,7 @@ from abstractqa.evidence import (
     strip_markers,
     terms_in,
 )
-from abstractqa.query import GENERIC_STEMS, Query, answers_ask
+from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, WHICH_OF_COUNT, Query, answers_ask
 from abstractqa.types import Evidence
 
 if TYPE_CHECKING:
@@ -169,6 +170,11 @@ def plan_answer(
             plan.focus = named[:4] if len(named) >= 2 else named + [others[0].n]
             return plan
         plan.kind = "factoid"
+    if query.kind == "comparison" and not named and (picks := _described_sides(query.text, sources, embed)):
+        # "the MAE pre-pretraining paper vs the single-ViT images+videos one - ...": each side
+        # is the paper its own words describe best.
+        plan.focus = picks
+        return plan
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
         plan.focus = _listed(query, sources, sims)
@@ -182,7 +188,7 @@ def plan_answer(
             plan.focus = plan.focus[:count]
         one = plan.source(plan.focus[0])
         two = _asked_count(query.text) == 2
-        if query.kind == "comparison" and len(plan.focus) == 1 and (two or not (query.exact and not _missing_terms(query, one))):
+        if (query.kind == "comparison" or two) and len(plan.focus) == 1 and (two or not (query.exact and not _missing_terms(query, one))):
             # "How are the committee paper and the ensembles paper alike?": two sides are
             # described, so the next closest paper that shares a topic word is the other
             # (unless the one paper holds every name asked about: "MoViNet-A5 vs X3D-XL").
@@ -191,7 +197,7 @@ def plan_answer(
                 plan.focus.append(max(others, key=lambda s: best_per_source[s.n]).n)
         if len(plan.focus) == 1:
             plan.kind = "factoid"
-        elif query.kind == "comparison":
+        elif query.kind == "comparison" or two:
             plan.kind = "comparison"  # the two described papers, side by side
         return plan
 
@@ -242,7 +248,12 @@ def plan_answer(
         # (besides the paper's own name and the question's) does not say.
         status = "partial" if named or described else "not_covered"
         return plan.decline(status, f"{about} names no dataset", ["no named dataset"])
-    if query.ask and not any(answers_ask(s.paper.abstract, query.ask) for s in candidates):
+    if (which := WHICH_OF_COUNT.search(query.text)) and not _names_counted(which, query, chosen):
+        # "AV-SUPERB evaluates 5 self-supervised models, which ones?": the sentence counting
+        # them must also name them.
+        status = "partial" if named or described else "not_covered"
+        return plan.decline(status, f"{about} does not name them", [f"names of the {which.group('n')} {which.group('what')}"])
+    if query.ask and not answers_ask(chosen.paper.abstract, query.ask):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         status = "partial" if named or described else "not_covered"
         return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
@@ -322,7 +333,9 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     the question."""
     best_per_source = {n: float(v.max()) for n, v in sims.items()}
     best = max(best_per_source.values())
-    words = query.topic - LISTING_FRAME
+    # "the two ensemble-efficiency papers: what do they agree on?": the frame is no topic.
+    frame = LISTING_FRAME | (COMPARING_STEMS if query.kind == "comparison" or _asked_count(query.text) else frozenset())
+    words = query.topic - frame
     # Close in meaning is not enough: a listed paper shares a topic word with the question.
     close = [
         s.n
@@ -340,7 +353,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     # alternatives, in a sentence close to the question.
     rarest = set()
     for part in re.split(r"\bor\b|/", query.text):
-        if held := (content_words(part) & set(query.rare)) - LISTING_FRAME:
+        if held := (content_words(part) & set(query.rare)) - frame:
             rarest.add(min(held, key=lambda w: (query.rare[w], w)))
     specific = [
         s.n
@@ -357,6 +370,31 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
     return listed[:MAX_LISTED]
+
+
+# "A vs B - how do they ...?": the two sides, each up to where the asked part starts.
+_SIDES = re.compile(r"^(?P<a>[^?:]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:]+?)(?:\s+-+\s|[?:,;\u2013\u2014]|$)", re.I)
+SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it describes no paper here
+
+
+def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedder) -> list[int] | None:
+    """The two papers a "A vs B" comparison describes (no names), one per side; None unless
+    each side has its own closest paper, close enough to be the one it describes."""
+    m = _SIDES.search(question)
+    if not m or not all(len(content_words(m.group(g))) >= 2 for g in "ab"):
+        return None
+    plan_words = {s.n: s.words for s in sources}
+    picks = []
+    for side in (m.group("a"), m.group("b")):
+        d, words = embed.query(side), content_words(side) - GENERIC_STEMS
+        close = {s.n: float((embed(s.sentences) @ d).max()) for s in sources if s.sentences}
+        # Meaning and the side's own words ("images+videos", "single"), as a listing weighs them.
+        fit = {n: c + len(words & plan_words[n]) / len(words) for n, c in close.items()} if words else close
+        n = max(fit, key=fit.get)
+        if close[n] < SIDE_SIMILAR:
+            return None
+        picks.append(n)
+    return picks if picks[0] != picks[1] else None
 
 
 def named_papers_names(query: Query, sources: list[Source]) -> list[str]:
@@ -402,6 +440,24 @@ _RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b
 
 
 _ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmarks?)\b", re.I)
+
+
+_NUMBER_WORD = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
+# "Click-Through Rates (CTR)": a term spelt out, not another name.
+_SPELT_OUT = re.compile(r"(?:\b[A-Z][\w\-]*\s+){1,4}\([A-Z][A-Za-z]{1,6}\)")
+
+
+def _names_counted(which: re.Match, query: Query, source: Source) -> bool:
+    """Whether a sentence of the paper that counts the asked things also names (two of) them."""
+    n = which.group("n")
+    need = min(int(n) if n.isdigit() else _NUMBER_WORD[n.casefold()], 2)
+    what = stem(which.group("what").casefold())
+    asked = terms_in(query.text)
+    return any(
+        len(terms_in(_SPELT_OUT.sub(" ", strip_markers(x))) - source.name_terms - asked) >= need
+        for x in source.sentences
+        if what in counted_words(x)
+    )
 
 
 def _names_other_terms(query: Query, source: Source) -> bool:

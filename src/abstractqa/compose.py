@@ -30,7 +30,7 @@ from abstractqa.evidence import (
     terms_in,
 )
 from abstractqa.names import superlative_value
-from abstractqa.query import GENERIC_STEMS
+from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS
 from abstractqa.verify import Exact, cite
 
 if TYPE_CHECKING:
@@ -272,22 +272,13 @@ def contribution_clause(source: Source) -> Clause | None:
     return Clause(clause.rstrip(" ,;:"), whole=True)
 
 
-_COMPARING = frozenset(
-    stem(w)
-    for w in """compare comparison compared diff differ differs difference differences different contrast
-    contrasts versus vs common share shared sharing similar similarity similarities same relate related
-    relation between both two other each apart set sets distinguish distinguishes unlike unique main key
-    stand stands out""".split()
-)
-
-
 def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
     for "Compare A and B" / "How does A differ from B?"."""
     for name in sorted({n for s in sides for n in (s.paper.title, *s.paper.aliases)}, key=len, reverse=True):
         stem_ = name[:-1] if name.endswith("s") and len(name) > 3 else name  # "EfficientSAMs", "EfficientSAM"
         question = re.sub(rf"(?<![\w-]){re.escape(stem_)}s?(?![\w-])", " ", question, flags=re.I)
-    return content_words(question) - GENERIC_STEMS - _COMPARING
+    return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
 
 
 # Compounds any abstract may use of itself: they say nothing about what two papers share.

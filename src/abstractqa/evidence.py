@@ -291,23 +291,33 @@ def _abbreviates(short: str, name: str) -> bool:
 
 
 WANTS_NUMBER = re.compile(
-    r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (percentage|fraction|accuracy|"
+    r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (number|percentage|fraction|accuracy|"
     r"accuracies|score|scores|speed|size)|win rate|gain|improve)|"
     r"\b(accuracy|accuracies|scores?|rates?|percentage|speed-?ups?|latency|parameters|flops|gpus|hours|days|"
     r"margin|points|error|fps|throughput)\b",
     re.I,
 )
-_COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+[\w\-]+){1,3})", re.I)
+_COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+(?:(?:of|the)\s+)*[\w\-]+){1,3})", re.I)
 _WANTS_NAMES = re.compile(
     r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms|metrics?)\b",
     re.I,
+)
+# "which metric?": the sentence naming one. Metric names are a small closed vocabulary.
+_WANTS_METRIC = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?metrics?\b|\bmeasured\s+(?:w/|with|by|in|on)\s+(?:which|what)\b", re.I)
+METRIC_NAMES = re.compile(
+    r"\b(?:mean reciprocal rank|MRR|m?AP(?:50|75|box|mask)?|average precision|accuracy|top-[15]|FID|FVD|IS|BLEU|ROUGE|CIDEr|"
+    r"METEOR|F1|F-score|IoU|mIoU|PSNR|SSIM|LPIPS|recall(?:@\d+)?|R@\d+|precision|perplexity|WER|word error rate|"
+    r"SQNR|win rate|human (?:evaluation|preference)|CLIP score|AUC|NDCG|hit rate)\b",
 )
 # "... from the paper on MAE-based pre-pretraining": words that find the paper, not the answer.
 _IDENTITY_CLAUSE = re.compile(
     r"\b(?:from|in|of|for|by)?\s*the (?:paper|work|study|article|abstract|method|model) (?:on|about|that|which|where|introducing|proposing|with)\b[^,?]*",
     re.I,
 )
-_PAPER_BY_TOPIC = re.compile(r"\b(?:from|in|of|for|by)?\s*the (?:[\w\-]+ ){1,4}(?:paper|work|study|article)\b", re.I)
+# "the MAE pre-pretraining paper", "... papers largest model" (a possessive, its apostrophe not typed)
+_PAPER_BY_TOPIC = re.compile(
+    r"\b(?:from|in|of|for|by)?\s*the (?:[\w\-]+ ){1,4}(?:paper|work|study|article)(?:'s|s'?(?=\s+\w+est\b))?(?![\w'])", re.I
+)
 
 
 def asked_part(question: str) -> str:
@@ -316,10 +326,16 @@ def asked_part(question: str) -> str:
     them: there they say what each side is."""
     if described := described_paper(question):
         question = question.replace(described, " ")
+    question = _LOCATING.sub(" ", question)  # "In the audio-visual benchmark (AV-SUPERB), which ..."
     question = ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
     return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
 
 
+# An opening phrase that says where to look, then the question: "In the X paper, how many ...?"
+_LOCATING = re.compile(
+    r"^\s*(?:in|for|from|about|regarding|according to|within)\s[^,?]{3,90},\s*(?=(?:which|what|how|who|when|where|why|is|are|does|do|did|was|were)\b)",
+    re.I,
+)
 # An aside in brackets of three words or more and no number: it says which paper, not what is asked.
 ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 
@@ -378,6 +394,7 @@ def rank_sentences(
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))
     wants_names = bool(_WANTS_NAMES.search(question))
+    wants_metric = bool(_WANTS_METRIC.search(question))
     asked_terms = terms_in(question)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
@@ -394,6 +411,8 @@ def rank_sentences(
             bonus += weights.counted
         if wants_names:  # "which models?": the sentence naming most of them ("(LDM and EMU)")
             bonus += weights.entity * min(len(terms_in(sentence) - source.name_terms - asked_terms), 3)
+        if wants_metric and METRIC_NAMES.search(sentence):  # "in terms of mean reciprocal rank"
+            bonus += weights.entity * 2
         bonus += weights.contribution if i == contribution else 0.0
         bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
         if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
@@ -405,7 +424,8 @@ def rank_sentences(
 
 
 def counted_words(sentence: str) -> set[str]:
-    """Content words right after a number: what the sentence counts ("1.1 billion image-text pairs")."""
+    """Content words right after a number: what the sentence counts ("1.1 billion image-text
+    pairs", "tens of thousands of samples")."""
     return {w for m in _COUNTED.finditer(strip_markers(sentence)) for w in content_words(m.group("what"))}
 
 

@@ -271,7 +271,10 @@ class CollectionNames:
                     found.append(self.display_author[key])
         if not found:
             # "papers by Metze": a surname after "by".
-            for surname in re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question):
+            # "Ren et al wrote ...", "oquab et al.'s paper": a surname before "et al".
+            surnames = re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question)
+            surnames += re.findall(r"\b([\w'\-]+)\s+et\.?\s+al\b", question, re.I)
+            for surname in surnames:
                 found += [self.display_author[k] for k in sorted(self.by_surname.get(_name_key(surname), ()))]
         return list(dict.fromkeys(found))
 

@@ -20,11 +20,11 @@ from typing import TYPE_CHECKING, Literal
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import (
     ASIDE,
-    NUMBER_WORDS,
     SHORT_FORMS,
     STOPWORDS,
     WORD,
     content_words,
+    counted_words,
     described_paper,
     initials,
     numbers_in,
@@ -45,9 +45,18 @@ COMPARISON = re.compile(
     re.I,
 )
 LISTING = re.compile(
-    r"\b(papers|abstracts|works|studies|articles|publications)\b|\blist (all|the|every)\b|"
+    # not "the MAE papers largest model" (a possessive, typed without its apostrophe)
+    r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every)\b|"
     r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
     r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
+    re.I,
+)
+# "AV-SUPERB evaluates 5 self-supervised models, which ones?": things the question counts,
+# asked by name (not papers: "the two quantization papers, which ones ...").
+WHICH_OF_COUNT = re.compile(
+    r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w\-]+\s+){0,3}?"
+    r"(?!(?:papers|works|studies|articles|abstracts)\b)(?P<what>[a-z][\w\-]*s)\b"
+    r"[^?]{0,40}\bwhich\b(?!\s+(?:is|was|one)\b)",
     re.I,
 )
 ASKS_AUTHORS = re.compile(
@@ -55,8 +64,8 @@ ASKS_AUTHORS = re.compile(
     r"written by|wrote|co-?(authored?|written|wrote))\b",
     re.I,
 )
-ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/]{0,16}\bauthors?\b", re.I)
-ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final)\b[\w\s,/]{0,16}\bauthors?\b", re.I)
+ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/+&]{0,16}\bauthors?\b", re.I)  # "first + last author"
+ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final)\b[\w\s,/+&]{0,16}\bauthors?\b", re.I)
 ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
 _ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url|page))", re.I)
 ASKS_DATE = re.compile(
@@ -105,6 +114,8 @@ _ASKS_THING = [
     ),
     # Terse: "param count?"
     re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
+    # "how many images end up in ...", "on how many gpus tho?": the first plural is what is counted.
+    re.compile(r"\b(?P<q>how many) (?P<np>(?:[a-z0-9\-]+\s+)??[a-z0-9\-]+s)\b"),
 ]
 # Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
 _EXACT_TERM = re.compile(
@@ -152,6 +163,14 @@ class Query:
         return self.intent.named
 
 
+# The words of a comparison's frame ("how do they differ", "what do they agree on").
+COMPARING_STEMS = frozenset(
+    stem(w)
+    for w in """compare comparison compared diff differ differs difference differences different contrast
+    contrasts versus vs common share shared sharing similar similarity similarities same relate related
+    relation between both two other each apart set sets distinguish distinguishes unlike unique main key
+    stand stands out agree agreement disagree distinct""".split()
+)
 # Words that grade or count rather than name a topic: never what makes a passage specific.
 _VAGUE = frozenset(
     stem(w) for w in "better best good great new novel several many various different large small high low strong simple".split()
@@ -202,11 +221,13 @@ def read_query(
     rest = text.replace(described, " ") if described else text
     if (within and asks_value or described) and not re.search(r"\b(two|both|papers)\b", rest, re.I):
         comparison = False
-    if record or filtered:
+    # "papers by Oquab" is answered from the records; "in Oquab et al.'s paper, how many
+    # images ...?" asks the paper they wrote for a number.
+    if record or filtered and not (asks_value or asks_percent):
         kind: Kind = "record"
     elif comparison:
         kind = "comparison"
-    elif LISTING.search(text):
+    elif LISTING.search(text) and not WHICH_OF_COUNT.search(text):
         kind = "listing"
     else:
         kind = "factoid"
@@ -274,6 +295,9 @@ VERSIONED = re.compile(
 )
 
 
+_A_NUMBER = frozenset(stem(w) for w in "number value figure amount".split())
+
+
 def asked_for(question: str) -> Ask | None:
     """The thing a question asks for ("how many GPUs" -> gpu), when it names a specific one.
 
@@ -290,18 +314,21 @@ def asked_for(question: str) -> Ask | None:
             if len(question) == len(question.casefold()):
                 words = [w for w in written if w.casefold() not in STOPWORDS]
             head = SHORT_FORMS.get(words[-1].casefold(), words[-1])  # "param" asks for parameters
-            if head.casefold() in STOPWORDS or stem(head.casefold()) in GENERIC_STEMS:
-                return None
+            if head.casefold() in STOPWORDS or stem(head.casefold()) in GENERIC_STEMS | _A_NUMBER:
+                return None  # "what number did it hit" asks for a number (`asks_number`), not a thing
             return Ask(stem(head.casefold()), quantity, " ".join([*words[:-1], head]))
     return None
 
 
 def answers_ask(abstract: str, ask: Ask) -> bool:
-    """True when the abstract mentions the asked-for thing (next to a number, for quantities)."""
+    """True when the abstract mentions the asked-for thing; for a quantity, as what a number
+    counts ("32 A100 GPUs", "32k images"; not "images" beside "1B parameters")."""
     for sentence in split_sentences(abstract):
-        if ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in initials(sentence):
-            if not ask.quantity or numbers_in(sentence) or NUMBER_WORDS.search(sentence):
+        if ask.quantity:
+            if ask.head in counted_words(sentence) or ask.head in initials(sentence) and numbers_in(sentence):
                 return True
+        elif ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in initials(sentence):
+            return True
     return False
 
 
