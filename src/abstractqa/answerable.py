@@ -110,6 +110,9 @@ class Plan:
     reason: str = ""  # why the answer is partial or refused
     missing: list[str] = field(default_factory=list)  # what the focus papers don't give
     best_similarity: float = 0.0
+    # A comparison of described papers: each side's own words plus what is asked of both
+    # ("the pre-pretraining one. how do they use MAE differently?"), what its quotes answer.
+    asked_of: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kind = self.kind or self.query.kind
@@ -170,10 +173,10 @@ def plan_answer(
             plan.focus = named[:4] if len(named) >= 2 else named + [others[0].n]
             return plan
         plan.kind = "factoid"
-    if query.kind == "comparison" and not named and (picks := _described_sides(query.text, sources, embed)):
+    if query.kind == "comparison" and not named and (sides := _described_sides(query.text, sources, embed)):
         # "the MAE pre-pretraining paper vs the single-ViT images+videos one - ...": each side
         # is the paper its own words describe best.
-        plan.focus = picks
+        plan.focus, plan.asked_of = list(sides), sides
         return plan
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
@@ -373,13 +376,14 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
 
 
 # "A vs B - how do they ...?": the two sides, each up to where the asked part starts.
-_SIDES = re.compile(r"^(?P<a>[^?:]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:]+?)(?:\s+-+\s|[?:,;\u2013\u2014]|$)", re.I)
+_SIDES = re.compile(r"(?P<a>[^?:;]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;]+?)(?:\s+-+\s|[?:,;.\u2013\u2014](?!\d)|$)", re.I)
 SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it describes no paper here
 
 
-def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedder) -> list[int] | None:
-    """The two papers a "A vs B" comparison describes (no names), one per side; None unless
-    each side has its own closest paper, close enough to be the one it describes."""
+def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedder) -> dict[int, str] | None:
+    """The two papers a "A vs B" comparison describes (no names), one per side, each with its
+    side's words and what is asked of both; None unless each side has its own closest paper,
+    close enough to be the one it describes."""
     m = _SIDES.search(question)
     if not m or not all(len(content_words(m.group(g))) >= 2 for g in "ab"):
         return None
@@ -394,7 +398,10 @@ def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedd
         if close[n] < SIDE_SIMILAR:
             return None
         picks.append(n)
-    return picks if picks[0] != picks[1] else None
+    if picks[0] == picks[1]:
+        return None
+    rest = question[m.end("b") :].strip(" -:;,.?\u2013\u2014")
+    return {n: f"{side}. {rest}" for n, side in zip(picks, (m.group("a"), m.group("b")), strict=True)}
 
 
 def named_papers_names(query: Query, sources: list[Source]) -> list[str]:
