@@ -110,9 +110,6 @@ class Plan:
     reason: str = ""  # why the answer is partial or refused
     missing: list[str] = field(default_factory=list)  # what the focus papers don't give
     best_similarity: float = 0.0
-    # A comparison of described papers: each side's own words plus what is asked of both
-    # ("the pre-pretraining one. how do they use MAE differently?"), what its quotes answer.
-    asked_of: dict[int, str] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         self.kind = self.kind or self.query.kind
@@ -176,7 +173,7 @@ def plan_answer(
     if query.kind == "comparison" and not named and (sides := _described_sides(query.text, sources, embed)):
         # "the MAE pre-pretraining paper vs the single-ViT images+videos one - ...": each side
         # is the paper its own words describe best.
-        plan.focus, plan.asked_of = list(sides), sides
+        plan.focus = sides
         return plan
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
@@ -256,7 +253,13 @@ def plan_answer(
         # them must also name them.
         status = "partial" if named or described else "not_covered"
         return plan.decline(status, f"{about} does not name them", [f"names of the {which.group('n')} {which.group('what')}"])
-    if query.ask and not answers_ask(chosen.paper.abstract, query.ask):
+    # A count is checked in the paper chosen ("how many images": not met by another paper's
+    # "32k images"); a thing asked for, in any candidate (other words may name it there).
+    if query.ask and not (
+        answers_ask(chosen.paper.abstract, query.ask)
+        if query.ask.quantity
+        else any(answers_ask(s.paper.abstract, query.ask) for s in candidates)
+    ):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         status = "partial" if named or described else "not_covered"
         return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
@@ -380,10 +383,9 @@ _SIDES = re.compile(r"(?P<a>[^?:;]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;]+?)(?:\s+
 SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it describes no paper here
 
 
-def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedder) -> dict[int, str] | None:
-    """The two papers a "A vs B" comparison describes (no names), one per side, each with its
-    side's words and what is asked of both; None unless each side has its own closest paper,
-    close enough to be the one it describes."""
+def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedder) -> list[int] | None:
+    """The two papers a "A vs B" comparison describes (no names), one per side; None unless
+    each side has its own closest paper, close enough to be the one it describes."""
     m = _SIDES.search(question)
     if not m or not all(len(content_words(m.group(g))) >= 2 for g in "ab"):
         return None
@@ -398,10 +400,7 @@ def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedd
         if close[n] < SIDE_SIMILAR:
             return None
         picks.append(n)
-    if picks[0] == picks[1]:
-        return None
-    rest = question[m.end("b") :].strip(" -:;,.?\u2013\u2014")
-    return {n: f"{side}. {rest}" for n, side in zip(picks, (m.group("a"), m.group("b")), strict=True)}
+    return picks if picks[0] != picks[1] else None
 
 
 def named_papers_names(query: Query, sources: list[Source]) -> list[str]:

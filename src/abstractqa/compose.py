@@ -128,7 +128,7 @@ class ExtractiveComposer:
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
             if aspect:  # the sentences on the asked aspect, best first (terms here name the papers)
-                yield from self._quotes(plan.asked_of.get(source.n, question), source, count)
+                yield from self._quotes(question, source, count)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
             # full unless the first sentence said all of it). "How does A differ from B?" asks

@@ -56,7 +56,7 @@ LISTING = re.compile(
 WHICH_OF_COUNT = re.compile(
     r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?!(?:papers|works|studies|articles|abstracts)\b)(?P<what>[a-z][\w\-]*s)\b"
-    r"[^?]{0,40}\bwhich\b(?!\s+(?:is|was|one)\b)",
+    r"[^?]{0,40}\bwhich\s*(?:ones\b|of (?:them|these|those)\b|exactly\b|(?:are|were) (?:they|those|these)\b|\?)",
     re.I,
 )
 ASKS_AUTHORS = re.compile(
@@ -222,8 +222,9 @@ def read_query(
     if (within and asks_value or described) and not re.search(r"\b(two|both|papers)\b", rest, re.I):
         comparison = False
     # "papers by Oquab" is answered from the records; "in Oquab et al.'s paper, how many
-    # images ...?" asks the paper they wrote for a number.
-    if record or filtered and not (asks_value or asks_percent):
+    # images ...?" asks the paper they wrote for a number, "VideoCLIP vs the Patrick et al.
+    # paper" compares it.
+    if record or filtered and not (asks_value or asks_percent or comparison):
         kind: Kind = "record"
     elif comparison:
         kind = "comparison"
