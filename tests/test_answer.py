@@ -288,6 +288,8 @@ def test_answerable_questions_are_not_refused(assistant, question):
             "AudioSet serves as a strong intermediate task",
         ),
         ("ingredient substitution model gismo beats the best baseline by a lot - measured w/ which metric?", "mean reciprocal rank"),
+        # a description, a dash, then what is asked
+        ("the SEER-style paper training on billions of random uncurated internet images — how big did they make the model?", "10 billion"),
         # "papers largest model" is a possessive, not a listing
         ("what numbr did the MAE pre-pretraining papers largest model hit on inaturalist-18?", "91.3%"),
     ],
@@ -303,6 +305,8 @@ def test_et_al_names_an_author(assistant):
     assert {c.title for c in answer.citations} == {"Survey of deep active learning (DAL)", "Survey of Neural Architecture Search (NAS)"}
     both = assistant.ask("who wrote the paper on support sets for video-text learning? first + last author pls")
     assert "first author" in both.answer and "last author" in both.answer
+    mode = assistant.ask("who's the first author of the mixture of data experts CLIP paper, and who is last?")
+    assert "first author of MoDE is Jiawei Ma" in mode.answer and "last author of MoDE is" in mode.answer
 
 
 def test_follow_up_finds_the_paper_of_the_previous_turn(assistant):

@@ -327,6 +327,8 @@ def asked_part(question: str) -> str:
     if described := described_paper(question):
         question = question.replace(described, " ")
     question = _LOCATING.sub(" ", question)  # "In the audio-visual benchmark (AV-SUPERB), which ..."
+    if m := _ASKED_AFTER.search(question):  # "the SEER-style paper on ... — how big did they make it?"
+        question = m.group("asked")
     question = ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
     return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
 
@@ -334,6 +336,13 @@ def asked_part(question: str) -> str:
 # An opening phrase that says where to look, then the question: "In the X paper, how many ...?"
 _LOCATING = re.compile(
     r"^\s*(?:in|for|from|about|regarding|according to|within)\s[^,?]{3,90},\s*(?=(?:which|what|how|who|when|where|why|is|are|does|do|did|was|were)\b)",
+    re.I,
+)
+# A description, a dash or colon, then the question: "the paper training on random internet
+# images — how big did they make the model?"
+_ASKED_AFTER = re.compile(
+    r"^[^?]{12,}?(?:\s[-\u2013\u2014]+\s|\s?[\u2013\u2014]\s?|:\s)"
+    r"(?P<asked>(?:[\w/]+\s+){0,3}(?:what|which|how|who|when|where|why|does|do|did|is|are|was|were|can)\b[^\-\u2013\u2014:]*)$",
     re.I,
 )
 # An aside in brackets of three words or more and no number: it says which paper, not what is asked.

@@ -65,7 +65,11 @@ ASKS_AUTHORS = re.compile(
     re.I,
 )
 ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/+&]{0,16}\bauthors?\b", re.I)  # "first + last author"
-ASKS_LAST_AUTHOR = re.compile(r"\b(last|senior|final)\b[\w\s,/+&]{0,16}\bauthors?\b", re.I)
+# "... the first author of X, and who is last?": the last author, asked after the first.
+ASKS_LAST_AUTHOR = re.compile(
+    r"\b(last|senior|final)\b[\w\s,/+&]{0,16}\bauthors?\b|\bfirst author\b.*\band\s+(?:who(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?last\b",
+    re.I,
+)
 ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
 _ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url|page))", re.I)
 ASKS_DATE = re.compile(
