@@ -114,7 +114,9 @@ def test_a_topic_check_no_refuses_only_where_the_evidence_is_weak(seed_index_dir
 def test_the_bundled_qwen_checks_topics_in_extractive_mode(seed_index_dir, embed_model):
     settings = make_settings(seed_index_dir, answer={"mode": "extractive", "topic_check": "always"})
     assistant = Assistant(settings, embed_model=embed_model)
-    answer = assistant.ask("does any paper here do speech recognition on podcasts?")
+    items = list(assistant.ask_stream("does any paper here do speech recognition on podcasts?"))
+    assert isinstance(items[0], Reading)  # shown at once, while the model reads
+    answer = items[-1]
     assert answer.refused and "LLM judged" in answer.reason, answer.answer
     # A paraphrase in other words than the abstract's is still answered from its paper.
     answer = assistant.ask("how can an image generator make prettier pictures by fine-tuning on a few beautiful photos?")

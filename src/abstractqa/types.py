@@ -98,7 +98,8 @@ class Timings(BaseModel):
 
 
 class Reading(BaseModel):
-    """Streamed before an LLM writes: the papers it is reading, so something is shown at once."""
+    """Streamed before an LLM reads (to write, or to check the topic): the papers it is reading,
+    so something is shown at once."""
 
     sources: list[tuple[int, str]]  # (source number, title)
 
