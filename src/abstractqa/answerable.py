@@ -26,6 +26,7 @@ from typing import TYPE_CHECKING, Literal
 import numpy as np
 
 from abstractqa.evidence import (
+    NUMBER_OF_WORD,
     NUMBER_TERM,
     NUMBER_WORDS,
     SentenceEmbedder,
@@ -389,13 +390,13 @@ def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedd
     m = _SIDES.search(question)
     if not m or not all(len(content_words(m.group(g))) >= 2 for g in "ab"):
         return None
-    plan_words = {s.n: s.words for s in sources}
     picks = []
     for side in (m.group("a"), m.group("b")):
         d, words = embed.query(side), content_words(side) - GENERIC_STEMS
         close = {s.n: float((embed(s.sentences) @ d).max()) for s in sources if s.sentences}
         # Meaning and the side's own words ("images+videos", "single"), as a listing weighs them.
-        fit = {n: c + len(words & plan_words[n]) / len(words) for n, c in close.items()} if words else close
+        words_of = {s.n: s.words for s in sources}
+        fit = {n: c + len(words & words_of[n]) / len(words) for n, c in close.items()} if words else close
         n = max(fit, key=fit.get)
         if close[n] < SIDE_SIMILAR:
             return None
@@ -448,7 +449,6 @@ _RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b
 _ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmarks?)\b", re.I)
 
 
-_NUMBER_WORD = {w: i for i, w in enumerate("zero one two three four five six seven eight nine ten".split())}
 # "Click-Through Rates (CTR)": a term spelt out, not another name.
 _SPELT_OUT = re.compile(r"(?:\b[A-Z][\w\-]*\s+){1,4}\([A-Z][A-Za-z]{1,6}\)")
 
@@ -456,7 +456,7 @@ _SPELT_OUT = re.compile(r"(?:\b[A-Z][\w\-]*\s+){1,4}\([A-Z][A-Za-z]{1,6}\)")
 def _names_counted(which: re.Match, query: Query, source: Source) -> bool:
     """Whether a sentence of the paper that counts the asked things also names (two of) them."""
     n = which.group("n")
-    need = min(int(n) if n.isdigit() else _NUMBER_WORD[n.casefold()], 2)
+    need = min(int(n) if n.isdigit() else NUMBER_OF_WORD[n.casefold()], 2)
     what = stem(which.group("what").casefold())
     asked = terms_in(query.text)
     return any(
@@ -481,7 +481,7 @@ def _asked_count(question: str) -> int | None:
     if m is None:
         return None
     word = (m.group(1) or m.group(2)).lower()
-    return {"two": 2, "three": 3, "four": 4}.get(word) or int(word)
+    return NUMBER_OF_WORD.get(word) or int(word)
 
 
 def _missing_terms(query: Query, source: Source) -> list[str]:

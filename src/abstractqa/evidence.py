@@ -230,6 +230,7 @@ def record_sentences(p: Paper) -> dict[str, str]:
 
 
 _SPELLED = dict(zip(map(str, range(2, 13)), "two three four five six seven eight nine ten eleven twelve".split(), strict=True))
+NUMBER_OF_WORD = {w: int(n) for n, w in _SPELLED.items()}  # "three" -> 3
 NUMBER_TERM = re.compile(r"[\d.,]+%?")  # an asked term that is a number ("5,000", "70.8%"), not a name
 
 
