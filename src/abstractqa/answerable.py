@@ -239,21 +239,20 @@ def plan_answer(
         else:
             status = "partial" if named or len(candidates) == 1 else "not_covered"
             return plan.decline(status, reason, missing)
+    # The checks below decline; the answer is partial where the question says which paper it means.
+    absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
-        status = "partial" if named or described else "not_covered"
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else "this")
-        return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {thing}"])
+        return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if _ASKS_DATASET.search(query.text) and not _names_other_terms(query, chosen):
         # "Which dataset did they train on?": a dataset is a name; an abstract naming none
         # (besides the paper's own name and the question's) does not say.
-        status = "partial" if named or described else "not_covered"
-        return plan.decline(status, f"{about} names no dataset", ["no named dataset"])
+        return plan.decline(absent, f"{about} names no dataset", ["no named dataset"])
     if (which := WHICH_OF_COUNT.search(query.text)) and not _names_counted(which, query, chosen):
         # "AV-SUPERB evaluates 5 self-supervised models, which ones?": the sentence counting
         # them must also name them.
-        status = "partial" if named or described else "not_covered"
-        return plan.decline(status, f"{about} does not name them", [f"names of the {which.group('n')} {which.group('what')}"])
+        return plan.decline(absent, f"{about} does not name them", [f"names of the {which.group('n')} {which.group('what')}"])
     # A count is checked in the paper chosen ("how many images": not met by another paper's
     # "32k images"); a thing asked for, in any candidate (other words may name it there).
     if query.ask and not (
@@ -262,8 +261,7 @@ def plan_answer(
         else any(answers_ask(s.paper.abstract, query.ask) for s in candidates)
     ):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
-        status = "partial" if named or described else "not_covered"
-        return plan.decline(status, f"the question asks for {what}, which no candidate abstract gives", [what])
+        return plan.decline(absent, f"the question asks for {what}, which no candidate abstract gives", [what])
     return plan
 
 
@@ -390,12 +388,13 @@ def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedd
     m = _SIDES.search(question)
     if not m or not all(len(content_words(m.group(g))) >= 2 for g in "ab"):
         return None
+    vectors = {s.n: embed(s.sentences) for s in sources if s.sentences}
+    words_of = {s.n: s.words for s in sources}
     picks = []
     for side in (m.group("a"), m.group("b")):
         d, words = embed.query(side), content_words(side) - GENERIC_STEMS
-        close = {s.n: float((embed(s.sentences) @ d).max()) for s in sources if s.sentences}
+        close = {n: float((v @ d).max()) for n, v in vectors.items()}
         # Meaning and the side's own words ("images+videos", "single"), as a listing weighs them.
-        words_of = {s.n: s.words for s in sources}
         fit = {n: c + len(words & words_of[n]) / len(words) for n, c in close.items()} if words else close
         n = max(fit, key=fit.get)
         if close[n] < SIDE_SIMILAR:

@@ -289,10 +289,14 @@ class Assistant:
         t1 = time.perf_counter()
         plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
-        reading = None
+        read: Reading | None = None  # the Reading already shown
+
+        def reading() -> Reading:
+            return Reading(sources=[(n, plan.source(n).paper.title) for n in plan.focus])
+
         if check and wants_topic_check(plan):
             # The model takes seconds: say at once which paper is being read.
-            yield (reading := Reading(sources=[(n, plan.source(n).paper.title) for n in plan.focus]))
+            yield (read := reading())
             self._check_topic(llm, standalone, plan, answer_settings)  # may refuse it
         citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold, standalone)
         checks: list[SentenceCheck] = []
@@ -316,8 +320,8 @@ class Assistant:
             raw: list[str] = []
             if composed:
                 # The model takes seconds to read its prompt: say at once what it is reading.
-                if reading is None or reading.sources != [(n, plan.source(n).paper.title) for n in plan.focus]:
-                    yield Reading(sources=[(n, plan.source(n).paper.title) for n in plan.focus])
+                if read != (now := reading()):
+                    yield now
                 with self._generate_lock:
                     if plan.kind == "factoid" and answer_settings.judge:
                         self._judge(llm, standalone, plan, answer_settings)  # may make it partial or refused

@@ -330,7 +330,7 @@ def answers_ask(abstract: str, ask: Ask) -> bool:
     counts ("32 A100 GPUs", "32k images"; not "images" beside "1B parameters")."""
     for sentence in split_sentences(abstract):
         if ask.quantity:
-            if ask.head in counted_words(sentence) or ask.head in initials(sentence) and numbers_in(sentence):
+            if ask.head in counted_words(sentence) or (ask.head in initials(sentence) and numbers_in(sentence)):
                 return True
         elif ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in initials(sentence):
             return True
