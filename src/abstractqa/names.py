@@ -14,6 +14,7 @@ import unicodedata
 from collections import defaultdict
 from collections.abc import Set
 from dataclasses import dataclass, field
+from functools import cache
 
 from abstractqa.evidence import STOPWORDS, stem
 from abstractqa.types import Paper
@@ -332,8 +333,10 @@ class Speller:
     Exact-token BM25 misses a misspelled word and a short question's vector may not bring the
     paper back, so the question is corrected before either sees it. Only words of five or
     more letters that appear nowhere in the collection are touched; a correction must be
-    close (difflib ratio >= 0.88) and starts with the same letter. Names the collection
-    defines ("sceentextgen") come back in their own spelling ("SceneTextGen").
+    close (difflib ratio >= 0.88) and starts with the same letter. A real English word is no
+    typo, even where the collection lacks it: "samplers" stays (not "samples"), "raters" stays
+    (not "rates"). Names the collection defines ("sceentextgen") come back in their own
+    spelling ("SceneTextGen").
     """
 
     CUTOFF = 0.88
@@ -369,4 +372,22 @@ class Speller:
             return word
         pool = [w for w in self._by_letter.get(low[0], ()) if abs(len(w) - len(low)) <= 2]
         close = difflib.get_close_matches(low, pool, n=1, cutoff=self.CUTOFF)
-        return self.cased.get(close[0], close[0]) if close else word
+        if not close or is_english(low):
+            return word
+        return self.cased.get(close[0], close[0])
+
+
+@cache
+def _english() -> frozenset[str]:
+    """An English dictionary's headwords (Webster's 2nd and GCIDE, from `english-words`):
+    loaded (0.3 s) only when a word the collection lacks has a close correction."""
+    from english_words import get_english_words_set
+
+    return frozenset(get_english_words_set(["web2", "gcide"], lower=True, alpha=True))
+
+
+def is_english(word: str) -> bool:
+    """Whether a lower-case `word`, or the singular of a plural, is an English headword."""
+    lexicon = _english()
+    singulars = [word[: -len(end)] + base for end, base in (("ies", "y"), ("es", ""), ("s", "")) if word.endswith(end)]
+    return word in lexicon or any(s in lexicon for s in singulars if len(s) >= 3)
