@@ -25,7 +25,7 @@ GRID = {
     "rank": [0.1, 0.3],
 }
 METRICS = ["key_fact_accuracy", "first_sentence_fact", "citation_precision", "citation_recall", "refusal_accuracy"]
-DEV_SETS = ("questions.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl")
+DEV_SETS = ("questions.jsonl", "dev2.jsonl", "dev3.jsonl", "dev4.jsonl", "dev5.jsonl", "dev6.jsonl", "dev7.jsonl")
 
 
 def main() -> int:

@@ -158,6 +158,11 @@ def plan_answer(
         # "How does MetaCLIP's accuracy compare with CLIP's?", "emu video pref vs make-a-video":
         # the other side is a model the named paper itself reports on, not another paper.
         plan.kind = "factoid"
+    elif query.kind == "comparison" and named and (absent := [_in_full(v, query.text) for v in versions if not _holds(sources, v)]):
+        # "How does Stable Diffusion 3 compare with Emu?": a versioned name no candidate abstract
+        # writes is a model the collection lacks; the named paper is answered for what it says.
+        plan.focus = named[:1]
+        return plan.decline("partial", f"no candidate paper mentions {', '.join(absent)}", absent)
     elif query.kind == "comparison" and named:
         # "VideoCLIP vs the caption-reconstruction approach": the other side is described, by
         # words beyond the named paper's name; "EfficientSAM vs the original SAM" describes no
@@ -237,7 +242,7 @@ def plan_answer(
         if found and not set(missing) & set(versions):
             plan.reason, plan.missing = reason, missing  # answered, saying what it lacks
         else:
-            status = "partial" if named or len(candidates) == 1 else "not_covered"
+            status = "partial" if named or described or len(candidates) == 1 else "not_covered"
             return plan.decline(status, reason, missing)
     # The checks below decline; the answer is partial where the question says which paper it means.
     absent: Status = "partial" if named or described else "not_covered"
@@ -245,6 +250,9 @@ def plan_answer(
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else "this")
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
+    if opposite := _opposite_extreme(query.text, chosen):
+        # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
+        return plan.decline(absent, f"{about} reports the {opposite[1]}, not the {opposite[0]}", [f"the {opposite[0]}"])
     if _ASKS_DATASET.search(query.text) and not _names_other_terms(query, chosen):
         # "Which dataset did they train on?": a dataset is a name; an abstract naming none
         # (besides the paper's own name and the question's) does not say.
@@ -424,6 +432,38 @@ def _reports_other_side(query: Query, source: Source) -> bool:
 def _shares_topic(query: Query, source: Source) -> bool:
     words = query.topic - LISTING_FRAME
     return not words or bool(words & source.words)
+
+
+def _in_full(version: str, text: str) -> str:
+    """A version as the question writes it, with a capitalised word before it inside the
+    question ("Stable Diffusion 3", not "Diffusion 3")."""
+    m = re.search(r"(?<=\w\s)[A-Z][a-z]+\s+" + re.escape(version), text)
+    return m.group(0) if m else version
+
+
+# Extremes a question may ask of a paper's models or settings, each with its opposite.
+_EXTREMES = {"smallest": "largest biggest", "largest": "smallest", "biggest": "smallest", "shortest": "longest",
+             "longest": "shortest", "slowest": "fastest", "fastest": "slowest", "cheapest": "costliest"}
+_EXTREME = re.compile(rf"\b(?P<x>{'|'.join(_EXTREMES)})\s+(?:(?:[\w\-]+\s+){{0,2}}?)(?P<what>model|variant|version|network|setting|configuration)s?\b", re.I)
+
+
+def _opposite_extreme(question: str, source: Source) -> tuple[str, str] | None:
+    """("smallest model", "largest model") when the question asks for one extreme that the
+    abstract never writes while it writes the opposite one: the asked model is not reported."""
+    if not (m := _EXTREME.search(question)):
+        return None
+    asked, what = m.group("x").lower(), m.group("what").lower()
+    text = source.paper.abstract.lower()
+    if re.search(rf"\b{asked}\b", text):
+        return None
+    said = next((o for o in _EXTREMES[asked].split() if re.search(rf"\b{o}\b", text)), None)
+    return (f"{asked} {what}", f"{said} {what}") if said else None
+
+
+def _holds(sources: list[Source], term: str) -> bool:
+    """Whether any source's abstract writes `term` (case and spacing aside)."""
+    pattern = re.compile(r"(?<![\w\-])" + r"[\s\-]?".join(map(re.escape, term.split())) + r"(?![\w\-])", re.I)
+    return any(pattern.search(s.paper.abstract) for s in sources)
 
 
 def _named_versions(query: Query, sources: list[Source]) -> list[str]:

@@ -118,12 +118,21 @@ class ExtractiveComposer:
         # First, one sentence that says what each paper is, each clause in the paper's own
         # words and checked against its own abstract ("A is ... [1], while B ... [2].").
         # "... differ in what it predicts" asks about one aspect: there the quotes lead.
-        clauses = [contribution_clause(s) for s in sides]
-        aspect = bool(compared_aspect(question, sides))
+        # A paper with a derived title, no name of its own, is "the first/second paper".
+        ordinal = ("first", "second") if len(sides) == 2 else ()
+        clauses = [
+            contribution_clause(s, None if s.paper.aliases or not ordinal else f"the {ordinal[i]} paper")
+            for i, s in enumerate(sides)
+        ]
+        aspect = compared_aspect(question, sides)
+        if not plan.query.named:  # "the two quantization papers": words every side holds describe them
+            common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
+            aspect = {w for w in aspect if not all(stem(part) in common for part in w.split("-"))}
         led = all(clauses) and not aspect
         if led:
             joint = ", while " if len(sides) == 2 else "; "
-            yield joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True)) + ".\n\n"
+            text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
+            yield text[0].upper() + text[1:] + ".\n\n"
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
@@ -174,7 +183,10 @@ class ExtractiveComposer:
             yield " "
         if many:
             yield Exact(
-                f"{len(listed)} papers match: " + _join([f"{s.paper.title} [{s.n}]" for s in listed]) + ".",
+                # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
+                f"{len(listed)} papers match: "
+                + _join([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
+                + ".",
                 [s.n for s in listed],
                 note="record filter",
             )
@@ -226,7 +238,7 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
 
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
-    r"^(?:(?:In this (?:paper|work)|Here|To (?:this end|address this)[^,]*),\s*)?"
+    r"^(?:(?:In this (?:paper|work)|Here|To (?:this end|address this)[^,]*|By [^,]{5,100}),\s*)?"
     r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$",
     re.I,
 )
@@ -243,17 +255,18 @@ class Clause(NamedTuple):
     whole: bool  # it says all its sentence says (nothing was cut)
 
 
-def contribution_clause(source: Source) -> Clause | None:
+def contribution_clause(source: Source, subject: str | None = None) -> Clause | None:
     """The abstract's "we propose/present/introduce/develop" sentence with the paper as
     subject: "We present Movie Gen, a cast of foundation models ..." -> "Movie Gen is a cast
-    of foundation models ...", in the abstract's own words; None when there is none."""
+    of foundation models ...", in the abstract's own words; None when there is none. A paper
+    without a name of its own is written about as `subject` ("the first paper"), if given."""
     i = contribution_sentence(source.sentences)
-    if i is None or not source.paper.aliases:  # a derived title is no name to write about
+    if i is None or not (source.paper.aliases or subject):  # a derived title is no name to write about
         return None
     m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" ."))
     if not m:
         return None
-    title, rest = source.paper.title, m.group("rest")
+    title, rest = source.paper.title if source.paper.aliases else subject, m.group("rest")
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
     own = re.match(r"(?P<head>[^,]{1,90}?),\s+(?P<what>.+)$", rest)

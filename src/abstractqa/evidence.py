@@ -352,7 +352,11 @@ ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 
 _DESCRIBED = re.compile(
     r"\b(?:the|that|this|a|one)\s+(?P<what>(?:[\w\-]+\s+){0,3}(?:paper|work|study|article)\s+"
-    r"(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[,;:?\u2013\u2014])",
+    r"(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[,;:?\u2013\u2014])"
+    # "the masked-autoencoder model trained jointly on images and videos -- what ...?": a model
+    # or method described by how it is made, set apart from the question by a dash or colon.
+    r"|^\s*(?:the|that|this)\s+(?P<model>(?:[\w\-]+\s+){0,3}(?:model|method|approach|framework)\s+"
+    r"(?:that|which|trained|built|learned|using|pretrained|pre-trained)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[:\u2013\u2014])",
     re.I,
 )
 
@@ -362,7 +366,7 @@ def described_paper(question: str) -> str | None:
     -> "paper about X"; "The masked-autoencoding paper that trains ... - what % ...?"), when the
     question sets them apart from what it asks."""
     m = _DESCRIBED.search(question)
-    return m.group("what") if m else None
+    return (m.group("what") or m.group("model")) if m else None
 
 
 _WANTS_IDENTITY = re.compile(
