@@ -185,7 +185,7 @@ def test_an_llm_answer_shows_what_it_reads_before_its_first_words(seed_index_dir
         text(conv.messages[-1])
         for _ in handlers.respond("How many GPUs were used to train I-JEPA?", conv, "openai", 5, "", "", "")
     ]
-    reading = [i for i, t in enumerate(shown) if t.startswith("Reading I-JEPA [1]")]
+    reading = [i for i, t in enumerate(shown) if t.startswith("Reading I-JEPA …")]
     answered = [i for i, t in enumerate(shown) if "32 A100 GPUs" in t]
     assert reading and answered and reading[0] < answered[0], shown
     assert conv.replies[-1].citations[0].title == "I-JEPA"

@@ -104,7 +104,8 @@ class Reading(BaseModel):
     sources: list[tuple[int, str]]  # (source number, title)
 
     def text(self) -> str:
-        return "Reading " + ", ".join(f"{title} [{n}]" for n, title in self.sources) + " …"
+        # No [n]: the answer numbers its sources by first use, so a plan's [6] may become [1].
+        return "Reading " + ", ".join(title for _, title in self.sources) + " …"
 
 
 class Answer(BaseModel):
