@@ -368,6 +368,8 @@ def test_a_versioned_model_the_papers_lack_is_not_compared(assistant):
     answer = assistant.ask("How does Llama 3 compare with MetaCLIP on zero-shot ImageNet?")
     assert answer.status == "partial" and "Llama 3" in first_sentence(answer.answer), answer.answer
     assert titles(answer) == ["MetaCLIP"]
+    gpt = assistant.ask("GPT-4 vs LaViLa for narrating videos?")  # a name with a number, not a version
+    assert gpt.status == "partial" and "GPT-4" in first_sentence(gpt.answer) and titles(gpt) == ["LaViLa"], gpt.answer
 
 
 def test_an_extreme_the_abstract_does_not_report_is_declined(assistant):

@@ -158,9 +158,10 @@ def plan_answer(
         # "How does MetaCLIP's accuracy compare with CLIP's?", "emu video pref vs make-a-video":
         # the other side is a model the named paper itself reports on, not another paper.
         plan.kind = "factoid"
-    elif query.kind == "comparison" and named and (absent := [_in_full(v, query.text) for v in versions if not _holds(sources, v)]):
-        # "How does Stable Diffusion 3 compare with Emu?": a versioned name no candidate abstract
-        # writes is a model the collection lacks; the named paper is answered for what it says.
+    elif query.kind == "comparison" and len(named) == 1 and (absent := _absent_names(query, versions, sources)):
+        # "How does Stable Diffusion 3 (GPT-4) compare with Emu?": a model name no candidate
+        # abstract writes is a model the collection lacks; the named paper is answered for what
+        # it says.
         plan.focus = named[:1]
         return plan.decline("partial", f"no candidate paper mentions {', '.join(absent)}", absent)
     elif query.kind == "comparison" and named:
@@ -432,6 +433,12 @@ def _reports_other_side(query: Query, source: Source) -> bool:
 def _shares_topic(query: Query, source: Source) -> bool:
     words = query.topic - LISTING_FRAME
     return not words or bool(words & source.words)
+
+
+def _absent_names(query: Query, versions: list[str], sources: list[Source]) -> list[str]:
+    """The question's model names ("SAM 2", "GPT-4"; not numbers) that no candidate abstract writes."""
+    names = [t for t in query.exact if not NUMBER_TERM.fullmatch(t) and t not in versions]
+    return [_in_full(v, query.text) if v in versions else v for v in versions + names if not _holds(sources, v)]
 
 
 def _in_full(version: str, text: str) -> str:
