@@ -333,6 +333,9 @@ def test_a_number_the_paper_does_not_give_is_declined(assistant):
     # "compared to" inside one paper, asking a factor the abstract never states.
     factor = assistant.ask("By what factor do cascades reduce inference cost compared to the full ensemble?")
     assert factor.kind != "comparison" and factor.status in ("partial", "not_covered"), factor.answer
+    # "what's the longest ..." asks for a value; VideoPoet's abstract gives no length.
+    longest = assistant.ask("what's the longest clip VideoPoet generates?")
+    assert longest.status == "partial" and "no number" in first_sentence(longest.answer), longest.answer
 
 
 def test_a_dataset_is_a_name_the_abstract_must_give(assistant):
