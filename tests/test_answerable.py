@@ -191,6 +191,9 @@ def test_a_record_field_the_paper_lacks_is_said_to_be_missing(assistant):
     assert "Hu Xu" in first.answer
     follow = assistant.ask("and when was it published?", history=[first])
     assert follow.status == "partial" and "no date" in follow.answer
+    # Two fields asked, one missing: the other is still given.
+    both = assistant.ask("who wrote the cutler paper and when was it posted?")
+    assert both.status == "partial" and "no author list" in both.answer and "2023-01-26" in both.answer, both.answer
 
 
 def test_follow_up_after_a_comparison_answers_the_new_question(assistant):

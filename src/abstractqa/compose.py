@@ -104,6 +104,9 @@ class ExtractiveComposer:
             yield Exact(
                 f"The record of {source.paper.title} gives {missing}.", [source.n], {source.n: shown}, note="absence (record)"
             )
+            for fact in record_facts(source, plan.query.record):  # "who wrote it and when?": the date it has
+                yield " "
+                yield fact
             return
         verb = "gives" if missing.startswith("no ") else "does not mention"
         yield Exact(
