@@ -122,11 +122,8 @@ class ExtractiveComposer:
         # words and checked against its own abstract ("A is ... [1], while B ... [2].").
         # "... differ in what it predicts" asks about one aspect: there the quotes lead.
         # A paper with a derived title, no name of its own, is "the first/second paper".
-        ordinal = ("first", "second") if len(sides) == 2 else ()
-        clauses = [
-            contribution_clause(s, None if s.paper.aliases or not ordinal else f"the {ordinal[i]} paper")
-            for i, s in enumerate(sides)
-        ]
+        subjects = ["the first paper", "the second paper"] if len(sides) == 2 else [None] * len(sides)
+        clauses = [contribution_clause(s, subject) for s, subject in zip(sides, subjects, strict=True)]
         aspect = compared_aspect(question, sides)
         if not plan.query.named:  # "the two quantization papers": words every side holds describe them
             common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
