@@ -6,9 +6,10 @@ markdown tables; no timed asserts.
     .venv/bin/python benchmarks/run.py --quick    # 300 abstracts ingested, scale to 10,000, fewer repeats
     .venv/bin/python benchmarks/run.py --only start-up peers   # some sections
 
-The full run writes its tables to benchmarks/RESULTS.md (or --out FILE) and the scale plot
-to benchmarks/scale.png (`pip install abstractqa[bench]` for matplotlib). Everything is
-measured in one run on this machine, with the bundled embedder shared by every part.
+The full run writes its tables to benchmarks/RESULTS.md (a --quick or --only run prints them,
+or writes --out FILE) and the scale plot to benchmarks/scale.png (`pip install
+abstractqa[bench]` for matplotlib). Everything is measured in one run on this machine, with
+the bundled embedder shared by every part.
 
 The synthetic corpus is built from the seed abstracts' own sentences, recombined with a
 fixed random seed, written as `Abstract:` lines into seed files and ingested through the
@@ -1006,7 +1007,7 @@ def main(argv: list[str] | None = None) -> int:
     scale = QUICK if args.quick else FULL
     if args.synthetic:
         scale = replace(scale, synthetic=args.synthetic)
-    out = args.out or (None if args.quick else RESULTS)
+    out = args.out or (None if args.quick or args.only is not None else RESULTS)  # a part never replaces the whole
 
     from abstractqa.config import EmbeddingSettings
     from abstractqa.embedder import load_embedder

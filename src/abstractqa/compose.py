@@ -129,6 +129,10 @@ class ExtractiveComposer:
             common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
             aspect = {w for w in aspect if not all(stem(part) in common for part in w.split("-"))}
         led = all(clauses) and not aspect
+        # The aspect's words each abstract uses; words of a description ("the LEGO egocentric
+        # action frame paper") name a side, not what is asked of both.
+        asked = aspect - content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
+        said = [asked & set().union(*s.sentence_words) for s in sides]
         if led:
             joint = ", while " if len(sides) == 2 else "; "
             text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
@@ -136,7 +140,10 @@ class ExtractiveComposer:
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
-            if aspect:  # the sentences on the asked aspect, best first (terms here name the papers)
+            # The sentences on the asked aspect, best first; a paper that never uses the aspect's
+            # words while another does is quoted on what it contributes ("We propose Masked
+            # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
+            if aspect and (said[part] or not any(said)):
                 yield from self._quotes(question, source, count)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
@@ -293,6 +300,9 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
         question = re.sub(rf"(?<![\w-]){re.escape(stem_)}s?(?![\w-])", " ", question, flags=re.I)
     return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
 
+
+# "the LEGO egocentric action frame paper": words that describe a paper.
+_PAPER_PHRASE = re.compile(r"\b(?:the|that|this)\s+((?:[\w\-]+\s+){1,6}?)(?:paper|work|study|one)s?\b", re.I)
 
 # Compounds any abstract may use of itself: they say nothing about what two papers share.
 _BOILERPLATE = frozenset(
