@@ -413,3 +413,21 @@ def test_a_number_checks_against_its_scaled_form(embed):
     # And the other way round: "32k" in a claim, "32,000" in the passage.
     written = source(4, "FACET", "FACET is a large, publicly available evaluation set of 32,000 images.")
     assert Citer([written], embed, 0.45).check("FACET holds 32k images [4].").supported
+
+
+def test_an_asked_model_variant_leads_over_its_sibling(assistant):
+    # MetaCLIP's abstract gives ViT-B's 70.8% in its zero-shot sentence and ViT-H's 80.5% later.
+    answer = assistant.ask("For MetaCLIP, what zero-shot ImageNet accuracy do they get with ViT-H?")
+    first = split_sentences(answer.answer.split("**: ", 1)[1])[0]
+    assert "80.5%" in first and "70.8%" not in first
+    answer = assistant.ask("metaclip vit-b zero-shot imagenet acc?")
+    assert "70.8%" in split_sentences(answer.answer.split("**: ", 1)[1])[0]
+
+
+def test_asked_variant_marks_the_sentences_of_each_variant():
+    from abstractqa.evidence import asked_variant
+
+    sentences = ["On Kinetics-400 it gets 80%.", "On Kinetics-600 it gets 82%.", "We present X."]
+    assert asked_variant("what does it get on kinetics-600?", sentences) == [False, True, None]
+    assert asked_variant("what does it get on Kinetics-600?", sentences[1:]) is None  # no sibling written
+    assert asked_variant("what does it get?", sentences) is None

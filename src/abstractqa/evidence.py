@@ -412,6 +412,7 @@ def rank_sentences(
     asked_terms = terms_in(question)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
+    variant = asked_variant(question, source.sentences)
     # Asked terms weigh by rarity in this abstract too: "iNat-18" in one sentence points at the
     # answer; "MAE", in most sentences of the MAE paper, only at the paper.
     holds = {t: h for t in exact if any(h := [holds_term(x, t) for x in source.sentences])}
@@ -433,8 +434,29 @@ def rank_sentences(
             bonus -= weights.link  # "Project page: http://..." says where, not what
         if strip_markers(sentence).rstrip().endswith("?"):
             bonus -= weights.asking
+        if variant is not None:  # "with ViT-H": its sentence, not ViT-B's, answers
+            bonus += weights.exact if variant[i] else -OTHER_VARIANT if variant[i] is False else 0.0
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
+
+
+# Taken off a sentence that names only another variant of the asked model ("ViT-B" for "ViT-H"):
+# it answers for that one, so it ranks below the sentences that don't.
+OTHER_VARIANT = 1.0
+
+
+def asked_variant(question: str, sentences: list[str]) -> list[bool | None] | None:
+    """For a question naming one variant of a model or dataset the abstract writes in several
+    ("ViT-H" where it also writes "ViT-B"; "Kinetics-600" beside "Kinetics-400"): per sentence,
+    True where it names an asked one, False where it names only another, None where neither;
+    None when the question names no variant the abstract sets beside another."""
+    terms = [{t for t in terms_in(x) if "-" in t} for x in sentences]
+    asked = {w for w in WORD.findall(question.casefold()) if "-" in w} & set().union(*terms)
+    if not asked:
+        return None
+    heads = {a.rsplit("-", 1)[0] for a in asked}
+    marks = [True if asked & t else False if any(x.rsplit("-", 1)[0] in heads for x in t) else None for t in terms]
+    return marks if False in marks else None
 
 
 def counted_words(sentence: str) -> set[str]:
