@@ -431,3 +431,11 @@ def test_asked_variant_marks_the_sentences_of_each_variant():
     assert asked_variant("what does it get on kinetics-600?", sentences) == [False, True, None]
     assert asked_variant("what does it get on Kinetics-600?", sentences[1:]) is None  # no sibling written
     assert asked_variant("what does it get?", sentences) is None
+
+
+@pytest.mark.parametrize(
+    ("question", "spelled"),
+    [("what does CutLER stand for?", "Cut-and-LEaRn (CutLER)"), ("i-jepa full name?", "Joint-Embedding Predictive Architecture")],
+)
+def test_what_a_name_stands_for_leads_with_the_sentence_spelling_it_out(assistant, question, spelled):
+    assert spelled in split_sentences(assistant.ask(question).answer.split("**: ", 1)[1])[0]

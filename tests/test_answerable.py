@@ -398,6 +398,15 @@ def test_papers_of_a_date_are_listed_with_their_arxiv_ids(assistant):
     assert "2210.07277" in lead and "2210.07181" in lead, lead
 
 
+def test_a_date_listing_keeps_only_the_papers_about_its_topic(assistant):
+    # Three papers were posted in 2023; two write "self-supervised", none protein folding.
+    answer = assistant.ask("papers from 2023 about self-supervised learning")
+    assert {c.title for c in answer.citations} == {"I-JEPA", "CutLER"}, answer.answer
+    answer = assistant.ask("papers from 2023 about protein folding")
+    assert answer.status == "not_covered", answer.answer
+    assert len(assistant.ask("anything posted in january 2023?").citations) == 3  # no topic: all of them
+
+
 def test_two_unnamed_papers_compared_get_a_lead_sentence(assistant):
     # Neither quantization paper has a name: the lead calls them the first and second paper.
     answer = assistant.ask("how do the two diffusion quantization papers differ?")

@@ -143,6 +143,15 @@ def plan_answer(
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
+        if filtered and not named and (about := _record_topic(query)):
+            # "papers from 2023 about video": the date (or author) picks the papers, and of
+            # those only the ones whose abstracts hold every word of the topic are listed.
+            kept = [n for n in filtered if about <= plan.source(n).words]
+            if not kept:
+                return plan.decline(
+                    "not_covered", f"none of the {len(filtered)} papers the record picks mentions {', '.join(sorted(about))}"
+                )
+            filtered = kept
         return _record_plan(plan, named, filtered)
 
     q = embed.query(query.text)
@@ -326,6 +335,22 @@ def _asked_and_absent(phrase: str, question: str, source: Source) -> bool:
     if not words or len(words) > 3 or not words <= content_words(question):
         return False  # not something the question asks ("what is asked but not stated")
     return not any(words <= content_words(x) for x in source.checkable)
+
+
+# "... about video", "... on self-supervised learning": the topic a record listing asks for.
+_RECORD_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning|related to|dealing with)\s+(?P<topic>[^?.,;:()]+)", re.I)
+_DATE_WORDS = content_words(
+    "january february march april may june july august september october november december "
+    "jan feb mar apr jun jul aug sep sept oct nov dec day days date same week month year time"
+)  # "... on the same day, 13 Oct 2022" names a date, no topic
+
+
+def _record_topic(query: Query) -> set[str]:
+    """The content words of what a date or author listing is about ("papers from 2023 about
+    video" -> {"video"}); no date, month, author or frame word."""
+    words = content_words(" ".join(m.group("topic") for m in _RECORD_ABOUT.finditer(query.text)))
+    words -= RECORD_FRAME | LISTING_FRAME | _DATE_WORDS | content_words(" ".join(query.intent.authors))
+    return {w for w in words if not any(c.isdigit() for c in w)}
 
 
 def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:

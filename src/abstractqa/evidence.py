@@ -413,6 +413,8 @@ def rank_sentences(
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     wants_link = bool(_WANTS_LINK.search(question))
     variant = asked_variant(question, source.sentences)
+    # "what does CutLER stand for?": the sentence that spells the name out ("Cut-and-LEaRn (CutLER)").
+    spelled = _spelled_out(source) if _WANTS_SPELLING.search(question) else None
     # Asked terms weigh by rarity in this abstract too: "iNat-18" in one sentence points at the
     # answer; "MAE", in most sentences of the MAE paper, only at the paper.
     holds = {t: h for t in exact if any(h := [holds_term(x, t) for x in source.sentences])}
@@ -434,6 +436,8 @@ def rank_sentences(
             bonus -= weights.link  # "Project page: http://..." says where, not what
         if strip_markers(sentence).rstrip().endswith("?"):
             bonus -= weights.asking
+        if i == spelled:
+            bonus += weights.exact + weights.contribution
         if variant is not None:  # "with ViT-H": its sentence, not ViT-B's, answers
             bonus += weights.exact if variant[i] else -OTHER_VARIANT if variant[i] is False else 0.0
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
@@ -468,6 +472,19 @@ def counted_words(sentence: str) -> set[str]:
 _CONTRIBUTES = re.compile(
     r"\b(we|this (paper|work))\s+(further\s+)?(propose|present|introduce|develop)", re.I
 )
+
+
+_WANTS_SPELLING = re.compile(r"\b(?:stands?|standing)\s+for\b|\bshort\s+for\b|\b(?:acronym|abbreviation|full\s+name)\b", re.I)
+
+
+def _spelled_out(source: Source) -> int | None:
+    """Index of the first sentence that writes one of the paper's names in brackets after
+    other words: where the abstract spells it out."""
+    for name in source.paper.aliases:
+        bracketed = re.compile(r"\w[^()]*\(\s*" + re.escape(name) + r"\s*[),;]")
+        if (i := next((i for i, x in enumerate(source.sentences) if bracketed.search(x)), None)) is not None:
+            return i
+    return None
 
 
 def contribution_sentence(sentences: list[str]) -> int | None:
