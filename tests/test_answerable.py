@@ -407,6 +407,21 @@ def test_a_date_listing_keeps_only_the_papers_about_its_topic(assistant):
     assert len(assistant.ask("anything posted in january 2023?").citations) == 3  # no topic: all of them
 
 
+@pytest.mark.parametrize("question", ["how many papers are in the collection?", "list all papers", "what papers do you have?"])
+def test_a_question_about_the_collection_counts_and_lists_every_paper(assistant, question):
+    answer = assistant.ask(question)
+    total = len(assistant.retriever.papers)
+    assert answer.kind == "record" and first_sentence(answer.answer).startswith(f"{total} papers are indexed:"), answer.answer
+    assert len(answer.citations) == total
+
+
+def test_how_many_papers_by_an_author_is_answered_from_the_records(assistant):
+    answer = assistant.ask("how many papers are by Hu Xu?")
+    assert answer.kind == "record" and first_sentence(answer.answer).startswith("6 papers match"), answer.answer
+    # A topic makes it a listing, not the collection: "how many papers use CLIP?"
+    assert assistant.ask("how many papers use CLIP?").kind == "listing"
+
+
 def test_two_unnamed_papers_compared_get_a_lead_sentence(assistant):
     # Neither quantization paper has a name: the lead calls them the first and second paper.
     answer = assistant.ask("how do the two diffusion quantization papers differ?")

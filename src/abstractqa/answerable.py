@@ -138,7 +138,7 @@ def plan_answer(
     if not sources:
         return plan.decline("not_covered", "no papers are indexed")
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
-    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date")]
+    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date", "collection")]
     if query.kind == "record":
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.

@@ -67,6 +67,7 @@ class QueryIntent:
     named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
     any_author: bool = False  # "by X or Y": papers by either, not by both
     superlative: str = ""  # "most_authors", "fewest_authors", "latest", "earliest": one paper by its record
+    collection: int = 0  # "how many papers are indexed?", "list all papers": the number indexed
 
 
 # Words of a superlative question that name no topic ("which paper here has the most authors?").
@@ -81,6 +82,19 @@ SUPERLATIVE = {
     "latest": re.compile(r"\b(?:latest|newest|most recent(?:ly)?)\s+(?:paper|one|work|abstract|posted|published|submitted)\b", re.I),
     "earliest": re.compile(r"\b(?:earliest|oldest)\s+(?:paper|one|work|abstract|posted|published|submitted)\b", re.I),
 }
+
+
+# "how many papers are there?", "list all the papers", "what papers do you have?": the
+# collection itself, when nothing else is asked (a topic makes it a listing).
+COLLECTION = re.compile(
+    r"\bhow many (?:papers|abstracts|documents|articles)\b"
+    r"|\b(?:list|show|name|give)\s+(?:me\s+)?(?:all|every)\s+(?:of\s+)?(?:the\s+)?(?:papers?|abstracts?)\b"
+    r"|\bwhat\s+(?:papers|abstracts)\s+(?:do you have|are (?:there|indexed|in))\b"
+    r"|\b(?:all|every)\s+(?:the\s+)?(?:papers|abstracts)\s+(?:you have|here|indexed|in)\b",
+    re.I,
+)
+_COLLECTION_FRAME = _FRAME | {"how", "many", "all", "every", "list", "show", "name", "give", "me", "what", "do", "you",
+                              "are", "there", "in", "the", "total", "corpus", "database", "library", "documents", "articles", "of"}
 
 
 URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")
@@ -260,6 +274,10 @@ class CollectionNames:
                 rest = rest.replace(_name_key(author), " ")
             if any(w not in STOPWORDS and w not in _FRAME and not w.isdigit() for w in rest.split()):
                 intent.superlative = ""
+        if not (intent.named or intent.authors or intent.dates or intent.arxiv_ids) and COLLECTION.search(question):
+            rest = _name_key(COLLECTION.sub(" ", question)).split()
+            if all(w in STOPWORDS or w in _COLLECTION_FRAME for w in rest):
+                intent.collection = len(self.papers)
         return intent
 
     def _authors(self, question: str) -> list[str]:
@@ -295,6 +313,8 @@ class CollectionNames:
                 if p.created and any(p.created.startswith(d) for d in intent.dates)
             }
             allowed = dated if allowed is None else allowed & dated
+        if intent.collection:
+            allowed = set(self.papers)
         if intent.superlative and (pick := self._superlative(intent.superlative, allowed)):
             pinned, allowed = [pick], ({pick} if allowed is not None else None)
         return pinned, allowed

@@ -209,7 +209,7 @@ def read_query(
         record = frozenset({"about"})
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
         record -= {"authors"}
-    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
+    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids or intent.collection)
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
     # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each.
     alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively)\b", text, re.I)
@@ -230,7 +230,9 @@ def read_query(
     # "papers by Oquab" is answered from the records; "in Oquab et al.'s paper, how many
     # images ...?" asks the paper they wrote for a number, "VideoCLIP vs the Patrick et al.
     # paper" compares it.
-    if record or filtered and not (asks_value or asks_percent or comparison):
+    # "how many papers are by Hu Xu?" counts papers: the records answer it.
+    counts_papers = re.search(r"\bhow many (?:papers|abstracts|works|articles|publications)\b", text, re.I)
+    if record or intent.collection or filtered and (counts_papers or not (asks_value or asks_percent or comparison)):
         kind: Kind = "record"
     elif comparison:
         kind = "comparison"

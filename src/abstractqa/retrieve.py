@@ -17,6 +17,8 @@ from abstractqa.config import RetrieveSettings
 from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
 from abstractqa.types import Chunk, Evidence, Paper
 
+COLLECTION_LISTED = 50  # "list all papers" in a larger collection: this many, by date
+
 if TYPE_CHECKING:
     from pathlib import Path
 
@@ -213,8 +215,12 @@ class PaperRetriever:
                 allowed - set(ranked), key=self._order
             )
         order = list(dict.fromkeys(pinned + ranked))
+        if intent.collection:  # the collection itself, in the order the papers were created
+            order = sorted(order, key=self._order)
         if allowed is not None and (intent.authors or intent.dates):
             k = max(k, min(len(allowed), 20))  # "papers by X" lists all of them
+        if intent.collection:
+            k = max(k, min(len(allowed), COLLECTION_LISTED))  # "list all papers": the earliest ones
 
         results = []
         top = max((h.score or 0 for h in hits), default=1.0) or 1.0
@@ -250,6 +256,8 @@ class PaperRetriever:
             return "author"
         if allowed is not None and intent.dates and pid in allowed:
             return "date"
+        if intent.collection:
+            return "collection"
         return "search"
 
     def _explicit_filter(
