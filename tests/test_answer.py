@@ -439,3 +439,21 @@ def test_asked_variant_marks_the_sentences_of_each_variant():
 )
 def test_what_a_name_stands_for_leads_with_the_sentence_spelling_it_out(assistant, question, spelled):
     assert spelled in split_sentences(assistant.ask(question).answer.split("**: ", 1)[1])[0]
+
+
+def test_what_about_another_paper_asks_the_last_question_of_it(assistant):
+    first = assistant.ask("how long are Movie Gen's videos?")
+    assert "16 seconds" in first.answer
+    follow = assistant.ask("what about Emu Video?", history=[first])
+    assert follow.standalone_question == "how long are Emu Video's videos?"
+    # Emu Video's abstract gives no length: partial, not its 81% preference figure as an answer.
+    assert follow.status == "partial" and "gives no number for the length" in follow.answer, follow.answer
+
+
+def test_which_of_them_lists_only_the_last_answers_papers(assistant):
+    first = assistant.ask("which papers use CLIP?")
+    assert {"MetaCLIP", "MoDE"} <= {c.title for c in first.citations}
+    follow = assistant.ask("which of them were written by Hu Xu?", history=[first])
+    assert {c.title for c in follow.citations} == {"MetaCLIP", "MoDE"}, follow.answer  # not Hu Xu's four others
+    none = assistant.ask("which ones are about protein folding?", history=[first, follow])
+    assert none.status == "not_covered"

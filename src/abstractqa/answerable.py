@@ -258,7 +258,8 @@ def plan_answer(
     absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else "this")
+        length = "the length" if _HOW_LONG.search(query.text) else "this"
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else length)
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if opposite := _opposite_extreme(query.text, chosen):
         # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
@@ -560,6 +561,13 @@ def _missing_terms(query: Query, source: Source) -> list[str]:
     return [t for t in query.exact if not holds_term(text, t)]
 
 
+_HOW_LONG = re.compile(r"\bhow long\b", re.I)
+_LENGTH = re.compile(
+    r"\d[\d.,]*[kKmM]?(?:\s|-)?(?:seconds?|secs?|s|minutes?|mins?|hours?|hrs?|h|days?|weeks?|months?|"
+    r"frames?|tokens?|words?|steps?|epochs?|iterations?|characters?)\b"
+)
+
+
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
     ranked = rank_sentences(asked_part(query.text), source, embed, settings.ranking, query.exact, query.text)
@@ -568,6 +576,8 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
     if query.asks_ratio:  # "speedup?": a ratio ("2.5x", "3 times faster"), not any number
         return any(_RATIO.search(strip_markers(x)) for x in near)
+    if _HOW_LONG.search(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
+        return any(_LENGTH.search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
         return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)

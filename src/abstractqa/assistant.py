@@ -23,7 +23,7 @@ from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import SentenceEmbedder
-from abstractqa.followup import rewrite_follow_up
+from abstractqa.followup import asks_among, rewrite_follow_up
 from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
@@ -284,10 +284,16 @@ class Assistant:
             extra = [e for e in more if e.paper.paper_id not in have]
             cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
             evidence = evidence[:cut] + extra + evidence[cut:]
-        if focus:
+        # "which of them use CLIP?": only the last answer's papers are candidates, as found
+        # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
+        if among := bool(focus) and asks_among(question):
+            evidence = [e for e in evidence if e.paper.paper_id in focus]
+        elif focus:
             evidence = self._pin(evidence, focus)
         t1 = time.perf_counter()
         plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
+        if among and not evidence:
+            plan.reason = f"none of the {len(focus)} papers of the last answer matches"
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
         read: Reading | None = None  # the Reading already shown
 

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from abstractqa import prompts
+from abstractqa.evidence import content_words
 from abstractqa.llm import ChatLLM, GeneratorError
 from abstractqa.query import LISTING, read_query
 
@@ -37,6 +38,17 @@ ELLIPSIS = re.compile(
 )
 
 
+# "what about Emu Video?": the last question, asked of another paper.
+SWITCH = re.compile(r"\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<other>[^?]+?)\s*\??\s*", re.I)
+# "which of them use CLIP?": a listing among the papers of the last answer.
+AMONG = re.compile(r"\bwhich\s+(?:ones\s+)?of\s+(?:them|these|those)(?:\s+papers)?\b|\bwhich\s+ones\b", re.I)
+
+
+def asks_among(question: str) -> bool:
+    """Whether a follow-up asks which of the last answer's papers match ("which of them ...?")."""
+    return AMONG.search(question) is not None
+
+
 def rewrite_follow_up(
     question: str,
     history: list[Answer],
@@ -51,14 +63,18 @@ def rewrite_follow_up(
     if not history:
         return question, []
     last = next((h for h in reversed(history) if not h.refused and h.citations), None)
+    if last is not None and (switched := _switched(question, last.standalone_question, names)):
+        return switched
     # "what about papers on speech?" is a new listing, not the same papers asked again.
     elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
-    pronoun = ANAPHORA.search(question) is not None
+    pronoun = ANAPHORA.search(question) is not None or asks_among(question)
     if last is None or not (pronoun or elliptic):
         return question, []
     focus = list(dict.fromkeys(c.paper_id for c in last.citations))
     titles = list(dict.fromkeys(c.title for c in last.citations if c.paper_id in focus))
     name = " and ".join(titles)
+    if asks_among(question) and len(titles) > 3:  # "which of them" of a long list: kept as the focus
+        return AMONG.sub("which papers", question, count=1), focus
     if not pronoun:  # "what about k600?": the same papers, asked again
         return f"{name}: " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
     standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
@@ -84,6 +100,22 @@ def rewrite_follow_up(
     ):
         return rewritten, focus
     return standalone, focus
+
+
+def _switched(question: str, before: str, names: CollectionNames) -> tuple[str, list[str]] | None:
+    """"what about Emu Video?" after "how long are Movie Gen's videos?": the question before,
+    with the one paper it named replaced by the one named now (and nothing else asked)."""
+    if not (m := SWITCH.fullmatch(question)):
+        return None
+    new, old = names.read(m.group("other")).named, names.read(before).named
+    if len(new) != 1 or len(old) != 1 or new == old:
+        return None
+    paper, other = names.papers[old[0]], names.papers[new[0]]
+    if content_words(m.group("other")) - content_words(" ".join([other.title, *other.aliases])):
+        return None  # "what about Emu Video's resolution?" asks something new
+    spelled = "|".join(re.escape(a) for a in sorted({paper.title, *paper.aliases}, key=len, reverse=True))
+    switched, count = re.subn(rf"(?<![\w-])(?:{spelled})(?![\w-])", other.title, before, flags=re.I)
+    return (switched, [new[0]]) if count else None
 
 
 def _replace_pronoun(pronoun: str, name: str) -> str:
