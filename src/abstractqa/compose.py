@@ -189,16 +189,10 @@ class ExtractiveComposer:
             yield superlative_fact(listed[0], which)
             yield " "
         if total := plan.query.intent.collection:  # "how many papers are there?", "list all papers"
-            shown = "" if total == len(listed) else f" ({len(listed)} shown, by date)"
-            yield Exact(
-                f"{total} paper{'s are' if total != 1 else ' is'} indexed{shown}: "
-                + _join([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
-                + ".",
-                [s.n for s in listed],
-                note="record (collection)",
-            )
-            return
-        if many:
+            # The count from the index, then each paper on its own line with what it contributes.
+            shown = "" if total == len(listed) else f"; the first {len(listed)} by date"
+            yield Exact(f"{total} paper{'s are' if total != 1 else ' is'} indexed{shown}.", note="record (collection)")
+        elif many:
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
                 f"{len(listed)} papers match: "
