@@ -93,8 +93,10 @@ COLLECTION = re.compile(
     r"|\b(?:all|every)\s+(?:the\s+)?(?:papers|abstracts)\s+(?:you have|here|indexed|in)\b",
     re.I,
 )
-_COLLECTION_FRAME = _FRAME | {"how", "many", "all", "every", "list", "show", "name", "give", "me", "what", "do", "you",
-                              "are", "there", "in", "the", "total", "corpus", "database", "library", "documents", "articles", "of"}
+_COLLECTION_FRAME = _FRAME | set(
+    "how many all every list show name give me what do you are there in the of total corpus database library "
+    "documents articles".split()
+)
 
 
 URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")

@@ -17,13 +17,13 @@ from abstractqa.config import RetrieveSettings
 from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
 from abstractqa.types import Chunk, Evidence, Paper
 
-COLLECTION_LISTED = 50  # "list all papers" in a larger collection: this many, by date
-
 if TYPE_CHECKING:
     from pathlib import Path
 
     from llama_index.core.base.embeddings.base import BaseEmbedding
     from llama_index.vector_stores.chroma import ChromaVectorStore
+
+COLLECTION_LISTED = 50  # "list all papers" in a larger collection: this many, by date
 
 
 class HybridRetriever(BaseRetriever):
