@@ -457,3 +457,10 @@ def test_which_of_them_lists_only_the_last_answers_papers(assistant):
     assert {c.title for c in follow.citations} == {"MetaCLIP", "MoDE"}, follow.answer  # not Hu Xu's four others
     none = assistant.ask("which ones are about protein folding?", history=[first, follow])
     assert none.status == "not_covered"
+
+
+def test_how_long_it_trained_needs_a_training_time(assistant):
+    # Movie Gen's abstract gives a video length (16 seconds), not how long it trained.
+    answer = assistant.ask("how long does movie gen's biggest model train for?")
+    assert answer.status == "partial" and "no number for the training time" in answer.answer, answer.answer
+    assert "38 hours" in assistant.ask("how long did I-JEPA take to train?").answer

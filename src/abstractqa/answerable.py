@@ -258,7 +258,9 @@ def plan_answer(
     absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
-        length = "the length" if _HOW_LONG.search(query.text) else "this"
+        length = "this"
+        if _HOW_LONG.search(query.text):
+            length = "the training time" if re.search(r"\btrain", query.text, re.I) else "the length"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else length)
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if opposite := _opposite_extreme(query.text, chosen):
@@ -567,6 +569,8 @@ _LENGTH = re.compile(
     r"frames?|tokens?|words?|steps?|epochs?|iterations?|characters?)\b"
 )
 
+_TRAINING_TIME = re.compile(r"\d[\d.,]*[kKmM]?(?:\s|-)?(?:(?:GPU|TPU)[\s-]?)?(?:hours?|hrs?|days?|weeks?|months?|epochs?|steps?|iterations?)\b")
+
 
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
@@ -577,7 +581,9 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     if query.asks_ratio:  # "speedup?": a ratio ("2.5x", "3 times faster"), not any number
         return any(_RATIO.search(strip_markers(x)) for x in near)
     if _HOW_LONG.search(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
-        return any(_LENGTH.search(strip_markers(x)) for x in near)
+        # "how long did it train?": a training time ("38 hours", "100 epochs"), not a video's 16 seconds
+        unit = _TRAINING_TIME if re.search(r"\btrain", query.text, re.I) else _LENGTH
+        return any(unit.search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
         return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)
