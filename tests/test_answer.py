@@ -457,6 +457,7 @@ def test_which_of_them_lists_only_the_last_answers_papers(assistant):
     assert {c.title for c in follow.citations} == {"MetaCLIP", "MoDE"}, follow.answer  # not Hu Xu's four others
     none = assistant.ask("which ones are about protein folding?", history=[first, follow])
     assert none.status == "not_covered"
+    assert none.answer.startswith("None of the 2 papers of the last answer matches this question."), none.answer
 
 
 def test_how_long_it_trained_needs_a_training_time(assistant):

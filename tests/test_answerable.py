@@ -404,6 +404,7 @@ def test_a_date_listing_keeps_only_the_papers_about_its_topic(assistant):
     assert {c.title for c in answer.citations} == {"I-JEPA", "CutLER"}, answer.answer
     answer = assistant.ask("papers from 2023 about protein folding")
     assert answer.status == "not_covered", answer.answer
+    assert answer.answer.startswith("None of the 3 papers from 2023 mentions protein folding."), answer.answer
     assert len(assistant.ask("anything posted in january 2023?").citations) == 3  # no topic: all of them
 
 

@@ -109,6 +109,7 @@ class Plan:
     focus: list[int] = field(default_factory=list)  # source numbers to answer from
     status: Status = "answer"
     reason: str = ""  # why the answer is partial or refused
+    says: str = ""  # a refusal's first line, where its reason is one a person can read
     missing: list[str] = field(default_factory=list)  # what the focus papers don't give
     best_similarity: float = 0.0
 
@@ -146,11 +147,12 @@ def plan_answer(
         if filtered and not named and (about := _record_topic(query)):
             # "papers from 2023 about video": the date (or author) picks the papers, and of
             # those only the ones whose abstracts hold every word of the topic are listed.
-            kept = [n for n in filtered if about <= plan.source(n).words]
+            kept = [n for n in filtered if about[0] <= plan.source(n).words]
             if not kept:
-                return plan.decline(
-                    "not_covered", f"none of the {len(filtered)} papers the record picks mentions {', '.join(sorted(about))}"
-                )
+                picked = [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
+                picked += [f"from {' and '.join(query.intent.dates)}"] if query.intent.dates else []
+                plan.says = f"None of the {len(filtered)} papers {' '.join(picked)} mentions {about[1]}.".replace("  ", " ")
+                return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
             filtered = kept
         return _record_plan(plan, named, filtered)
 
@@ -348,12 +350,14 @@ _DATE_WORDS = content_words(
 )  # "... on the same day, 13 Oct 2022" names a date, no topic
 
 
-def _record_topic(query: Query) -> set[str]:
-    """The content words of what a date or author listing is about ("papers from 2023 about
-    video" -> {"video"}); no date, month, author or frame word."""
-    words = content_words(" ".join(m.group("topic") for m in _RECORD_ABOUT.finditer(query.text)))
-    words -= RECORD_FRAME | LISTING_FRAME | _DATE_WORDS | content_words(" ".join(query.intent.authors))
-    return {w for w in words if not any(c.isdigit() for c in w)}
+def _record_topic(query: Query) -> tuple[set[str], str] | None:
+    """What a date or author listing is about, as content words and as written ("papers from
+    2023 about protein folding" -> ({"protein", "fold"}, "protein folding")); no date, month,
+    author or frame word; None when it names no topic."""
+    phrase = " ".join(m.group("topic").strip() for m in _RECORD_ABOUT.finditer(query.text))
+    words = content_words(phrase) - (RECORD_FRAME | LISTING_FRAME | _DATE_WORDS | content_words(" ".join(query.intent.authors)))
+    words = {w for w in words if not any(c.isdigit() for c in w)}
+    return (words, phrase) if words else None
 
 
 def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:

@@ -292,8 +292,10 @@ class Assistant:
             evidence = self._pin(evidence, focus)
         t1 = time.perf_counter()
         plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
-        if among and not evidence:
-            plan.reason = f"none of the {len(focus)} papers of the last answer matches"
+        if among and plan.status == "not_covered":
+            plan.says = f"None of the {len(focus)} papers of the last answer matches this question."
+            if not evidence:
+                plan.reason = f"none of the {len(focus)} papers of the last answer matches"
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
         read: Reading | None = None  # the Reading already shown
 
@@ -417,7 +419,7 @@ class Assistant:
         return rewrite_follow_up(question, history, llm, self.retriever.names, self._generate_lock)
 
     def _refusal(self, plan) -> str:
-        lines = [prompts.REFUSAL]
+        lines = [plan.says or prompts.REFUSAL]
         related = plan.sources[:3]
         if related:
             lines.append("")
