@@ -151,7 +151,7 @@ def plan_answer(
             if not kept:
                 picked = [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
                 picked += [f"from {' and '.join(query.intent.dates)}"] if query.intent.dates else []
-                plan.says = f"None of the {len(filtered)} papers {' '.join(picked)} mentions {about[1]}.".replace("  ", " ")
+                plan.says = " ".join([f"None of the {len(filtered)} papers", *picked, f"mentions {about[1]}."])
                 return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
             filtered = kept
         return _record_plan(plan, named, filtered)
@@ -260,10 +260,9 @@ def plan_answer(
     absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
-        length = "this"
-        if _HOW_LONG.search(query.text):
-            length = "the training time" if re.search(r"\btrain", query.text, re.I) else "the length"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or (ratio if query.asks_ratio else length)
+        length = _asked_length(query.text)
+        unnamed = ratio if query.asks_ratio else length[1] if length else "this"
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or unnamed
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if opposite := _opposite_extreme(query.text, chosen):
         # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
@@ -576,6 +575,14 @@ _LENGTH = re.compile(
 _TRAINING_TIME = re.compile(r"\d[\d.,]*[kKmM]?(?:\s|-)?(?:(?:GPU|TPU)[\s-]?)?(?:hours?|hrs?|days?|weeks?|months?|epochs?|steps?|iterations?)\b")
 
 
+def _asked_length(question: str) -> tuple[re.Pattern, str] | None:
+    """For "how long ...?", the number-with-unit a sentence must hold and its name: a training
+    time ("38 hours", "100 epochs") for "how long did it train?", not a video's 16 seconds."""
+    if not _HOW_LONG.search(question):
+        return None
+    return (_TRAINING_TIME, "the training time") if re.search(r"\btrain", question, re.I) else (_LENGTH, "the length")
+
+
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
     ranked = rank_sentences(asked_part(query.text), source, embed, settings.ranking, query.exact, query.text)
@@ -584,10 +591,8 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
     if query.asks_ratio:  # "speedup?": a ratio ("2.5x", "3 times faster"), not any number
         return any(_RATIO.search(strip_markers(x)) for x in near)
-    if _HOW_LONG.search(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
-        # "how long did it train?": a training time ("38 hours", "100 epochs"), not a video's 16 seconds
-        unit = _TRAINING_TIME if re.search(r"\btrain", query.text, re.I) else _LENGTH
-        return any(unit.search(strip_markers(x)) for x in near)
+    if length := _asked_length(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
+        return any(length[0].search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
         return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)

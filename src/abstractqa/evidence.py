@@ -454,8 +454,11 @@ def asked_variant(question: str, sentences: list[str]) -> list[bool | None] | No
     ("ViT-H" where it also writes "ViT-B"; "Kinetics-600" beside "Kinetics-400"): per sentence,
     True where it names an asked one, False where it names only another, None where neither;
     None when the question names no variant the abstract sets beside another."""
+    typed = {w for w in WORD.findall(question.casefold()) if "-" in w}
+    if not typed:  # most questions write no hyphenated name: no sentence need be read
+        return None
     terms = [{t for t in terms_in(x) if "-" in t} for x in sentences]
-    asked = {w for w in WORD.findall(question.casefold()) if "-" in w} & set().union(*terms)
+    asked = typed & set().union(*terms)
     if not asked:
         return None
     heads = {a.rsplit("-", 1)[0] for a in asked}

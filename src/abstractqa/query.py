@@ -209,7 +209,7 @@ def read_query(
         record = frozenset({"about"})
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
         record -= {"authors"}
-    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids or intent.collection)
+    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
     # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each.
     alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively)\b", text, re.I)

@@ -215,12 +215,11 @@ class PaperRetriever:
                 allowed - set(ranked), key=self._order
             )
         order = list(dict.fromkeys(pinned + ranked))
-        if intent.collection:  # the collection itself, in the order the papers were created
-            order = sorted(order, key=self._order)
         if allowed is not None and (intent.authors or intent.dates):
             k = max(k, min(len(allowed), 20))  # "papers by X" lists all of them
-        if intent.collection:
-            k = max(k, min(len(allowed), COLLECTION_LISTED))  # "list all papers": the earliest ones
+        if intent.collection:  # "list all papers": the collection itself, the earliest created first
+            order = sorted(order, key=self._order)
+            k = max(k, min(len(allowed), COLLECTION_LISTED))
 
         results = []
         top = max((h.score or 0 for h in hits), default=1.0) or 1.0
