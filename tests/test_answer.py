@@ -302,6 +302,8 @@ def test_answerable_questions_are_not_refused(assistant, question):
         ("the SEER-style paper training on billions of random uncurated internet images — how big did they make the model?", "10 billion"),
         # "papers largest model" is a possessive, not a listing
         ("what numbr did the MAE pre-pretraining papers largest model hit on inaturalist-18?", "91.3%"),
+        # "1b" as typed is a quantity, and "acc" asks for a percentage
+        ("metaclip 1b data acc", "72.4%"),
     ],
 )
 def test_the_answer_leads_with_the_sentence_holding_the_asked_detail(assistant, question, lead):

@@ -50,7 +50,8 @@ def strip_markers(text: str) -> str:
     return re.sub(r"\s+([.,;:!?])", r"\1", MARKER.sub("", text)).strip()
 
 
-_QUANTITY = re.compile(r"[~+±]?\d[\d.,]*(?:%|x|×|k|K|M|B|T)?(?:[-–]\d[\d.,]*(?:%|x|k|K|M|B|T)?)?")
+# "1B", and "1b" as people type it.
+_QUANTITY = re.compile(r"[~+±]?\d[\d.,]*(?:%|x|×|[kKmMbBtT])?(?:[-–]\d[\d.,]*(?:%|x|[kKmMbBtT])?)?")
 
 
 def numbers_in(text: str) -> set[str]:

@@ -94,7 +94,7 @@ ASKS_NUMBER = re.compile(
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
-ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\baccuracy\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
+ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
 # "speedup?", "by what factor", "1.5x or 2x?": the value wanted is a ratio.
 ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow many times\b|\bwhat factor\b|\bhow many-fold\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
