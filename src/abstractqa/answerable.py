@@ -585,7 +585,7 @@ def _asked_length(question: str) -> tuple[re.Pattern, str] | None:
 
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
     """A question after a number is answered by a sentence near the top that holds one."""
-    ranked = rank_sentences(asked_part(query.text), source, embed, settings.ranking, query.exact, query.text)
+    ranked = rank_sentences(asked_part(query.text), source, embed, settings.ranking, query.exact, query.text, alone=True)
     if not ranked:
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]

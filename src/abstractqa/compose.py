@@ -60,17 +60,25 @@ class ExtractiveComposer:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
             yield from self._quotes(
-                asked_part(question), source, self.settings.sentences_per_paper + 1, exact=plan.query.exact, context=question
+                asked_part(question),
+                source,
+                self.settings.sentences_per_paper + 1,
+                exact=plan.query.exact,
+                context=question,
+                alone=True,
             )
             if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
                 yield _lacking(plan)
 
     def supporting(self, question: str, plan: Plan) -> Iterator[str]:
         """The quotes under an LLM-written answer: each focus paper's best sentences."""
-        asked = asked_part(question) if plan.kind == "factoid" else question
+        alone = plan.kind == "factoid"
+        asked = asked_part(question) if alone else question
         for source in (plan.source(n) for n in plan.focus):
             yield f"\n\n**{source.paper.title}**: "
-            yield from self._quotes(asked, source, self.settings.sentences_per_paper, exact=plan.query.exact, context=question)
+            yield from self._quotes(
+                asked, source, self.settings.sentences_per_paper, exact=plan.query.exact, context=question, alone=alone
+            )
         if plan.missing and plan.status == "answer":
             yield _lacking(plan)
 
@@ -83,10 +91,11 @@ class ExtractiveComposer:
         skip: set[int] = frozenset(),
         exact: list[str] = (),
         context: str | None = None,
+        alone: bool = False,
     ) -> Iterator[str]:
         """The best sentence first (or `lead`), then the next best in the abstract's order;
         sentences in `skip` (already shown) are left out."""
-        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, exact, context)
+        ranked = rank_sentences(question, source, self.embed, self.settings.ranking, exact, context, alone)
         ranked = [r for r in ranked if r[1] not in skip]
         if not ranked:
             return

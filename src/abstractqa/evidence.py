@@ -380,6 +380,15 @@ _WANTS_LINK = re.compile(r"\b(?:url|link|page|site|website|homepage|code|github|
 LINK_WORDS = 12  # a sentence this short around a link is there for the link
 
 
+def without_names(question: str, source: Source) -> str:
+    """The question without the paper's own title and names, as typed in any case; the
+    question itself when it writes none of them."""
+    unnamed = question
+    for name in sorted({source.paper.title, *source.paper.aliases}, key=len, reverse=True):
+        unnamed = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", unnamed, flags=re.I)
+    return " ".join(unnamed.split()) if unnamed != question else question
+
+
 def rank_sentences(
     question: str,
     source: Source,
@@ -387,10 +396,12 @@ def rank_sentences(
     weights: RankingSettings,
     exact: list[str] = (),
     context: str | None = None,
+    alone: bool = False,
 ) -> list[tuple[float, int, str]]:
     """A source's sentences scored for the question: meaning, shared rare words, numbers.
     With `context` (the whole question, where `question` is its asked part), meaning is the
-    mean of the closeness to both.
+    mean of the closeness to both. `alone`: the question asks of this paper alone, so its
+    names only find it (a comparison's names say what each side is).
 
     Shared words are weighted by how rare they are inside this abstract, so the words that
     merely identify the paper ("pre-pretraining" in every sentence of that paper) count
@@ -403,6 +414,11 @@ def rank_sentences(
     sims = vectors @ embed.query(question)
     if context and context != question:
         sims = (sims + vectors @ embed.query(context)) / 2
+    # "how does I-JEPA avoid hand-crafted augmentations?": the name finds the paper, and the
+    # sentences that repeat it are no closer to what is asked; meaning is also read without it.
+    unnamed = without_names(question, source) if alone else question
+    if unnamed != question and len(content_words(unnamed)) >= 2:
+        sims = (sims + vectors @ embed.query(unnamed)) / 2
     bags = source.sentence_words
     words = content_words(question) - source.name_words
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
@@ -412,6 +428,9 @@ def rank_sentences(
     wants_metric = bool(_WANTS_METRIC.search(question))
     asked_terms = terms_in(question)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
+    # "what is block caching?", "main idea of CutLER?": asked what the paper is and nothing
+    # more, it answers with the sentence stating its contribution.
+    defines = contribution_sentence(source.sentences) if unnamed != question and _asks_only_what_it_is(unnamed) else None
     wants_link = bool(_WANTS_LINK.search(question))
     variant = asked_variant(question, source.sentences)
     # "what does CutLER stand for?": the sentence that spells the name out ("Cut-and-LEaRn (CutLER)").
@@ -439,10 +458,29 @@ def rank_sentences(
             bonus -= weights.asking
         if i == spelled:
             bonus += weights.exact + weights.contribution
+        if i == defines:
+            bonus += DEFINES
         if variant is not None:  # "with ViT-H": its sentence, not ViT-B's, answers
             bonus += weights.exact if variant[i] else -OTHER_VARIANT if variant[i] is False else 0.0
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
+
+
+# Added to the sentence stating a paper's contribution when the question asks only what the
+# paper is: enough to lead over any sentence that merely repeats the name.
+DEFINES = 1.0
+_WHAT_IT_IS = frozenset(
+    stem(w)
+    for w in """main key core central basic big general overall idea ideas point gist contribution contributions
+    summary summarize summarise explain describe tell overview behind new novel propose proposed introduce
+    approach method paper work about""".split()
+)
+
+
+def _asks_only_what_it_is(unnamed: str) -> bool:
+    """Whether a question, the paper's names taken out, asks nothing but what the paper is:
+    "what is", "what's the main idea of", "explain", "tell me about"."""
+    return len(unnamed) < 60 and content_words(unnamed) <= _WHAT_IT_IS
 
 
 # Taken off a sentence that names only another variant of the asked model ("ViT-B" for "ViT-H"):

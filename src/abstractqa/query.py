@@ -329,10 +329,21 @@ def asked_for(question: str) -> Ask | None:
     return None
 
 
+# Things whose values are written without their name: "what resolution?" is answered by
+# "1080p HD videos".
+VALUE_FORMS = {
+    stem("resolution"): re.compile(r"\b\d{3,4}p\b|\b\d{2,4}\s?[x×]\s?\d{2,4}\b|\b[248]K\b|\bHD\b"),
+}
+
+
 def answers_ask(abstract: str, ask: Ask) -> bool:
     """True when the abstract mentions the asked-for thing; for a quantity, as what a number
-    counts ("32 A100 GPUs", "32k images"; not "images" beside "1B parameters")."""
+    counts ("32 A100 GPUs", "32k images"; not "images" beside "1B parameters"). Some things
+    count as mentioned by their values (`VALUE_FORMS`)."""
+    form = VALUE_FORMS.get(ask.head)
     for sentence in split_sentences(abstract):
+        if form is not None and form.search(sentence):
+            return True
         if ask.quantity:
             if ask.head in counted_words(sentence) or (ask.head in initials(sentence) and numbers_in(sentence)):
                 return True
