@@ -408,6 +408,14 @@ def test_a_date_listing_keeps_only_the_papers_about_its_topic(assistant):
     assert len(assistant.ask("anything posted in january 2023?").citations) == 3  # no topic: all of them
 
 
+def test_a_date_no_record_carries_is_said_not_guessed(assistant):
+    # No record is dated 2021; this listed the first search hit's record ("gives no date").
+    answer = assistant.ask("which papers were published in 2021")
+    assert answer.status == "not_covered" and answer.answer.startswith("No indexed paper is dated 2021."), answer.answer
+    answer = assistant.ask("papers by Hu Xu from 2021")
+    assert answer.answer.startswith("No indexed paper by Hu Xu is dated 2021."), answer.answer
+
+
 @pytest.mark.parametrize("question", ["how many papers are in the collection?", "list all papers", "what papers do you have?"])
 def test_a_question_about_the_collection_counts_and_lists_every_paper(assistant, question):
     answer = assistant.ask(question)

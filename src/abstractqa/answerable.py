@@ -141,6 +141,11 @@ def plan_answer(
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
     filtered = [s.n for s in sources if s.evidence.reason in ("author", "date", "collection")]
     if query.kind == "record":
+        if query.intent.dates and not (named or filtered):
+            # "which papers were published in 2021?": a date no record carries picks none.
+            by = [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
+            plan.says = " ".join(["No indexed paper", *by, f"is dated {' or '.join(query.intent.dates)}."])
+            return plan.decline("not_covered", f"no paper's record is dated {' or '.join(query.intent.dates)}")
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
