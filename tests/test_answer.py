@@ -309,6 +309,8 @@ def test_answerable_questions_are_not_refused(assistant, question):
         # asked only what the paper is: the sentence stating its contribution
         ("what is block caching", "we introduce block caching"),
         ("what is the main idea of cutler?", "We propose Cut-and-LEaRn (CutLER)"),
+        # asked what a name inside the paper is: the sentence first writing it
+        ("what is sami in efficientsam", "masked image pretraining, SAMI, which learns"),
         # a resolution is written as its value
         ("what resolution does movie gen generate", "1080p HD videos"),
     ],

@@ -385,7 +385,8 @@ def without_names(question: str, source: Source) -> str:
     question itself when it writes none of them."""
     unnamed = question
     for name in sorted({source.paper.title, *source.paper.aliases}, key=len, reverse=True):
-        unnamed = re.sub(rf"(?<![\w-]){re.escape(name)}(?![\w-])", " ", unnamed, flags=re.I)
+        name = name[:-1] if name.endswith("s") and len(name) > 3 else name  # "EfficientSAMs", "EfficientSAM"
+        unnamed = re.sub(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", " ", unnamed, flags=re.I)
     return " ".join(unnamed.split()) if unnamed != question else question
 
 
@@ -431,6 +432,8 @@ def rank_sentences(
     # "what is block caching?", "main idea of CutLER?": asked what the paper is and nothing
     # more, it answers with the sentence stating its contribution.
     defines = contribution_sentence(source.sentences) if unnamed != question and _asks_only_what_it_is(unnamed) else None
+    if alone and defines is None:
+        defines = _introduces(unnamed, source)
     wants_link = bool(_WANTS_LINK.search(question))
     variant = asked_variant(question, source.sentences)
     # "what does CutLER stand for?": the sentence that spells the name out ("Cut-and-LEaRn (CutLER)").
@@ -473,8 +476,24 @@ _WHAT_IT_IS = frozenset(
     stem(w)
     for w in """main key core central basic big general overall idea ideas point gist contribution contributions
     summary summarize summarise explain describe tell overview behind new novel propose proposed introduce
-    approach method paper work about""".split()
+    approach method paper work about mean meaning""".split()
 )
+
+
+_WHAT_IS = re.compile(r"^\s*(?:what(?:'s|s)?(?:\s+(?:is|are|was|were))?|define|explain)\s", re.I)
+
+
+def _introduces(question: str, source: Source) -> int | None:
+    """For "what is SAMI (in EfficientSAM)?", a name the abstract uses asked what it is: the
+    first sentence writing it, where an abstract introduces its terms ("... masked image
+    pretraining, SAMI, which learns to reconstruct ...")."""
+    if not _WHAT_IS.match(question) or len(question) >= 60:
+        return None
+    asked = content_words(question) - _WHAT_IT_IS
+    names = {stem(part) for t in terms_in(source.paper.abstract) for part in (t, *t.split("-"))}
+    if not asked or not asked <= names:
+        return None
+    return next((i for i, bag in enumerate(source.sentence_words) if asked <= bag), None)
 
 
 def _asks_only_what_it_is(unnamed: str) -> bool:
