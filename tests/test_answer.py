@@ -452,6 +452,16 @@ def test_what_a_name_stands_for_leads_with_the_sentence_spelling_it_out(assistan
     assert spelled in split_sentences(assistant.ask(question).answer.split("**: ", 1)[1])[0]
 
 
+def test_and_another_variant_asks_the_last_question_of_it(assistant):
+    first = assistant.ask("For MetaCLIP, what zero-shot ImageNet accuracy do they get with ViT-H?")
+    follow = assistant.ask("and the smaller ViT-B one?", history=[first])
+    assert follow.standalone_question == "For MetaCLIP, what zero-shot ImageNet accuracy do they get with ViT-B?"
+    assert "70.8%" in split_sentences(follow.answer.split("**: ", 1)[1])[0], follow.answer
+    # asked more than the variant: not the question before, with a word swapped
+    more = assistant.ask("and what if they scale to 1B pairs, or use ViT-B?", history=[first])
+    assert "ViT-B?" not in more.standalone_question or "1B" in more.standalone_question, more.standalone_question
+
+
 def test_what_about_another_paper_asks_the_last_question_of_it(assistant):
     first = assistant.ask("how long are Movie Gen's videos?")
     assert "16 seconds" in first.answer

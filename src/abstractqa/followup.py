@@ -65,6 +65,8 @@ def rewrite_follow_up(
     last = next((h for h in reversed(history) if not h.refused and h.citations), None)
     if last is not None and (switched := _switched(question, last.standalone_question, names)):
         return switched
+    if last is not None and (switched := _switched_variant(question, last.standalone_question)):
+        return switched, list(dict.fromkeys(c.paper_id for c in last.citations))
     # "what about papers on speech?" is a new listing, not the same papers asked again.
     elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
     pronoun = ANAPHORA.search(question) is not None or asks_among(question)
@@ -116,6 +118,31 @@ def _switched(question: str, before: str, names: CollectionNames) -> tuple[str, 
     spelled = "|".join(re.escape(a) for a in sorted({paper.title, *paper.aliases}, key=len, reverse=True))
     switched, count = re.subn(rf"(?<![\w-])(?:{spelled})(?![\w-])", other.title, before, flags=re.I)
     return (switched, [new[0]]) if count else None
+
+
+# A variant written as a head and its version: "ViT-H", "ViT-L/14", "Kinetics-600".
+VARIANT = re.compile(r"(?<![\w-])[A-Za-z][A-Za-z0-9]*-[\w./]*\w")
+_CONTINUES = re.compile(r"\s*(?:and|(?:what|how)\s+about)\b", re.I)
+_VARIANT_FRAME = content_words("one model version variant size smaller larger bigger biggest smallest same")
+
+
+def _switched_variant(question: str, before: str) -> str | None:
+    """"and the smaller ViT-B one?" after "what accuracy do they get with ViT-H?": the question
+    before, asked of the other variant of the same head ("... with ViT-B?"), when the
+    follow-up asks nothing else."""
+    if not _CONTINUES.match(question):
+        return None
+    asked = {m.group(0) for m in VARIANT.finditer(question)}
+    if len(asked) != 1:
+        return None
+    new = asked.pop()
+    if content_words(question.replace(new, " ")) - content_words(before) - _VARIANT_FRAME:
+        return None  # "and what if they scale to 1B pairs, or use ViT-H?" asks more than the variant
+    head = new.split("-")[0].casefold()
+    old = {m.group(0) for m in VARIANT.finditer(before) if m.group(0).split("-")[0].casefold() == head}
+    if len({o.casefold() for o in old}) != 1 or new.casefold() in {o.casefold() for o in old}:
+        return None
+    return re.sub(rf"(?<![\w-]){re.escape(old.pop())}(?![\w-])", new, before)
 
 
 def _replace_pronoun(pronoun: str, name: str) -> str:
