@@ -469,8 +469,9 @@ def rank_sentences(
     return sorted(ranked, reverse=True)
 
 
-# Added to the sentence stating a paper's contribution when the question asks only what the
-# paper is: enough to lead over any sentence that merely repeats the name.
+# Added to the sentence that says what is asked about when the question asks only what a
+# paper (its contribution) or a name inside it (where it is introduced) is: enough to lead
+# over any sentence that merely repeats the name.
 DEFINES = 1.0
 _WHAT_IT_IS = frozenset(
     stem(w)
