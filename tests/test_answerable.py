@@ -412,6 +412,7 @@ def test_a_date_no_record_carries_is_said_not_guessed(assistant):
     # No record is dated 2021; this listed the first search hit's record ("gives no date").
     answer = assistant.ask("which papers were published in 2021")
     assert answer.status == "not_covered" and answer.answer.startswith("No indexed paper is dated 2021."), answer.answer
+    assert "Related" not in answer.answer, answer.answer  # papers close in words say nothing of a date
     answer = assistant.ask("papers by Hu Xu from 2021")
     assert answer.answer.startswith("No indexed paper by Hu Xu is dated 2021."), answer.answer
 

@@ -110,6 +110,7 @@ class Plan:
     status: Status = "answer"
     reason: str = ""  # why the answer is partial or refused
     says: str = ""  # a refusal's first line, where its reason is one a person can read
+    related: bool = True  # a refusal lists the closest papers (not when a record filter picked none)
     missing: list[str] = field(default_factory=list)  # what the focus papers don't give
     best_similarity: float = 0.0
 
@@ -145,6 +146,7 @@ def plan_answer(
             # "which papers were published in 2021?": a date no record carries picks none.
             by = [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
             plan.says = " ".join(["No indexed paper", *by, f"is dated {' or '.join(query.intent.dates)}."])
+            plan.related = False  # papers close to "published in 2021" in words are not related to it
             return plan.decline("not_covered", f"no paper's record is dated {' or '.join(query.intent.dates)}")
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.

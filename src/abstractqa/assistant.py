@@ -420,7 +420,7 @@ class Assistant:
 
     def _refusal(self, plan) -> str:
         lines = [plan.says or prompts.REFUSAL]
-        related = plan.sources[:3]
+        related = plan.sources[:3] if plan.related else []
         if related:
             lines.append("")
             lines.append(prompts.REFUSAL_RELATED)
