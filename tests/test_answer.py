@@ -281,6 +281,8 @@ def test_partial_answers_say_what_the_named_paper_does_not_give(assistant, quest
         "How many images are in the FACET benchmark?",
         "What does CutLER use to generate coarse masks?",
         "Which paper distills a large self-supervised teacher into a small student?",
+        # "topic" asks what the paper is about, which every abstract says in its own words
+        "what is the topic of the nas survey",
     ],
 )
 def test_answerable_questions_are_not_refused(assistant, question):
@@ -309,6 +311,7 @@ def test_answerable_questions_are_not_refused(assistant, question):
         # asked only what the paper is: the sentence stating its contribution
         ("what is block caching", "we introduce block caching"),
         ("what is the main idea of cutler?", "We propose Cut-and-LEaRn (CutLER)"),
+        ("what is the goal of block caching?", "we introduce block caching"),
         # asked what a name inside the paper is: the sentence first writing it
         ("what is sami in efficientsam", "masked image pretraining, SAMI, which learns"),
         # a resolution is written as its value

@@ -477,7 +477,8 @@ _WHAT_IT_IS = frozenset(
     stem(w)
     for w in """main key core central basic big general overall idea ideas point gist contribution contributions
     summary summarize summarise explain describe tell overview behind new novel propose proposed introduce
-    approach method paper work about mean meaning""".split()
+    approach method paper work about mean meaning topic theme subject focus aim purpose goal survey study
+    review""".split()
 )
 
 

@@ -105,7 +105,8 @@ GENERIC_HEADS = frozenset(
     application applications challenge challenges finding findings advantage advantages
     limitation limitations focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
-    hardware name names way ways thing things part parts metric metrics compute resources""".split()
+    hardware name names way ways thing things part parts metric metrics compute resources topic
+    topics theme themes""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
