@@ -144,10 +144,10 @@ def plan_answer(
     if query.kind == "record":
         if query.intent.dates and not (named or filtered):
             # "which papers were published in 2021?": a date no record carries picks none.
-            by = [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
-            plan.says = " ".join(["No indexed paper", *by, f"is dated {' or '.join(query.intent.dates)}."])
+            dated = " or ".join(query.intent.dates)
+            plan.says = " ".join(["No indexed paper", *_by_authors(query), f"is dated {dated}."])
             plan.related = False  # papers close to "published in 2021" in words are not related to it
-            return plan.decline("not_covered", f"no paper's record is dated {' or '.join(query.intent.dates)}")
+            return plan.decline("not_covered", f"no paper's record is dated {dated}")
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
@@ -156,8 +156,7 @@ def plan_answer(
             # those only the ones whose abstracts hold every word of the topic are listed.
             kept = [n for n in filtered if about[0] <= plan.source(n).words]
             if not kept:
-                picked = [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
-                picked += [f"from {' and '.join(query.intent.dates)}"] if query.intent.dates else []
+                picked = _by_authors(query) + ([f"from {' and '.join(query.intent.dates)}"] if query.intent.dates else [])
                 plan.says = " ".join([f"None of the {len(filtered)} papers", *picked, f"mentions {about[1]}."])
                 return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
             filtered = kept
@@ -354,6 +353,11 @@ _DATE_WORDS = content_words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec day days date same week month year time"
 )  # "... on the same day, 13 Oct 2022" names a date, no topic
+
+
+def _by_authors(query: Query) -> list[str]:
+    """["by Hu Xu"] for a question naming an author; [] for none."""
+    return [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
 
 
 def _record_topic(query: Query) -> tuple[set[str], str] | None:

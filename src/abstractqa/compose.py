@@ -27,6 +27,7 @@ from abstractqa.evidence import (
     record_sentences,
     stem,
     strip_markers,
+    strip_names,
     terms_in,
 )
 from abstractqa.names import superlative_value
@@ -308,9 +309,7 @@ def contribution_clause(source: Source, subject: str | None = None) -> Clause | 
 def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
     for "Compare A and B" / "How does A differ from B?"."""
-    for name in sorted({n for s in sides for n in (s.paper.title, *s.paper.aliases)}, key=len, reverse=True):
-        stem_ = name[:-1] if name.endswith("s") and len(name) > 3 else name  # "EfficientSAMs", "EfficientSAM"
-        question = re.sub(rf"(?<![\w-]){re.escape(stem_)}s?(?![\w-])", " ", question, flags=re.I)
+    question = strip_names(question, [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
     return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
 
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from functools import cached_property, lru_cache
 from typing import TYPE_CHECKING
@@ -380,13 +380,19 @@ _WANTS_LINK = re.compile(r"\b(?:url|link|page|site|website|homepage|code|github|
 LINK_WORDS = 12  # a sentence this short around a link is there for the link
 
 
+def strip_names(text: str, names: Iterable[str]) -> str:
+    """`text` with each of `names` blanked out, as typed in any case, with or without a
+    plural s ("EfficientSAMs", "EfficientSAM"); the longest names first."""
+    for name in sorted(set(names), key=len, reverse=True):
+        name = name[:-1] if name.endswith("s") and len(name) > 3 else name
+        text = re.sub(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", " ", text, flags=re.I)
+    return text
+
+
 def without_names(question: str, source: Source) -> str:
-    """The question without the paper's own title and names, as typed in any case; the
-    question itself when it writes none of them."""
-    unnamed = question
-    for name in sorted({source.paper.title, *source.paper.aliases}, key=len, reverse=True):
-        name = name[:-1] if name.endswith("s") and len(name) > 3 else name  # "EfficientSAMs", "EfficientSAM"
-        unnamed = re.sub(rf"(?<![\w-]){re.escape(name)}s?(?![\w-])", " ", unnamed, flags=re.I)
+    """The question without the paper's own title and names; the question itself when it
+    writes none of them."""
+    unnamed = strip_names(question, [source.paper.title, *source.paper.aliases])
     return " ".join(unnamed.split()) if unnamed != question else question
 
 

@@ -140,7 +140,8 @@ def _switched_variant(question: str, before: str) -> str | None:
         return None  # "and what if they scale to 1B pairs, or use ViT-H?" asks more than the variant
     head = new.split("-")[0].casefold()
     old = {m.group(0) for m in VARIANT.finditer(before) if m.group(0).split("-")[0].casefold() == head}
-    if len({o.casefold() for o in old}) != 1 or new.casefold() in {o.casefold() for o in old}:
+    folded = {o.casefold() for o in old}
+    if len(folded) != 1 or new.casefold() in folded:
         return None
     return re.sub(rf"(?<![\w-]){re.escape(old.pop())}(?![\w-])", new, before)
 
