@@ -115,6 +115,8 @@ def test_asked_for_reads_the_head_of_the_question():
     assert asked_for("What is EfficientSAM's inference latency on a phone?").head == "latenc"
     assert asked_for("What dataset was MSN evaluated on?") is None  # generic: other words may answer
     assert asked_for("What fraction of the patches can it drop?") is None
+    # "the parameter count" counts parameters.
+    assert asked_for("what is the parameter count of movie gen") == Ask("paramet", quantity=True, phrase="parameter")
 
 
 def test_a_quantity_must_stand_next_to_its_number():

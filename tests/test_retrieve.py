@@ -40,6 +40,9 @@ def test_named_short_form_does_not_match_inside_words(assistant):
     # "Emu Video" is one name, not "Emu" plus something else.
     emu_video = names.read("What does Emu Video do?").named
     assert [assistant.retriever.papers[p].title for p in emu_video] == ["Emu Video"]
+    # Typed without its hyphen or space: "ijepa", "moviegen".
+    assert names.read("how is ijepa different from mae").named == ["2301.08243"]
+    assert [assistant.retriever.papers[p].title for p in names.read("moviegen size").named] == ["Movie Gen"]
 
 
 def test_arxiv_id_question(assistant):

@@ -29,6 +29,7 @@ from abstractqa.evidence import (
     NUMBER_OF_WORD,
     NUMBER_TERM,
     NUMBER_WORDS,
+    WORD,
     SentenceEmbedder,
     Source,
     asked_part,
@@ -140,7 +141,7 @@ def plan_answer(
     if not sources:
         return plan.decline("not_covered", "no papers are indexed")
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
-    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date", "collection")]
+    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date", "collection", "link")]
     if query.kind == "record":
         if query.intent.dates and not (named or filtered):
             # "which papers were published in 2021?": a date no record carries picks none.
@@ -151,12 +152,13 @@ def plan_answer(
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
-        if filtered and not named and (about := _record_topic(query)):
+        if filtered and not named and (about := _record_topic(query) or _linked_topic(query)):
             # "papers from 2023 about video": the date (or author) picks the papers, and of
             # those only the ones whose abstracts hold every word of the topic are listed.
             kept = [n for n in filtered if about[0] <= plan.source(n).words]
             if not kept:
                 picked = _by_authors(query) + ([f"from {' and '.join(query.intent.dates)}"] if query.intent.dates else [])
+                picked += ["with a link"] if query.intent.linked else []
                 plan.says = " ".join([f"None of the {len(filtered)} papers", *picked, f"mentions {about[1]}."])
                 return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
             filtered = kept
@@ -176,9 +178,9 @@ def plan_answer(
         # the other side is a model the named paper itself reports on, not another paper.
         plan.kind = "factoid"
     elif query.kind == "comparison" and len(named) == 1 and (absent := _absent_names(query, versions, sources)):
-        # "How does Stable Diffusion 3 (GPT-4) compare with Emu?": a model name no candidate
-        # abstract writes is a model the collection lacks; the named paper is answered for what
-        # it says.
+        # "How does Stable Diffusion 3 (GPT-4) compare with Emu?", "sora vs movie gen": a model
+        # name no candidate abstract writes (a word no passage holds) is a model the collection
+        # lacks; the named paper is answered for what it says.
         plan.focus = named[:1]
         return plan.decline("partial", f"no candidate paper mentions {', '.join(absent)}", absent)
     elif query.kind == "comparison" and named:
@@ -360,6 +362,19 @@ def _by_authors(query: Query) -> list[str]:
     return [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
 
 
+_LINK_WORDS = content_words("code github repo repository project page website homepage url link links available release public")
+
+
+def _linked_topic(query: Query) -> tuple[set[str], str] | None:
+    """What "which video papers have a project page?" is about: ({"video"}, "video"); None for
+    "which papers have code?"."""
+    if not query.intent.linked:
+        return None
+    words = query.topic - RECORD_FRAME - LISTING_FRAME - _LINK_WORDS
+    phrase = " ".join(dict.fromkeys(t for t in WORD.findall(query.text) if stem(t.casefold()) in words))
+    return (words, phrase) if words else None
+
+
 def _record_topic(query: Query) -> tuple[set[str], str] | None:
     """What a date or author listing is about, as content words and as written ("papers from
     2023 about protein folding" -> ({"protein", "fold"}, "protein folding")); no date, month,
@@ -392,11 +407,14 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     # "the two ensemble-efficiency papers: what do they agree on?": the frame is no topic.
     frame = LISTING_FRAME | (COMPARING_STEMS if query.kind == "comparison" or _asked_count(query.text) else frozenset())
     words = query.topic - frame
-    # Close in meaning is not enough: a listed paper shares a topic word with the question.
+    # Close in meaning is not enough: a listed paper shares a topic word with the question; of
+    # a short topic, one of its rare words where it has some ("quantize vision transformers":
+    # "quantize", not "vision"). A long question's rare words may be its phrasing ("groups").
+    needed = (len(words) <= SHORT_TOPIC and set(query.rare) & words) or words
     close = [
         s.n
         for s in sources
-        if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not words or words & s.words)
+        if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not needed or needed & s.words)
     ]
     lexical = [
         s.n
@@ -480,7 +498,14 @@ def _shares_topic(query: Query, source: Source) -> bool:
 def _absent_names(query: Query, versions: list[str], sources: list[Source]) -> list[str]:
     """The question's model names ("SAM 2", "GPT-4"; not numbers) that no candidate abstract writes."""
     names = [t for t in query.exact if not NUMBER_TERM.fullmatch(t) and t not in versions]
-    return [_in_full(v, query.text) if v in versions else v for v in versions + names if not _holds(sources, v)]
+    absent = [_in_full(v, query.text) if v in versions else v for v in versions + names if not _holds(sources, v)]
+    # "sora vs movie gen", "how does emu video compare to lumiere": besides the named paper and
+    # the comparison's frame, the question holds only words no passage has: the other side's name.
+    own = set().union(*(s.name_words for s in sources if s.paper.paper_id in query.named))
+    rest = query.topic - own - COMPARING_STEMS - LISTING_FRAME - _PREDECESSOR
+    if rest and rest <= {stem(w.casefold()) for w in query.unseen}:
+        absent += [w for w in query.unseen if not any(w.casefold() in a.casefold() for a in absent)]
+    return absent
 
 
 def _in_full(version: str, text: str) -> str:

@@ -118,6 +118,15 @@ class ExtractiveComposer:
                 yield " "
                 yield fact
             return
+        if plan.kind == "comparison":  # "sora vs movie gen": the other side is no paper here
+            yield Exact(
+                f"No indexed paper mentions {missing}, so there is nothing to compare {source.paper.title} with; "
+                f"the {source.paper.title} abstract says:",
+                note="absence (exact)",
+            )
+            yield "\n\n"
+            yield from self._quotes(question, source, 2, exact=plan.query.exact)
+            return
         verb = "gives" if missing.startswith("no ") else "does not mention"
         yield Exact(
             f"The {source.paper.title} abstract {verb} {missing}, so it doesn't answer this; the closest it says:",

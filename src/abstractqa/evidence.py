@@ -295,10 +295,18 @@ def _abbreviates(short: str, name: str) -> bool:
 WANTS_NUMBER = re.compile(
     r"\b(how many|how much|how large|how long|how fast|how big|how often|by how|what (number|percentage|fraction|accuracy|"
     r"accuracies|score|scores|speed|size)|win rate|gain|improve)|"
-    r"\b(accuracy|accuracies|scores?|rates?|percentage|speed-?ups?|latency|parameters|flops|gpus|hours|days|"
+    r"\b(accuracy|accuracies|scores?|rates?|percentage|speed-?ups?|latency|parameters?|sizes?|count|flops|gpus|hours|days|"
     r"margin|points|error|fps|throughput)\b",
     re.I,
 )
+# Things whose values are written without their name: "what resolution?" is answered by
+# "1080p HD videos".
+VALUE_FORMS = {
+    stem("resolution"): re.compile(r"\b\d{3,4}p\b|\b\d{2,4}\s?[x×]\s?\d{2,4}\b|\b[248]K\b|\bHD\b"),
+    # "what hardware?" is answered by "16 A100 GPUs"; an abstract naming no device doesn't say.
+    stem("hardware"): re.compile(r"\b(?:[GT]PUs?|[AHV]100s?|CPUs?|accelerators?|chips?|devices?|phones?|FPGAs?)\b"),
+}
+
 _COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+(?:(?:of|the)\s+)*[\w\-]+){1,3})", re.I)
 _WANTS_NAMES = re.compile(
     r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms|metrics?)\b",
@@ -434,6 +442,7 @@ def rank_sentences(
     wants_names = bool(_WANTS_NAMES.search(question))
     wants_metric = bool(_WANTS_METRIC.search(question))
     asked_terms = terms_in(question)
+    valued = [form for head, form in VALUE_FORMS.items() if head in words]  # "what hardware?": "A100 GPUs"
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     # "what is block caching?", "main idea of CutLER?": asked what the paper is and nothing
     # more, it answers with the sentence stating its contribution.
@@ -461,6 +470,8 @@ def rank_sentences(
             bonus += weights.entity * 2
         bonus += weights.contribution if i == contribution else 0.0
         bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
+        if any(form.search(sentence) for form in valued):  # the asked word's value: as the word, and exact
+            bonus += weights.overlap + weights.exact
         if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
             bonus -= weights.link  # "Project page: http://..." says where, not what
         if strip_markers(sentence).rstrip().endswith("?"):

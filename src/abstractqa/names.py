@@ -68,6 +68,7 @@ class QueryIntent:
     any_author: bool = False  # "by X or Y": papers by either, not by both
     superlative: str = ""  # "most_authors", "fewest_authors", "latest", "earliest": one paper by its record
     collection: int = 0  # "how many papers are indexed?", "list all papers": the number indexed
+    linked: str = ""  # "which papers have a github link?": "github" (or "any" URL) picks papers by their record
 
 
 # Words of a superlative question that name no topic ("which paper here has the most authors?").
@@ -84,6 +85,13 @@ SUPERLATIVE = {
 }
 
 
+# "which paper has a github link?", "papers with code": the papers whose record gives a URL.
+WITH_LINKS = re.compile(
+    r"\b(?:which|what|any|list|papers?|ones?|abstracts?)\b[^?]*?\b(?:has|have|with|give|gives|provide|provides|"
+    r"share|shares|release|releases|link|links)\b[^?]*?\b(?:github|code|repo(?:sitory)?|project page|website|url|"
+    r"link|homepage)s?\b",
+    re.I,
+)
 # "how many papers are there?", "list all the papers", "what papers do you have?": the
 # collection itself, when nothing else is asked (a topic makes it a listing).
 COLLECTION = re.compile(
@@ -148,6 +156,7 @@ class CollectionNames:
                     alias,
                     alias + "s",
                     alias[:-1] if alias.endswith("s") and len(alias) > 3 else alias,
+                    re.sub(r"[\s\-]", "", alias),  # typed run together: "ijepa", "moviegen"
                 }:
                     if sum(c.isupper() for c in variant) >= 2 and " " not in variant:
                         exact[variant].add(paper.paper_id)
@@ -276,7 +285,10 @@ class CollectionNames:
                 rest = rest.replace(_name_key(author), " ")
             if any(w not in STOPWORDS and w not in _FRAME and not w.isdigit() for w in rest.split()):
                 intent.superlative = ""
-        if not (intent.named or intent.authors or intent.dates or intent.arxiv_ids) and COLLECTION.search(question):
+        unnamed = not (intent.named or intent.authors or intent.dates or intent.arxiv_ids)
+        if unnamed and (m := WITH_LINKS.search(question)):
+            intent.linked = "github" if re.search(r"\bgithub\b", m.group(0), re.I) else "any"
+        if unnamed and COLLECTION.search(question):
             rest = _name_key(COLLECTION.sub(" ", question)).split()
             if all(w in STOPWORDS or w in _COLLECTION_FRAME for w in rest):
                 intent.collection = len(self.papers)
@@ -317,6 +329,9 @@ class CollectionNames:
             allowed = dated if allowed is None else allowed & dated
         if intent.collection:
             allowed = set(self.papers)
+        if intent.linked:  # "a github link" is one on github
+            host = "github.com" if intent.linked == "github" else ""
+            allowed = {pid for pid, p in self.papers.items() if any(host in u.casefold() for u in p.urls)}
         if intent.superlative and (pick := self._superlative(intent.superlative, allowed)):
             pinned, allowed = [pick], ({pick} if allowed is not None else None)
         return pinned, allowed

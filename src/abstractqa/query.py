@@ -22,6 +22,7 @@ from abstractqa.evidence import (
     ASIDE,
     SHORT_FORMS,
     STOPWORDS,
+    VALUE_FORMS,
     WORD,
     content_words,
     counted_words,
@@ -41,7 +42,8 @@ Kind = Literal["factoid", "comparison", "listing", "record"]
 COMPARISON = re.compile(
     r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
     r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
-    r"\bseparates?\b[^?]*\bfrom\b",
+    r"\bseparates?\b[^?]*\bfrom\b|"
+    r"\bhow (?:do|does|are|is)\b[^?]*\b(?:relate|related)\b",  # "how do Emu and Emu Video relate?"
     re.I,
 )
 LISTING = re.compile(
@@ -105,7 +107,7 @@ GENERIC_HEADS = frozenset(
     application applications challenge challenges finding findings advantage advantages
     limitation limitations focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
-    hardware name names way ways thing things part parts metric metrics compute resources topic
+    name names way ways thing things part parts metric metrics compute resources topic
     topics theme themes""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
@@ -164,6 +166,7 @@ class Query:
     urls: list[str] = field(default_factory=list)
     topic: set[str] = field(default_factory=set)  # content stems a listed paper must match
     rare: dict[str, float] = field(default_factory=dict)  # topic stems few passages hold, by share ("audioset")
+    unseen: list[str] = field(default_factory=list)  # words as typed that no passage holds ("Sora")
 
     @property
     def named(self) -> list[str]:
@@ -203,11 +206,15 @@ def read_query(
     url_papers = names.by_url(urls)
     if url_papers:
         intent.named = list(dict.fromkeys(url_papers + intent.named))
+    if urls:  # "the paper with the project page tinglok.netlify.app" gives the link, not asks for papers with one
+        intent.linked = ""
     record = _record_fields(text)
     if intent.superlative:  # "which paper has the most authors?" is answered from the records
         record |= {"authors"} if intent.superlative.endswith("authors") else {"date"}
     if urls and not record:
         record = frozenset({"about"})
+    if intent.linked:  # "which papers have a github link?"
+        record |= {"url"}
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
         record -= {"authors"}
     filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
@@ -256,7 +263,24 @@ def read_query(
         urls=urls,
         topic=topic,
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
+        unseen=_unseen(text, topic, chunk_share) if chunk_share else [],
     )
+
+
+def _unseen(text: str, topic: set[str], chunk_share: Callable[[str], float]) -> list[str]:
+    """The question's topic words, as typed, that no passage of the collection holds: in a
+    comparison ("sora vs movie gen"), a model the collection has no paper on."""
+    from bm25s.stopwords import STOPWORDS_EN  # words BM25 never counts ("but")
+
+    def unseen(token: str) -> bool:  # "zero-shot" is seen where its parts are
+        parts = [stem(p) for p in re.split(r"[.\-]", token.casefold()) if p]
+        return (
+            stem(token.casefold()) in topic - COMPARING_STEMS
+            and token.casefold() not in STOPWORDS_EN
+            and all(chunk_share(p) == 0 for p in parts)
+        )
+
+    return list(dict.fromkeys(t for t in WORD.findall(text) if unseen(t)))
 
 
 def _record_fields(text: str) -> frozenset[str]:
@@ -292,6 +316,7 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
     for url in urls:
         clean = clean.replace(url, " ")
     clean = re.sub(r"\b(19|20)\d\d\b", " ", clean)  # years
+    clean = re.sub(r"(?<![\w\-])(\d[\d.,]*[kKmMbBtT]?)-(?=[a-zA-Z])", r"\1 ", clean)  # "10B-parameter": 10B
     found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t)]
     scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
     found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
@@ -323,18 +348,13 @@ def asked_for(question: str) -> Ask | None:
             written = question[m.start("np") : m.end("np")].split()  # casefold kept the positions
             if len(question) == len(question.casefold()):
                 words = [w for w in written if w.casefold() not in STOPWORDS]
+            if len(words) > 1 and words[-1].casefold() == "count":  # "the parameter count" counts parameters
+                words, quantity = words[:-1], True
             head = SHORT_FORMS.get(words[-1].casefold(), words[-1])  # "param" asks for parameters
             if head.casefold() in STOPWORDS or stem(head.casefold()) in GENERIC_STEMS | _A_NUMBER:
                 return None  # "what number did it hit" asks for a number (`asks_number`), not a thing
             return Ask(stem(head.casefold()), quantity, " ".join([*words[:-1], head]))
     return None
-
-
-# Things whose values are written without their name: "what resolution?" is answered by
-# "1080p HD videos".
-VALUE_FORMS = {
-    stem("resolution"): re.compile(r"\b\d{3,4}p\b|\b\d{2,4}\s?[x×]\s?\d{2,4}\b|\b[248]K\b|\bHD\b"),
-}
 
 
 def answers_ask(abstract: str, ask: Ask) -> bool:

@@ -215,7 +215,7 @@ class PaperRetriever:
                 allowed - set(ranked), key=self._order
             )
         order = list(dict.fromkeys(pinned + ranked))
-        if allowed is not None and (intent.authors or intent.dates):
+        if allowed is not None and (intent.authors or intent.dates or intent.linked):
             k = max(k, min(len(allowed), 20))  # "papers by X" lists all of them
         if intent.collection:  # "list all papers": the collection itself, the earliest created first
             order = sorted(order, key=self._order)
@@ -257,6 +257,8 @@ class PaperRetriever:
             return "date"
         if intent.collection:
             return "collection"
+        if intent.linked and allowed is not None and pid in allowed:
+            return "link"
         return "search"
 
     def _explicit_filter(
