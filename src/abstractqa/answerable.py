@@ -86,7 +86,7 @@ LISTING_FRAME = frozenset(
     stem(w)
     for w in """study studies use uses report reports introduce deal discuss address propose show evaluate
     tackle focus talk talks cover covers mention mentions explore explores investigate investigates
-    look looks examine examines say says said""".split()
+    look looks examine examines say says said relate related relevant pertain involve concern regard regarding""".split()
 )
 # "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
 _PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
@@ -272,6 +272,10 @@ def plan_answer(
         unnamed = ratio if query.asks_ratio else length[1] if length else "this"
         thing = str(query.ask) if query.ask else " or ".join(query.exact) or unnamed
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
+    if unreported := _unreported_variant(query.text, chosen):
+        # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
+        asked, family = unreported
+        return plan.decline(absent, f"{about} reports {_join_words(family)}, not {asked}", [f"no {asked} figure (it reports {_join_words(family)})"])
     if opposite := _opposite_extreme(query.text, chosen):
         # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
         return plan.decline(absent, f"{about} reports the {opposite[1]}, not the {opposite[0]}", [f"the {opposite[0]}"])
@@ -390,11 +394,13 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
     plan.best_similarity = 1.0
     plan.focus = filtered or named or [plan.sources[0].n]
     asked = plan.query.record & set(RECORD_FIELDS)
-    lacking = sorted(
-        {RECORD_FIELDS[f][1] for f in asked for n in plan.focus if not getattr(plan.source(n).paper, RECORD_FIELDS[f][0])}
-    )
-    if lacking and len(plan.focus) == 1:
+    lacks = {n: {f for f in asked if not getattr(plan.source(n).paper, RECORD_FIELDS[f][0])} for n in plan.focus}
+    lacking = sorted({RECORD_FIELDS[f][1] for n in plan.focus for f in lacks[n]})
+    if len(plan.focus) == 1 and lacking:
         return plan.decline("partial", f"the record has {' and '.join(lacking)}", lacking)
+    # "MetaCLIP and MoDE: which came first?", neither dated (a superlative says why it picks none)
+    if lacking and all(lacks[n] == asked for n in plan.focus) and not plan.query.intent.superlative:
+        return plan.decline("partial", f"no record of the {len(plan.focus)} papers has {' or '.join(lacking)[3:]}", lacking)
     return plan
 
 
@@ -519,6 +525,27 @@ def _in_full(version: str, text: str) -> str:
 _EXTREMES = {"smallest": "largest biggest", "largest": "smallest", "biggest": "smallest", "shortest": "longest",
              "longest": "shortest", "slowest": "fastest", "fastest": "slowest", "cheapest": "costliest"}
 _EXTREME = re.compile(rf"\b(?P<x>{'|'.join(_EXTREMES)})\s+(?:(?:[\w\-]+\s+){{0,2}}?)(?P<what>model|variant|version|network|setting|configuration)s?\b", re.I)
+
+
+def _unreported_variant(question: str, source: Source) -> tuple[str, list[str]] | None:
+    """("vit-l", ["ViT-B", "ViT-H"]) for a question typing a variant of a model family whose
+    other variants the abstract writes but not this one; None otherwise."""
+    typed = [w for w in WORD.findall(question.casefold()) if re.fullmatch(r"[a-z][a-z0-9]*-[a-z0-9]+", w)]
+    if not typed:
+        return None
+    terms = {t for x in source.sentences for t in terms_in(x) if "-" in t}
+    for word in typed:
+        head, size = word.rsplit("-", 1)
+        family = sorted(t for t in terms if t.rsplit("-", 1)[0] == head)
+        # "vit-h" is "ViT-Huge" shortened, "vit-huge" is "ViT-H" spelled out
+        if family and not any(t.rsplit("-", 1)[1].startswith(size) or size.startswith(t.rsplit("-", 1)[1]) for t in family):
+            text = source.paper.abstract
+            return word, [m.group(0) if (m := re.search(re.escape(t), text, re.I)) else t for t in family]
+    return None
+
+
+def _join_words(items: list[str]) -> str:
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _opposite_extreme(question: str, source: Source) -> tuple[str, str] | None:

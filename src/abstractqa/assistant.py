@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -23,7 +24,7 @@ from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import SentenceEmbedder
-from abstractqa.followup import asks_among, rewrite_follow_up
+from abstractqa.followup import asks_among, asks_of_each, rewrite_follow_up
 from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
@@ -269,8 +270,14 @@ class Assistant:
         llm = self.llm(mode)  # loading a model is not part of an answer's latency
         t0 = time.perf_counter()
         standalone, focus = self.rewrite(question, history or [], llm)
+        rewritten = standalone != question
         standalone = self.retriever.correct(standalone)
         query = read_query(standalone, self.retriever.names, chunk_share=self.retriever.chunk_share)
+        # "what do LaViLa and LEGO do?", and the follow-up "what do they find?": asked of each
+        # paper, answered side by side (not "how many GPUs did it use?" of a comparison's two).
+        each = query.intent.joined and not rewritten or len(focus) > 1 and asks_of_each(question)
+        if query.kind == "factoid" and each:
+            query = dataclasses.replace(query, kind="comparison")
         k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
         if query.kind == "listing":
             k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few

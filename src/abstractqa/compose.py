@@ -109,6 +109,15 @@ class ExtractiveComposer:
     def _partial(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         source = plan.source(plan.focus[0])
         missing = " or ".join(plan.missing)
+        if plan.kind == "record" and len(plan.focus) > 1:  # "MetaCLIP and MoDE: which came first?", neither dated
+            sides = [plan.source(n) for n in plan.focus]
+            yield Exact(
+                f"The records of {_join([f'{s.paper.title} [{s.n}]' for s in sides])} give {missing}.",
+                [s.n for s in sides],
+                {s.n: (s.record_lines or s.sentences)[:1] for s in sides},
+                note="absence (record)",
+            )
+            return
         if plan.kind == "record":
             shown = (source.record_lines or source.sentences)[:1]
             yield Exact(
@@ -211,6 +220,8 @@ class ExtractiveComposer:
             # The count from the index, then each paper on its own line with what it contributes.
             shown = "" if total == len(listed) else f"; the first {len(listed)} by date"
             yield Exact(f"{total} paper{'s are' if total != 1 else ' is'} indexed{shown}.", note="record (collection)")
+        elif many and (order := _date_order(listed, fields, question)):  # "which came out first?"
+            yield order
         elif many:
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
@@ -238,6 +249,24 @@ class ExtractiveComposer:
                     yield cite(s.sentences[i], s.n) + " "
 
 
+def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> Exact | None:
+    """"MSN (2022-04-14) came before I-JEPA (2023-01-19)." for a question asking which of the
+    papers came first (or last); None unless it asks that and two of them are dated."""
+    dated = sorted((s for s in listed if s.paper.created), key=lambda s: s.paper.created)
+    if "date" not in fields or len(dated) < 2 or not (_ASKS_ORDER.search(question) or _ASKS_LAST.search(question)):
+        return None
+    order = [f"{s.paper.title} ({s.paper.created}) [{s.n}]" for s in dated]
+    if _ASKS_LAST.search(question):  # "which is newer?": the answer first
+        said = f"{order[-1]} came {'after' if len(order) == 2 else 'last, after'} {_join(order[:-1])}."
+    else:
+        said = f"{order[0]} came {'before' if len(order) == 2 else 'first, before'} {_join(order[1:])}."
+    if undated := [s.paper.title for s in listed if not s.paper.created]:
+        said += f" The record of {_join(undated)} gives no date."
+    return Exact(said, [s.n for s in dated], note="record (date order)")
+
+
+_ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
+_ASKS_ORDER = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
 _SUPERLATIVE_SAYS = {
     "most_authors": "has the most authors of the indexed papers",
     "fewest_authors": "has the fewest authors of the indexed papers that list them",

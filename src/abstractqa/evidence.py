@@ -245,6 +245,8 @@ def holds_term(text: str, term: str) -> bool:
             return True
         if digits in scaled_numbers(text).values():  # "5000" against "5k labels"
             return True
+        if "." not in digits and re.search(rf"(?<![\d.,]){re.escape(digits)}\.\d+\s?\\?%", text):
+            return True  # "72%" typed for the "72.4%" a paper reports
         word = _SPELLED.get(digits)  # "3 components" against "three key components"
         return word is not None and re.search(rf"\b{word}\b", text, re.I) is not None
     folded = re.sub(r"[\s\-_]", "", text.casefold())
@@ -305,6 +307,8 @@ VALUE_FORMS = {
     stem("resolution"): re.compile(r"\b\d{3,4}p\b|\b\d{2,4}\s?[x×]\s?\d{2,4}\b|\b[248]K\b|\bHD\b"),
     # "what hardware?" is answered by "16 A100 GPUs"; an abstract naming no device doesn't say.
     stem("hardware"): re.compile(r"\b(?:[GT]PUs?|[AHV]100s?|CPUs?|accelerators?|chips?|devices?|phones?|FPGAs?)\b"),
+    # "what are its limitations?": a drawback the abstract states, in any of its words.
+    stem("limitation"): re.compile(r"\b(?:drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?|fails?|failures?)\b", re.I),
 }
 
 _COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+(?:(?:of|the)\s+)*[\w\-]+){1,3})", re.I)

@@ -13,6 +13,7 @@ from contextlib import AbstractContextManager, nullcontext
 from typing import TYPE_CHECKING
 
 from abstractqa import prompts
+from abstractqa.answerable import RECORD_FRAME
 from abstractqa.evidence import content_words
 from abstractqa.llm import ChatLLM, GeneratorError
 from abstractqa.query import LISTING, read_query
@@ -44,6 +45,15 @@ SWITCH = re.compile(r"\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<other>[^?]+?)\s*\
 AMONG = re.compile(r"\bwhich\s+(?:ones\s+)?of\s+(?:them|these|those)(?:\s+papers)?\b|\bwhich\s+ones\b", re.I)
 
 
+# "what do they find?", "do both use transformers?": a follow-up asked of each of the last papers.
+_PLURAL = re.compile(r"\b(they|them|their|both|these|those|each)\b", re.I)
+
+
+def asks_of_each(question: str) -> bool:
+    """Whether a follow-up asks something of each of the last answer's papers (not which of them)."""
+    return _PLURAL.search(question) is not None and not asks_among(question)
+
+
 def asks_among(question: str) -> bool:
     """Whether a follow-up asks which of the last answer's papers match ("which of them ...?")."""
     return AMONG.search(question) is not None
@@ -70,7 +80,7 @@ def rewrite_follow_up(
     # "what about papers on speech?" is a new listing, not the same papers asked again.
     elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
     pronoun = ANAPHORA.search(question) is not None or asks_among(question)
-    if last is None or not (pronoun or elliptic):
+    if last is None or not (pronoun or elliptic or _bare_record(question, names)):
         return question, []
     focus = list(dict.fromkeys(c.paper_id for c in last.citations))
     titles = list(dict.fromkeys(c.title for c in last.citations if c.paper_id in focus))
@@ -102,6 +112,20 @@ def rewrite_follow_up(
     ):
         return rewritten, focus
     return standalone, focus
+
+
+# Words of a record question that point at no paper ("who are the authors?", "which one came first?").
+_RECORD_ONLY = RECORD_FRAME | content_words(
+    "came come out one ones earlier later newer older newest oldest latest earliest recent id number arxiv"
+)
+
+
+def _bare_record(question: str, names: CollectionNames) -> bool:
+    """"who are the authors?", "which one came out first?": a record question that names no
+    paper, person or date and says nothing else, so it asks about the papers of the last answer."""
+    q = read_query(question, names)
+    intent = q.intent
+    return bool(q.record) and not (intent.named or intent.authors or intent.dates or intent.arxiv_ids or q.urls) and q.topic <= _RECORD_ONLY
 
 
 def _switched(question: str, before: str, names: CollectionNames) -> tuple[str, list[str]] | None:

@@ -68,6 +68,7 @@ class QueryIntent:
     any_author: bool = False  # "by X or Y": papers by either, not by both
     superlative: str = ""  # "most_authors", "fewest_authors", "latest", "earliest": one paper by its record
     collection: int = 0  # "how many papers are indexed?", "list all papers": the number indexed
+    joined: bool = False  # two papers named side by side ("A and B"): asked of each
     linked: str = ""  # "which papers have a github link?": "github" (or "any" URL) picks papers by their record
 
 
@@ -80,8 +81,16 @@ _FRAME = frozenset(
 SUPERLATIVE = {
     "most_authors": re.compile(r"\b(?:most|largest number of|biggest list of)\s+(?:co-?)?authors\b", re.I),
     "fewest_authors": re.compile(r"\b(?:fewest|least|smallest number of)\s+(?:co-?)?authors\b", re.I),
-    "latest": re.compile(r"\b(?:latest|newest|most recent(?:ly)?)\s+(?:paper|one|work|abstract|posted|published|submitted)\b", re.I),
-    "earliest": re.compile(r"\b(?:earliest|oldest)\s+(?:paper|one|work|abstract|posted|published|submitted)\b", re.I),
+    "latest": re.compile(
+        r"\b(?:latest|newest|most recent(?:ly)?)\s+(?:paper|one|work|abstract|posted|published|submitted)\b"
+        r"|\b(?:paper|one|work|abstract)\s+(?:is|was)\s+(?:the\s+)?(?:latest|newest|most recent)\b",  # "which paper is the newest?"
+        re.I,
+    ),
+    "earliest": re.compile(
+        r"\b(?:earliest|oldest)\s+(?:paper|one|work|abstract|posted|published|submitted)\b"
+        r"|\b(?:paper|one|work|abstract)\s+(?:is|was)\s+(?:the\s+)?(?:earliest|oldest)\b",
+        re.I,
+    ),
 }
 
 
@@ -271,12 +280,17 @@ class CollectionNames:
                     spans.append((m.start(side), m.end(side), pids))  # both sides are names
         named: list[str] = []
         taken_until = -1
+        kept: list[tuple[int, int]] = []
         for start, end, pids in sorted(spans, key=lambda x: (x[0], -(x[1] - x[0]))):
             if start >= taken_until:  # overlapping shorter names are parts of a longer one
                 taken_until = end
                 if len(pids) <= self.MAX_PAPERS_PER_NAME:
                     named += sorted(pids)
+                    kept.append((start, end))
         intent.named = list(dict.fromkeys(named))
+        # "what do AV-SUPERB and LaViLa find?": two names joined as one subject.
+        gaps = [question[a[1] : b[0]] for a, b in zip(kept, kept[1:], strict=False)]
+        intent.joined = any(re.fullmatch(r"\s*(?:,|&|and|,\s*and)\s*", gap, re.I) for gap in gaps)
         intent.superlative = next((k for k, pattern in SUPERLATIVE.items() if pattern.search(question)), "")
         if intent.superlative:
             # "the newest paper on video generation" asks within a topic: not a record question.

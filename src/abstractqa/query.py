@@ -76,7 +76,10 @@ ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
 _ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url|page))", re.I)
 ASKS_DATE = re.compile(
     r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|put on|uploaded|submitted|written|appear\w*|out)\b|"
-    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b",
+    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|"
+    # "which one came out first?", "which is newer?": the dates answer it
+    r"\bwhich\b[^?]*\b(came|come|comes|published|posted|released|submitted|appeared)( out)? (first|earlier|last|later)\b|"
+    r"\bwhich\b[^?]*\b(is|was) (?:the )?(newer|older|more recent|newest|oldest|latest|earliest|most recent)\b",
     re.I,
 )
 ASKS_URL = re.compile(
@@ -105,7 +108,7 @@ GENERIC_HEADS = frozenset(
     result results performance goal contribution problem technique techniques architecture
     accuracy improvement gain component components way kind type types setting settings
     application applications challenge challenges finding findings advantage advantages
-    limitation limitations focus aim purpose data modality modalities input inputs output
+    focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
     name names way ways thing things part parts metric metrics compute resources topic
     topics theme themes""".split()
@@ -125,6 +128,8 @@ _ASKS_THING = [
     re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
     # "how many images end up in ...", "on how many gpus tho?": the first plural is what is counted.
     re.compile(r"\b(?P<q>how many) (?P<np>(?:[a-z0-9\-]+\s+)??[a-z0-9\-]+s)\b"),
+    # Terse: "cutler limitations?", "any drawbacks of block caching".
+    re.compile(r"\b(?P<np>limitations?|drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?)\b"),
 ]
 # Names typed into a question that identify a paper's setting: "ViT-L/14", "WMT14", "GPT-4", "MRR".
 _EXACT_TERM = re.compile(
