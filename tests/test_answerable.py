@@ -259,6 +259,18 @@ def test_two_papers_asked_together_are_answered_side_by_side(assistant):
     assert len(listing.citations) == 2 and set(titles(follow)) == set(titles(listing)), follow.answer
 
 
+def test_how_many_leads_with_the_sentence_counting_the_asked_thing(assistant):
+    # "four CLIP data experts": a spelled count of an asked word that is also in the paper's name.
+    answer = assistant.ask("how many experts does mode use")
+    assert "four CLIP data experts" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_contribution_without_we_propose_is_found(assistant):
+    # "In this paper, we manipulate input speech ...": the contribution, where no "we propose" is.
+    answer = assistant.ask("what's the main contribution of the paper by tingle li")
+    assert first_sentence(answer.answer).startswith("In this paper, we manipulate input speech"), answer.answer
+
+
 def test_papers_whose_records_lack_the_asked_field_say_so(assistant):
     pair = assistant.ask("compare metaclip and mode")
     dates = assistant.ask("which one came first", history=[pair])

@@ -37,6 +37,7 @@ from abstractqa.evidence import (
     counted_words,
     described_paper,
     holds_term,
+    join_words,
     mentions,
     numbers_in,
     rank_sentences,
@@ -275,7 +276,7 @@ def plan_answer(
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
         asked, family = unreported
-        return plan.decline(absent, f"{about} reports {_join_words(family)}, not {asked}", [f"no {asked} figure (it reports {_join_words(family)})"])
+        return plan.decline(absent, f"{about} reports {join_words(family)}, not {asked}", [f"no {asked} figure (it reports {join_words(family)})"])
     if opposite := _opposite_extreme(query.text, chosen):
         # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
         return plan.decline(absent, f"{about} reports the {opposite[1]}, not the {opposite[0]}", [f"the {opposite[0]}"])
@@ -400,7 +401,7 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
         return plan.decline("partial", f"the record has {' and '.join(lacking)}", lacking)
     # "MetaCLIP and MoDE: which came first?", neither dated (a superlative says why it picks none)
     if lacking and all(lacks[n] == asked for n in plan.focus) and not plan.query.intent.superlative:
-        return plan.decline("partial", f"no record of the {len(plan.focus)} papers has {' or '.join(lacking)[3:]}", lacking)
+        return plan.decline("partial", f"no record of the {len(plan.focus)} papers has {' or '.join(x.removeprefix('no ') for x in lacking)}", lacking)
     return plan
 
 
@@ -542,10 +543,6 @@ def _unreported_variant(question: str, source: Source) -> tuple[str, list[str]] 
             text = source.paper.abstract
             return word, [m.group(0) if (m := re.search(re.escape(t), text, re.I)) else t for t in family]
     return None
-
-
-def _join_words(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def _opposite_extreme(question: str, source: Source) -> tuple[str, str] | None:

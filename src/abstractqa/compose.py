@@ -22,6 +22,7 @@ from abstractqa.evidence import (
     asked_part,
     content_words,
     contribution_sentence,
+    join_words,
     mentions,
     rank_sentences,
     record_sentences,
@@ -112,7 +113,7 @@ class ExtractiveComposer:
         if plan.kind == "record" and len(plan.focus) > 1:  # "MetaCLIP and MoDE: which came first?", neither dated
             sides = [plan.source(n) for n in plan.focus]
             yield Exact(
-                f"The records of {_join([f'{s.paper.title} [{s.n}]' for s in sides])} give {missing}.",
+                f"The records of {join_words([f'{s.paper.title} [{s.n}]' for s in sides])} give {missing}.",
                 [s.n for s in sides],
                 {s.n: (s.record_lines or s.sentences)[:1] for s in sides},
                 note="absence (record)",
@@ -185,7 +186,7 @@ class ExtractiveComposer:
         if shared := shared_terms(sides):
             yield "\n\n"
             yield Exact(
-                f"Both abstracts mention {_join(shared)}.",
+                f"Both abstracts mention {join_words(shared)}.",
                 [s.n for s in sides],
                 {s.n: [_sentence_with(s, shared[0])] for s in sides},
                 note="shared terms (exact)",
@@ -196,7 +197,7 @@ class ExtractiveComposer:
         count = len(listed)
         yield Exact(
             f"{count} paper{'s' if count > 1 else ''} match{'es' if count == 1 else ''}: "
-            + _join([f"{s.paper.title} [{s.n}]" for s in listed])
+            + join_words([f"{s.paper.title} [{s.n}]" for s in listed])
             + ".",
             [s.n for s in listed],
             {},
@@ -226,7 +227,7 @@ class ExtractiveComposer:
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
                 f"{len(listed)} papers match: "
-                + _join([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
+                + join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
                 + ".",
                 [s.n for s in listed],
                 note="record filter",
@@ -241,10 +242,10 @@ class ExtractiveComposer:
             facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many))
             yield from facts
             if not facts or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
-                gist = contribution_sentence(s.sentences)
+                gist = contribution_sentence(s.sentences, loose=True)
                 picks = [gist if gist is not None else 0]
-                if not many and picks != [0]:
-                    picks.insert(0, 0)
+                if not many and picks != [0]:  # what it contributes first, then how the abstract opens
+                    picks.append(0)
                 for i in picks:
                     yield cite(s.sentences[i], s.n) + " "
 
@@ -257,11 +258,11 @@ def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> 
         return None
     order = [f"{s.paper.title} ({s.paper.created}) [{s.n}]" for s in dated]
     if _ASKS_LAST.search(question):  # "which is newer?": the answer first
-        said = f"{order[-1]} came {'after' if len(order) == 2 else 'last, after'} {_join(order[:-1])}."
+        said = f"{order[-1]} came {'after' if len(order) == 2 else 'last, after'} {join_words(order[:-1])}."
     else:
-        said = f"{order[0]} came {'before' if len(order) == 2 else 'first, before'} {_join(order[1:])}."
+        said = f"{order[0]} came {'before' if len(order) == 2 else 'first, before'} {join_words(order[1:])}."
     if undated := [s.paper.title for s in listed if not s.paper.created]:
-        said += f" The record of {_join(undated)} gives no date."
+        said += f" The record of {join_words(undated)} gives no date."
     return Exact(said, [s.n for s in dated], note="record (date order)")
 
 
@@ -386,7 +387,7 @@ def _sentence_with(source: Source, term: str) -> str:
 
 def _lacking(plan: Plan) -> Exact:
     """The closing line of an answer whose paper holds some asked terms, not all."""
-    return Exact(f"The abstract does not mention {_join(plan.missing)}.", note="absence (exact)")
+    return Exact(f"The abstract does not mention {join_words(plan.missing)}.", note="absence (exact)")
 
 
 def _best_text(
@@ -395,10 +396,6 @@ def _best_text(
     """A source's `k` best sentences for the question, in the abstract's order: what an LLM reads."""
     top = sorted(rank_sentences(question, source, embed, settings.ranking, exact)[:k], key=lambda t: t[1])
     return " ".join(t[2] for t in top)
-
-
-def _join(items: list[str]) -> str:
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
 
 
 def topic_messages(question: str, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> list[dict]:

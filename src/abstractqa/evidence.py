@@ -311,6 +311,7 @@ VALUE_FORMS = {
     stem("limitation"): re.compile(r"\b(?:drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?|fails?|failures?)\b", re.I),
 }
 
+_HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+(?:(?:of|the)\s+)*[\w\-]+){1,3})", re.I)
 _WANTS_NAMES = re.compile(
     r"\b(which|what)\s+(\w+\s+)?(datasets?|benchmarks?|baselines?|models|methods|tasks|architectures|solvers|algorithms|metrics?)\b",
@@ -439,10 +440,12 @@ def rank_sentences(
     if unnamed != question and len(content_words(unnamed)) >= 2:
         sims = (sims + vectors @ embed.query(unnamed)) / 2
     bags = source.sentence_words
-    words = content_words(question) - source.name_words
+    asked = content_words(question)
+    words = asked - source.name_words
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))
+    how_many = bool(_HOW_MANY.search(question))
     wants_names = bool(_WANTS_NAMES.search(question))
     wants_metric = bool(_WANTS_METRIC.search(question))
     asked_terms = terms_in(question)
@@ -465,9 +468,14 @@ def rank_sentences(
     ranked = []
     for i, (sentence, sim, bag) in enumerate(zip(source.sentences, sims, bags, strict=True)):
         overlap = sum(idf[w] for w in words & bag) / total
-        bonus = weights.number if wants_number and numbers_in(sentence) else 0.0
+        # "how many experts does MoDE use?": "four CLIP data experts" is the count asked for (of
+        # an asked word, even one of the paper's name; a spelled number is a number there).
+        counts_asked = how_many and bool(asked & counted_words(sentence))
+        bonus = weights.number if wants_number and (numbers_in(sentence) or counts_asked) else 0.0
         if wants_number and words & counted_words(sentence):
             bonus += weights.counted
+        if counts_asked:
+            bonus += weights.exact
         if wants_names:  # "which models?": the sentence naming most of them ("(LDM and EMU)")
             bonus += weights.entity * min(len(terms_in(sentence) - source.name_terms - asked_terms), 3)
         if wants_metric and METRIC_NAMES.search(sentence):  # "in terms of mean reciprocal rank"
@@ -571,7 +579,21 @@ def _spelled_out(source: Source) -> int | None:
     return None
 
 
-def contribution_sentence(sentences: list[str]) -> int | None:
-    """Index of the sentence where the abstract states its own contribution."""
-    return next((i for i, s in enumerate(sentences) if _CONTRIBUTES.search(s)), None)
+def join_words(items: list[str]) -> str:
+    """"A", "A and B", "A, B and C": items joined as a sentence lists them."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+
+
+# Without "we propose/present/...": "In this paper, we manipulate input speech to ...".
+_IN_THIS_WORK = re.compile(r"\b(?:in|with) this (?:paper|work|study),? we\b", re.I)
+
+
+def contribution_sentence(sentences: list[str], loose: bool = False) -> int | None:
+    """Index of the sentence where the abstract states its own contribution; `loose` also
+    takes "In this paper, we ..." where no sentence proposes (a record's one quote, not a
+    comparison's lead: there it is often vaguer than the sentences after it)."""
+    for pattern in (_CONTRIBUTES, _IN_THIS_WORK) if loose else (_CONTRIBUTES,):
+        if (i := next((i for i, s in enumerate(sentences) if pattern.search(s)), None)) is not None:
+            return i
+    return None
 
