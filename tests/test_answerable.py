@@ -216,6 +216,9 @@ def test_a_bare_record_follow_up_asks_about_the_last_papers(assistant):
     assert first_sentence(order.answer).startswith("MSN (2022-04-14)"), order.answer
     newer = assistant.ask("which is newer", history=[pair])
     assert first_sentence(newer.answer).startswith("I-JEPA (2023-01-19)"), newer.answer
+    # Asked of the collection's records, a question is not about the last papers.
+    linked = assistant.ask("which paper has a github link", history=[pair])
+    assert "CutLER" in titles(linked), linked.answer
 
 
 def test_related_to_is_the_frame_of_a_listing(assistant):

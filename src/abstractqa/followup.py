@@ -125,7 +125,9 @@ def _bare_record(question: str, names: CollectionNames) -> bool:
     paper, person or date and says nothing else, so it asks about the papers of the last answer."""
     q = read_query(question, names)
     intent = q.intent
-    return bool(q.record) and not (intent.named or intent.authors or intent.dates or intent.arxiv_ids or q.urls) and q.topic <= _RECORD_ONLY
+    # "which paper has a github link?", "which paper is the oldest?" ask the collection's records
+    picks = intent.named or intent.authors or intent.dates or intent.arxiv_ids or q.urls or intent.linked or intent.superlative
+    return bool(q.record) and not (picks or intent.collection) and q.topic <= _RECORD_ONLY
 
 
 def _switched(question: str, before: str, names: CollectionNames) -> tuple[str, list[str]] | None:
