@@ -254,10 +254,11 @@ def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> 
     """"MSN (2022-04-14) came before I-JEPA (2023-01-19)." for a question asking which of the
     papers came first (or last); None unless it asks that and two of them are dated."""
     dated = sorted((s for s in listed if s.paper.created), key=lambda s: s.paper.created)
-    if "date" not in fields or len(dated) < 2 or not (_ASKS_ORDER.search(question) or _ASKS_LAST.search(question)):
+    last = _ASKS_LAST.search(question) is not None
+    if "date" not in fields or len(dated) < 2 or not (last or _ASKS_ORDER.search(question)):
         return None
     order = [f"{s.paper.title} ({s.paper.created}) [{s.n}]" for s in dated]
-    if _ASKS_LAST.search(question):  # "which is newer?": the answer first
+    if last:  # "which is newer?": the answer first
         said = f"{order[-1]} came {'after' if len(order) == 2 else 'last, after'} {join_words(order[:-1])}."
     else:
         said = f"{order[0]} came {'before' if len(order) == 2 else 'first, before'} {join_words(order[1:])}."
@@ -268,6 +269,7 @@ def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> 
 
 _ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
 _ASKS_ORDER = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
+
 _SUPERLATIVE_SAYS = {
     "most_authors": "has the most authors of the indexed papers",
     "fewest_authors": "has the fewest authors of the indexed papers that list them",

@@ -277,10 +277,12 @@ def _unseen(text: str, topic: set[str], chunk_share: Callable[[str], float]) -> 
     comparison ("sora vs movie gen"), a model the collection has no paper on."""
     from bm25s.stopwords import STOPWORDS_EN  # words BM25 never counts ("but")
 
+    asked = topic - COMPARING_STEMS
+
     def unseen(token: str) -> bool:  # "zero-shot" is seen where its parts are
         parts = [stem(p) for p in re.split(r"[.\-]", token.casefold()) if p]
         return (
-            stem(token.casefold()) in topic - COMPARING_STEMS
+            stem(token.casefold()) in asked
             and token.casefold() not in STOPWORDS_EN
             and all(chunk_share(p) == 0 for p in parts)
         )
