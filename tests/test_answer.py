@@ -240,6 +240,7 @@ def test_metadata_question_is_answered_from_the_record(assistant):
         "AlphaFold 3 parameters?",
         "Which papers study protein folding?",  # a listing refuses too
         "who won the 2022 world cup?",
+        "papers on speech translation",  # "translation": a word no paper holds, beside "speech"
     ],
 )
 def test_uncovered_questions_are_refused_with_related_papers(assistant, question):
@@ -262,6 +263,8 @@ def test_uncovered_questions_are_refused_with_related_papers(assistant, question
         ("What MRR does GISMo reach?", "GISMo", "no number for MRR"),  # it names mean reciprocal rank, no value
         ("How much faster is block caching?", "Block caching", "no number"),  # it speeds up inference; no figure
         ("emu video param count?", "Emu Video", "parameters"),  # terse, lower case, short form
+        ("how much does block caching speed things up", "Block caching", "no number for the speed-up"),  # not "1) ..."
+        ("how much faster is efficientsam than sam", "EfficientSAMs", "no number for the speed-up"),
         # a count the abstract gives, asked by name: the sentence counting them names none
         ("AV-SUPERB evaluates 5 self-supervised models, which ones?", "AV-SUPERB", "names of the 5 models"),
     ],

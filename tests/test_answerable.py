@@ -9,7 +9,7 @@ import pytest
 
 from abstractqa.answerable import _named_versions
 from abstractqa.evaluate import first_sentence
-from abstractqa.evidence import Source, holds_term
+from abstractqa.evidence import Source, holds_term, numbers_in
 from abstractqa.query import read_query
 from abstractqa.verify import Citer, Exact, checked_sentences
 
@@ -552,3 +552,72 @@ def test_two_unnamed_papers_compared_get_a_lead_sentence(assistant):
     answer = assistant.ask("how do the two diffusion quantization papers differ?")
     lead = first_sentence(answer.answer)
     assert lead.startswith("The first paper") and "the second paper" in lead, answer.answer
+
+
+def test_what_separates_two_papers_leads_with_the_contrast(assistant):
+    # "what separates them" is a comparison's frame, not an asked aspect: the first sentence
+    # says what each paper is, cited to each.
+    answer = assistant.ask("cutler versus efficientsam, what separates them")
+    lead = first_sentence(answer.answer)
+    assert "CutLER" in lead and "EfficientSAM" in lead and "[1]" in lead and "[2]" in lead, answer.answer
+
+
+def test_a_saving_answers_how_much_faster(assistant):
+    # "80% fewer FLOPs" is the figure MoViNets gives for its speed; "faster" is no thing asked for.
+    answer = assistant.ask("how much faster is MoViNet-A5-Stream than X3D-XL")
+    assert answer.status == "answered" and "80%" in first_sentence(answer.answer), answer.answer
+
+
+def test_who_made_a_paper_asks_its_record(assistant):
+    answer = assistant.ask("who made movinets")
+    assert answer.kind == "record" and "no author list" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_described_side_of_a_comparison_is_no_asked_aspect(assistant):
+    # "the power-law clustering paper" names the other side: the answer leads with the contrast.
+    answer = assistant.ask("how does msn relate to the power-law clustering paper")
+    lead = first_sentence(answer.answer)
+    assert answer.kind == "comparison" and lead.startswith("MSN is") and "while" in lead, answer.answer
+
+
+def test_a_list_marker_is_no_quantity():
+    assert numbers_in("find that 1) the output changes smoothly, 2) the layers differ and (3) steps are small") == set()
+    assert numbers_in("it reaches 72.4% with 5,000 images (1%)") == {"72.4", "5000", "1"}
+
+
+def test_a_finding_is_answered_by_what_the_authors_show(assistant):
+    # Not the abstract's opening background ("Data-Augmentation (DA) is known to improve ...").
+    answer = assistant.ask("whats the main finding of the data augmentation theory paper")
+    assert re.search(r"\bwe show\b", first_sentence(answer.answer), re.I), answer.answer
+
+
+def test_what_papers_conclude_lists_them_by_their_topic(assistant):
+    # "conclude" frames the listing; the two ensemble papers are both listed.
+    ensembles = {p.paper_id for p in assistant.papers() if p.abstract.lower().count("ensembl") >= 2}
+    answer = assistant.ask("what do the ensemble papers conclude")
+    assert answer.kind == "listing" and ensembles <= {c.paper_id for c in answer.citations}, answer.answer
+
+
+def test_and_against_continues_the_last_question(assistant):
+    first = assistant.ask("what is the win rate of emu over its pretrained-only version")
+    answer = assistant.ask("and against sdxl?", history=[first])
+    assert answer.status == "answered" and "68.4" in first_sentence(answer.answer), answer.answer
+
+
+def test_the_paper_holding_a_rare_asked_word_is_chosen(assistant):
+    # The closest paper in meaning lacks "NeRF"; the one building "a Multiplane NeRF" is meant.
+    answer = assistant.ask("which paper uses a NeRF")
+    assert [c.paper_id for c in answer.citations] == ["2210.07181"], answer.answer
+
+
+def test_date_order_with_one_undated_record_says_it_cannot_tell(assistant):
+    first = assistant.ask("cutler vs efficientsam")
+    answer = assistant.ask("which one is newer", history=[first])
+    lead = first_sentence(answer.answer)
+    assert "2023-01-26" in lead and "don't say which came later" in lead, answer.answer
+
+
+def test_what_two_papers_have_in_common_leads_with_what_both_mention(assistant):
+    answer = assistant.ask("what do msn and i-jepa have in common")
+    lead = first_sentence(answer.answer)
+    assert lead.startswith("Both abstracts mention") and "self-supervised" in lead, answer.answer

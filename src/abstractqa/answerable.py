@@ -87,7 +87,8 @@ LISTING_FRAME = frozenset(
     stem(w)
     for w in """study studies use uses report reports introduce deal discuss address propose show evaluate
     tackle focus talk talks cover covers mention mentions explore explores investigate investigates
-    look looks examine examines say says said relate related relevant pertain involve concern regard regarding""".split()
+    look looks examine examines say says said relate related relevant pertain involve concern regard regarding
+    conclude concludes find finds found claim claims argue argues""".split()
 )
 # "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
 _PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
@@ -243,11 +244,16 @@ def plan_answer(
         holding = [s for s in candidates if not _missing_terms(query, s)]
         if holding and chosen not in holding:
             chosen = max(holding, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
-    plan.focus = [chosen.n]
-    if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC and not _listed(query, sources, sims):
+    if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC:
         # "Which paper talks about protein structure prediction?": a short topic is met by its
         # words or closely by meaning, as a listing's topic is; a few shared words are not enough.
-        return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
+        if not (listed := _listed(query, sources, sims)):
+            return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
+        if not _shares_topic(query, chosen) and chosen.n not in listed:
+            # "which paper uses a NeRF?": the closest paper in meaning lacks the word; the
+            # paper that holds it ("a Multiplane NeRF representation") is the one meant.
+            chosen = max((plan.source(n) for n in listed), key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
+    plan.focus = [chosen.n]
     if not named and not _shares_topic(query, chosen):
         # Close in meaning only through the question's frame ("how long does ... take"):
         # the paper shares no word of what is asked about.
@@ -432,10 +438,17 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
+    unseen = {w.casefold() for w in query.unseen}
     rarest = set()
     for part in re.split(r"\bor\b|/", query.text):
         if held := (content_words(part) & set(query.rare)) - frame:
-            rarest.add(min(held, key=lambda w: (query.rare[w], w)))
+            word = min(held, key=lambda w: (query.rare[w], w))
+            # "speech translation": a word no passage holds, beside it, makes a compound the
+            # collection lacks.
+            tokens = [t.casefold() for t in WORD.findall(part)]
+            at = [i for i, t in enumerate(tokens) if word in content_words(t)]
+            if not any(tokens[j] in unseen for i in at for j in (i - 1, i + 1) if 0 <= j < len(tokens)):
+                rarest.add(word)
     specific = [
         s.n
         for s in sources
@@ -581,6 +594,8 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
 
 
 _RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b|\b(?:two|three|four|five|ten)(?:-fold|\s+times)\b|\d+-fold", re.I)
+# "80% fewer FLOPs", "65% less memory": a saving, which answers "how much faster" too.
+_REDUCTION = re.compile(r"\d[\d.,]*\s?\\?%\s+(?:fewer|less|lower|faster|smaller|cheaper|reduction)\b", re.I)
 
 
 _ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmarks?)\b", re.I)
@@ -650,7 +665,7 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
         return False
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
     if query.asks_ratio:  # "speedup?": a ratio ("2.5x", "3 times faster"), not any number
-        return any(_RATIO.search(strip_markers(x)) for x in near)
+        return any(_RATIO.search(strip_markers(x)) or _REDUCTION.search(strip_markers(x)) for x in near)
     if length := _asked_length(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
         return any(length[0].search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number

@@ -157,11 +157,17 @@ class ExtractiveComposer:
         if not plan.query.named:  # "the two quantization papers": words every side holds describe them
             common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
             aspect = {w for w in aspect if not all(stem(part) in common for part in w.split("-"))}
+        # Words of a description ("the LEGO egocentric action frame paper", "the power-law
+        # clustering paper") name a side, not what is asked of both.
+        aspect -= content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
+        # "What do A and B have in common?": what both abstracts mention comes first, and each
+        # paper is quoted on the question.
+        shared_only = _ASKS_SHARED.search(question) is not None and _ASKS_DIFFERENCE.search(question) is None
+        shared = shared_terms(sides)
+        if shared_only and shared:
+            yield self._shared(shared, sides)
         led = all(clauses) and not aspect
-        # The aspect's words each abstract uses; words of a description ("the LEGO egocentric
-        # action frame paper") name a side, not what is asked of both.
-        asked = aspect - content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
-        said = [asked & set().union(*s.sentence_words) for s in sides]
+        said = [aspect & set().union(*s.sentence_words) for s in sides]  # the aspect's words each abstract uses
         if led:
             joint = ", while " if len(sides) == 2 else "; "
             text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
@@ -172,7 +178,7 @@ class ExtractiveComposer:
             # The sentences on the asked aspect, best first; a paper that never uses the aspect's
             # words while another does is quoted on what it contributes ("We propose Masked
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
-            if aspect and (said[part] or not any(said)):
+            if (aspect or shared_only) and (said[part] or not any(said)):
                 yield from self._quotes(question, source, count)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
@@ -183,14 +189,18 @@ class ExtractiveComposer:
             lead, skip = (None, {gist}) if led and clauses[part].whole else (gist, set())
             about = source.sentences[gist] if gist is not None else question
             yield from self._quotes(about, source, count, lead, skip)
-        if shared := shared_terms(sides):
+        if shared and not shared_only:
             yield "\n\n"
-            yield Exact(
-                f"Both abstracts mention {join_words(shared)}.",
-                [s.n for s in sides],
-                {s.n: [_sentence_with(s, shared[0])] for s in sides},
-                note="shared terms (exact)",
-            )
+            yield self._shared(shared, sides)
+
+    @staticmethod
+    def _shared(shared: list[str], sides: list[Source]) -> Exact:
+        return Exact(
+            f"Both abstracts mention {join_words(shared)}.",
+            [s.n for s in sides],
+            {s.n: [_sentence_with(s, shared[0])] for s in sides},
+            note="shared terms (exact)",
+        )
 
     def _listing(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         listed = [plan.source(n) for n in plan.focus]
@@ -252,11 +262,19 @@ class ExtractiveComposer:
 
 def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> Exact | None:
     """"MSN (2022-04-14) came before I-JEPA (2023-01-19)." for a question asking which of the
-    papers came first (or last); None unless it asks that and two of them are dated."""
+    papers came first (or last); None unless it asks that and one of them is dated."""
     dated = sorted((s for s in listed if s.paper.created), key=lambda s: s.paper.created)
     last = _ASKS_LAST.search(question) is not None
-    if "date" not in fields or len(dated) < 2 or not (last or _ASKS_ORDER.search(question)):
+    if "date" not in fields or not dated or not (last or _ASKS_ORDER.search(question)):
         return None
+    if len(dated) == 1:  # "which one is newer?" of CutLER (dated) and EfficientSAMs (not)
+        one, undated = dated[0], join_words([s.paper.title for s in listed if not s.paper.created])
+        return Exact(
+            f"Only the record of {one.paper.title} gives a date ({one.paper.created}) [{one.n}]; the record of "
+            f"{undated} gives none, so the records don't say which came {'later' if last else 'first'}.",
+            [one.n],
+            note="record (date order)",
+        )
     order = [f"{s.paper.title} ({s.paper.created}) [{s.n}]" for s in dated]
     if last:  # "which is newer?": the answer first
         said = f"{order[-1]} came {'after' if len(order) == 2 else 'last, after'} {join_words(order[:-1])}."
@@ -300,7 +318,7 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
 
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
-    r"^(?:(?:In this (?:paper|work)|Here|To (?:this end|address this)[^,]*|By [^,]{5,100}),\s*)?"
+    r"^(?:(?:In this (?:paper|work)|Here|To (?:this end|that end|address this|demonstrate this|do (?:so|this))[^,]*|By [^,]{5,100}),\s*)?"
     r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$",
     re.I,
 )
@@ -354,8 +372,14 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
 
 
+_ASKS_SHARED = re.compile(r"\b(?:in common|share[sd]?|sharing|alike|similar(?:ity|ities)?)\b", re.I)
+_ASKS_DIFFERENCE = re.compile(r"\b(?:diff\w*|contrast\w*|distinguish\w*|unlike|versus|vs\.?|apart|separates?)(?!\w)", re.I)
+
 # "the LEGO egocentric action frame paper": words that describe a paper.
-_PAPER_PHRASE = re.compile(r"\b(?:the|that|this)\s+((?:[\w\-]+\s+){1,6}?)(?:paper|work|study|one)s?\b", re.I)
+# Not "the data used in the two papers": a description holds no article or preposition.
+_PAPER_PHRASE = re.compile(
+    r"\b(?:the|that|this)\s+((?:(?!(?:the|that|this|of|in|on|by|for|from|with)\s)[\w\-]+\s+){1,6}?)(?:paper|work|study|one)s?\b", re.I
+)
 
 # Compounds any abstract may use of itself: they say nothing about what two papers share.
 _BOILERPLATE = frozenset(

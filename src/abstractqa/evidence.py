@@ -54,6 +54,9 @@ def strip_markers(text: str) -> str:
 _QUANTITY = re.compile(r"[~+±]?\d[\d.,]*(?:%|x|×|[kKmMbBtT])?(?:[-–]\d[\d.,]*(?:%|x|[kKmMbBtT])?)?")
 
 
+_ENUMERATOR = re.compile(r"\(?\d{1,2}\)[,;:.]?")
+
+
 def numbers_in(text: str) -> set[str]:
     """Quantities written as numbers ("32", "70.8%", "30B", "15%-20%"), as plain digits.
 
@@ -62,6 +65,8 @@ def numbers_in(text: str) -> set[str]:
     """
     found = set()
     for token in strip_markers(text).replace("\\%", "%").replace("$", " ").split():
+        if _ENUMERATOR.fullmatch(token):  # "1) the layers' output changes ...": a list's marker
+            continue
         token = token.strip("$\\()[]{}\"'“”,;:.!?")
         if _QUANTITY.fullmatch(token):
             found.update(n.replace(",", "").rstrip(".") for n in re.findall(r"\d[\d.,]*", token))
@@ -310,6 +315,13 @@ VALUE_FORMS = {
     # "what are its limitations?": a drawback the abstract states, in any of its words.
     stem("limitation"): re.compile(r"\b(?:drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?|fails?|failures?)\b", re.I),
 }
+# "what's the main finding / conclusion?": what the authors say they show or find.
+_FOUND = re.compile(
+    r"\bwe (?:\w+ )?(?:show|find|found|demonstrate|observe|reveal|conclude)\b|"
+    r"\b(?:results|experiments|findings|observations|study) (?:\w+ )?(?:show|suggest|demonstrate|reveal|indicate)",
+    re.I,
+)
+_WANTS_FINDING = re.compile(r"\b(?:findings?|conclusions?|takeaways?|conclude)\b", re.I)
 
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+(?:(?:of|the)\s+)*[\w\-]+){1,3})", re.I)
@@ -450,6 +462,8 @@ def rank_sentences(
     wants_metric = bool(_WANTS_METRIC.search(question))
     asked_terms = terms_in(question)
     valued = [form for head, form in VALUE_FORMS.items() if head in words]  # "what hardware?": "A100 GPUs"
+    if _WANTS_FINDING.search(question):  # "the main finding?", not "... to find the sensitive blocks"
+        valued.append(_FOUND)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     # "what is block caching?", "main idea of CutLER?": asked what the paper is and nothing
     # more, it answers with the sentence stating its contribution.

@@ -62,7 +62,7 @@ WHICH_OF_COUNT = re.compile(
     re.I,
 )
 ASKS_AUTHORS = re.compile(
-    r"\b(who (wrote|authored|are the authors|is the author)|(first|last|lead|senior) author|authors? (of|on|list)|"
+    r"\b(who (wrote|authored|made|created|developed|proposed|introduced|are the authors|is the author|is behind|are behind)|(first|last|lead|senior) author|authors? (of|on|list)|"
     r"written by|wrote|co-?(authored?|written|wrote))\b",
     re.I,
 )
@@ -101,7 +101,7 @@ ASKS_NUMBER = re.compile(
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
 ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
 # "speedup?", "by what factor", "1.5x or 2x?": the value wanted is a ratio.
-ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow many times\b|\bwhat factor\b|\bhow many-fold\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
+ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow much\b[^?]*\b(?:faster|quicker|slower|speed\w*(?:\s+\w+){0,2}\s+up)\b|\bhow many times\b|\bwhat factor\b|\bhow many-fold\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
 GENERIC_HEADS = frozenset(
     """dataset datasets benchmark benchmarks task tasks model models method methods approach idea
@@ -184,7 +184,7 @@ COMPARING_STEMS = frozenset(
     for w in """compare comparison compared diff differ differs difference differences different contrast
     contrasts versus vs common share shared sharing similar similarity similarities same relate related
     relation between both two other each apart set sets distinguish distinguishes unlike unique main key
-    stand stands out agree agreement disagree distinct""".split()
+    stand stands out agree agreement disagree distinct separate separates""".split()
 )
 # Words that grade or count rather than name a topic: never what makes a passage specific.
 _VAGUE = frozenset(
@@ -340,6 +340,9 @@ VERSIONED = re.compile(
 _A_NUMBER = frozenset(stem(w) for w in "number value figure amount".split())
 
 
+_COMPARATIVES = frozenset("faster slower quicker better worse larger smaller bigger higher lower more less fewer cheaper longer shorter".split())
+
+
 def asked_for(question: str) -> Ask | None:
     """The thing a question asks for ("how many GPUs" -> gpu), when it names a specific one.
 
@@ -358,8 +361,9 @@ def asked_for(question: str) -> Ask | None:
             if len(words) > 1 and words[-1].casefold() == "count":  # "the parameter count" counts parameters
                 words, quantity = words[:-1], True
             head = SHORT_FORMS.get(words[-1].casefold(), words[-1])  # "param" asks for parameters
-            if head.casefold() in STOPWORDS or stem(head.casefold()) in GENERIC_STEMS | _A_NUMBER:
-                return None  # "what number did it hit" asks for a number (`asks_number`), not a thing
+            if head.casefold() in STOPWORDS | _COMPARATIVES or stem(head.casefold()) in GENERIC_STEMS | _A_NUMBER:
+                # "what number did it hit", "how much faster is it" ask for a number (`asks_number`), not a thing
+                return None
             return Ask(stem(head.casefold()), quantity, " ".join([*words[:-1], head]))
     return None
 
