@@ -621,3 +621,31 @@ def test_what_two_papers_have_in_common_leads_with_what_both_mention(assistant):
     answer = assistant.ask("what do msn and i-jepa have in common")
     lead = first_sentence(answer.answer)
     assert lead.startswith("Both abstracts mention") and "self-supervised" in lead, answer.answer
+
+
+def test_a_metric_asked_by_name_needs_its_value(assistant):
+    # Block caching names FID as how it measures, and gives no FID value.
+    answer = assistant.ask("what is the fid of block caching")
+    assert answer.status == "partial" and "no number for fid" in first_sentence(answer.answer), answer.answer
+
+
+def test_typed_short_forms_find_their_papers(assistant):
+    recsys = assistant.ask("whats the difference between the two recsys papers")
+    assert {c.paper_id for c in recsys.citations} == {
+        p.paper_id for p in assistant.papers() if "recommend" in p.abstract.lower()
+    }, recsys.answer
+    av = assistant.ask("what kind of noise does the av robustness paper study")
+    assert av.status == "answered" and "adversarial" in first_sentence(av.answer).lower(), av.answer
+
+
+def test_a_scaled_number_the_paper_lacks_is_said_as_typed(assistant):
+    answer = assistant.ask("which is bigger, movie gen or the 10b unbounded ssl model")
+    assert "10B" in first_sentence(answer.answer) and "10000000000" not in answer.answer, answer.answer
+
+
+def test_each_clause_of_a_contrast_cites_its_own_paper(assistant):
+    # "the second paper" names no paper: its clause cites the paper it is checked against.
+    answer = assistant.ask("whats the difference between the two recsys papers")
+    lead = first_sentence(answer.answer)
+    first, second = re.split(r",\s+while\s+", lead)
+    assert re.search(r"\[1\]$", first) and re.search(r"\[2\]\.?$", second), answer.answer

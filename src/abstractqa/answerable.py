@@ -45,7 +45,7 @@ from abstractqa.evidence import (
     strip_markers,
     terms_in,
 )
-from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, WHICH_OF_COUNT, Query, answers_ask
+from abstractqa.query import ASKS_NUMBER, COMPARING_STEMS, GENERIC_STEMS, WHICH_OF_COUNT, Query, answers_ask
 from abstractqa.types import Evidence
 
 if TYPE_CHECKING:
@@ -265,19 +265,21 @@ def plan_answer(
         found = len(missing) < len([t for t in query.exact if not NUMBER_TERM.fullmatch(t)])
         # A number asked of terms the paper lacks ("GLUE score" of a paper without GLUE) is not given.
         found = found and not query.asks_number
-        reason = f"{about} does not mention {', '.join(missing)}"
+        said = [_compact(t) for t in missing]  # "10b" is matched as 10000000000, and said as 10B
+        reason = f"{about} does not mention {', '.join(said)}"
         if found and not set(missing) & set(versions):
-            plan.reason, plan.missing = reason, missing  # answered, saying what it lacks
+            plan.reason, plan.missing = reason, said  # answered, saying what it lacks
         else:
             status = "partial" if named or described or len(candidates) == 1 else "not_covered"
-            return plan.decline(status, reason, missing)
+            return plan.decline(status, reason, said)
     # The checks below decline; the answer is partial where the question says which paper it means.
     absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         length = _asked_length(query.text)
         unnamed = ratio if query.asks_ratio else length[1] if length else "this"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or unnamed
+        metric = (m := ASKS_NUMBER.search(query.text)) and m.group("metric")
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or (metric.upper() if metric else unnamed)
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
@@ -634,6 +636,14 @@ def _asked_count(question: str) -> int | None:
         return None
     word = (m.group(1) or m.group(2)).lower()
     return NUMBER_OF_WORD.get(word) or int(word)
+
+
+def _compact(term: str) -> str:
+    """A number of a million or more as a reader writes it: 10000000000 -> 10B."""
+    if not term.isdigit() or int(term) < 10**6:
+        return term
+    value, unit = next((int(term) / scale, unit) for scale, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M")) if int(term) >= scale)
+    return f"{value:g}{unit}"
 
 
 def _missing_terms(query: Query, source: Source) -> list[str]:

@@ -318,7 +318,7 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
 
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
-    r"^(?:(?:In this (?:paper|work)|Here|To (?:this end|that end|address this|demonstrate this|do (?:so|this))[^,]*|By [^,]{5,100}),\s*)?"
+    r"^(?:(?:In this (?:paper|work)|Here|To [^,]{2,80}|By [^,]{5,100}),\s*)?"
     r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$",
     re.I,
 )

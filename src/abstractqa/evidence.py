@@ -103,7 +103,17 @@ SHORT_FORMS = {
     "eval": "evaluation",
     "evals": "evaluations",
     "pref": "preference",
+    "av": "audio",  # "audio-visual", "audio/visual"
+    "recsys": "recommender",
 }
+
+
+_SHORT_FORM = re.compile(r"(?<![\w\-/.])(" + "|".join(SHORT_FORMS) + r")(?![\w\-/.])", re.I)
+
+
+def expand_short_forms(text: str) -> str:
+    """"two recsys papers" -> "two recommender papers": the words the abstracts write."""
+    return _SHORT_FORM.sub(lambda m: SHORT_FORMS[m.group(0).casefold()], text)
 
 
 def content_words(text: str) -> set[str]:

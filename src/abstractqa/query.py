@@ -95,7 +95,9 @@ ASKS_NUMBER = re.compile(
     # Terse: "param count?", "mrr number", "exact speedup?", "1.5x or 2x faster?"
     r"\b(count|number|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b|"
     # "what's the longest video it can make?": an extreme asked with "what", not "which", is a value.
-    r"\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:longest|largest|biggest|highest|lowest|fastest|shortest|smallest|max(?:imum)?|min(?:imum)?)\b",
+    r"\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:longest|largest|biggest|highest|lowest|fastest|shortest|smallest|max(?:imum)?|min(?:imum)?)\b|"
+    # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
+    r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\b",
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.

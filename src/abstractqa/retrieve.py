@@ -14,6 +14,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from abstractqa.config import RetrieveSettings
+from abstractqa.evidence import expand_short_forms
 from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
 from abstractqa.types import Chunk, Evidence, Paper
 
@@ -167,8 +168,9 @@ class PaperRetriever:
             self._chunks_by_paper[c.paper_id].append(c.text)
 
     def correct(self, question: str) -> str:
-        """The question with misspelled words replaced by the collection's nearest words."""
-        return self.speller.correct(question)
+        """The question with misspelled words replaced by the collection's nearest words, and
+        typed short forms ("recsys", "acc") by the words they stand for."""
+        return expand_short_forms(self.speller.correct(question))
 
     def chunk_share(self, word: str) -> float:
         """How common a stemmed word is here: the share of chunks holding it (BM25's counts)."""

@@ -47,6 +47,8 @@ def _name_pattern(name: str) -> re.Pattern:
 
 
 CLAUSE_BY_CLAUSE = "checked clause by clause"
+# The subject the extractive comparison gives a paper with no name of its own.
+_UNNAMED_SUBJECT = re.compile(r"\s*the (?:first|second) paper\b", re.I)
 _YES_NO = re.compile(r"\s*(?:yes|no)\b", re.I)
 SHORT_CLAIM = 8  # words; shorter claims are checked by their numbers and terms alone
 
@@ -156,13 +158,22 @@ class Citer:
         """
         quotes: dict[int, list[str]] = {}
         scores = []
-        for clause in _CLAUSE_BREAK.split(strip_markers(sentence)):
+        for raw in _CLAUSE_BREAK.split(sentence):
+            clause = strip_markers(raw)
             if not re.search(r"[A-Za-z]{3}", clause):
                 continue
             own = self.named_sources(clause)
             if len(own) > 1:
                 own = []  # "MSN and I-JEPA both ...": checked like a clause naming none
-            candidates = own or named
+            marks = [int(n) for n in dict.fromkeys(MARKER.findall(raw)) if int(n) in named]
+            # "..., while the second paper develops an extension of MSN [2]": a clause whose
+            # subject is no name is about the paper it cites (whatever else it names), and must
+            # be supported by that paper's own passage.
+            if len(marks) == 1 and (not own or _UNNAMED_SUBJECT.match(clause)):
+                own = []
+                candidates = marks
+            else:
+                candidates = own or named
             verdicts = {n: self.support(clause, self.sources[n]) for n in candidates}
             best = max(verdicts, key=lambda n: verdicts[n][0])
             score, quote, note = verdicts[best]
@@ -189,6 +200,9 @@ class Citer:
         if len(named) >= 2:
             return self.about_several(sentence, named)
         cited = [int(n) for n in MARKER.findall(sentence) if int(n) in self.sources]
+        if len(set(cited)) >= 2 and self._one_mark_per_clause(sentence):
+            # "A is ... [1], while the second paper ... [2].": each clause, against the paper it cites.
+            return self.about_several(sentence, list(dict.fromkeys(cited)))
         if len(named) == 1 and cited and named[0] not in cited and not any(self._is_own_sentence(sentence, n) for n in cited):
             # A written sentence about one paper ("Emu Video is preferred 68.4% ... [1]" citing Emu)
             # must be supported by that paper's own passage, not by the one it cites.
@@ -248,12 +262,22 @@ class Citer:
         return f"{body} {markers}."  # a fragment ("32 A100 GPUs") still ends as a sentence
 
     def _own_markers(self, sentence: str) -> bool:
-        """Whether each clause cites exactly the one paper it names (as it was checked)."""
+        """Whether each clause cites exactly the one paper it names (as it was checked); a
+        clause naming none may cite one."""
         for clause in _CLAUSE_BREAK.split(sentence):
             marked = {int(n) for n in MARKER.findall(clause)}
-            if marked and marked != set(self.named_sources(strip_markers(clause))[:1]):
+            text = strip_markers(clause)
+            own = set() if _UNNAMED_SUBJECT.match(text) else set(self.named_sources(text)[:1])
+            if marked and (marked != own if own else len(marked) > 1):
                 return False
         return True
+
+    @staticmethod
+    def _one_mark_per_clause(sentence: str) -> bool:
+        """Whether the sentence has two or more clauses, each citing one paper, each another."""
+        marks = [set(MARKER.findall(clause)) for clause in _CLAUSE_BREAK.split(sentence)]
+        cited = [m for m in marks if m]
+        return len(cited) >= 2 and all(len(m) == 1 for m in cited) and len(set().union(*cited)) == len(cited)
 
     def citations(self) -> list[Citation]:
         out = []
