@@ -649,3 +649,14 @@ def test_each_clause_of_a_contrast_cites_its_own_paper(assistant):
     lead = first_sentence(answer.answer)
     first, second = re.split(r",\s+while\s+", lead)
     assert re.search(r"\[1\]$", first) and re.search(r"\[2\]\.?$", second), answer.answer
+
+
+def test_a_possessive_makes_a_word_like_name_a_name(assistant):
+    # "rob" is a word, and read as RoB only in its capitals; "rob's vit-tiny" names it.
+    answer = assistant.ask("what's the accuracy of rob's vit-tiny")
+    assert answer.status == "answered" and "ViT-Tiny" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_comparison_with_a_version_no_paper_writes_is_refused(assistant):
+    answer = assistant.ask("sam vs sam 2")
+    assert answer.refused, answer.answer

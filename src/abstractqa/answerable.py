@@ -225,6 +225,9 @@ def plan_answer(
                 plan.focus.append(max(others, key=lambda s: best_per_source[s.n]).n)
         if len(plan.focus) == 1:
             plan.kind = "factoid"
+            if set(missing := _missing_terms(query, plan.source(plan.focus[0]))) & set(versions):
+                # "sam vs sam 2": the one paper found doesn't write the versioned name asked about.
+                return plan.decline("not_covered", f"the closest paper does not mention {', '.join(missing)}", missing)
         elif query.kind == "comparison" or two:
             plan.kind = "comparison"  # the two described papers, side by side
         return plan

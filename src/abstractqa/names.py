@@ -278,6 +278,10 @@ class CollectionNames:
                 pids = self._exact_folded.get(word.casefold()) if word else None
                 if pids is not None and (against.casefold() in self._exact_folded or self.is_name(against)):
                     spans.append((m.start(side), m.end(side), pids))  # both sides are names
+        # "rob's vit-tiny": a possessive makes such a word a name too.
+        for m in re.finditer(r"\b([A-Za-z]+)['’]s\b", question):
+            if (pids := self._exact_folded.get(m.group(1).casefold())) is not None:
+                spans.append((m.start(1), m.end(1), pids))
         named: list[str] = []
         taken_until = -1
         kept: list[tuple[int, int]] = []
