@@ -660,3 +660,15 @@ def test_a_possessive_makes_a_word_like_name_a_name(assistant):
 def test_a_comparison_with_a_version_no_paper_writes_is_refused(assistant):
     answer = assistant.ask("sam vs sam 2")
     assert answer.refused, answer.answer
+
+
+def test_how_many_authors_is_counted_from_the_record(assistant):
+    metaclip = next(p for p in assistant.papers() if p.title == "MetaCLIP")
+    answer = assistant.ask("how many authors does metaclip have")
+    assert answer.kind == "record" and f"lists {len(metaclip.authors)} authors" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_typed_short_form_describes_a_paper(assistant):
+    # "ssl" is self-supervised learning: "the unbounded ssl paper" is the unbounded one, not RoB.
+    answer = assistant.ask("does the unbounded ssl paper use imagenet")
+    assert [c.paper_id for c in answer.citations] == ["2202.08360"], answer.answer

@@ -249,6 +249,12 @@ class ExtractiveComposer:
         for s in listed:
             if many:
                 yield f"\n- **{s.paper.title}**: "
+            if _ASKS_AUTHOR_COUNT.search(question) and s.paper.authors:  # "how many authors does MetaCLIP have?"
+                line = record_sentences(s.paper)["authors"]
+                count = len(s.paper.authors)
+                said = f"The record of {s.paper.title} lists {count} author{'s' if count > 1 else ''}."
+                yield Exact(said, [s.n], {s.n: [line]}, note="record (count)")
+                yield " "
             facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many))
             yield from facts
             if not facts or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
@@ -285,6 +291,7 @@ def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> 
     return Exact(said, [s.n for s in dated], note="record (date order)")
 
 
+_ASKS_AUTHOR_COUNT = re.compile(r"\b(?:how many|number of)\s+(?:co-?)?authors\b", re.I)
 _ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
 _ASKS_ORDER = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
 

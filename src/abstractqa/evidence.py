@@ -105,6 +105,7 @@ SHORT_FORMS = {
     "pref": "preference",
     "av": "audio",  # "audio-visual", "audio/visual"
     "recsys": "recommender",
+    "ssl": "self-supervised",
 }
 
 
@@ -121,7 +122,8 @@ def content_words(text: str) -> set[str]:
     forms count as the words they stand for."""
     words = set()
     for token in WORD.findall(text.casefold()):
-        for w in {token, *re.split(r"[.\-]", token)}:
+        # "pre-trained" is also "pretrained"; "zero-shot", "zeroshot"
+        for w in {token, token.replace("-", ""), *re.split(r"[.\-]", token)}:
             if w not in STOPWORDS and len(w) > 1:
                 words.add(stem(SHORT_FORMS.get(w, w)))
     return words
