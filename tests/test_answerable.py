@@ -672,3 +672,18 @@ def test_a_typed_short_form_describes_a_paper(assistant):
     # "ssl" is self-supervised learning: "the unbounded ssl paper" is the unbounded one, not RoB.
     answer = assistant.ask("does the unbounded ssl paper use imagenet")
     assert [c.paper_id for c in answer.citations] == ["2202.08360"], answer.answer
+
+
+def test_which_has_more_authors_is_answered_from_the_records(assistant):
+    first = assistant.ask("metaclip vs mode")
+    follow = assistant.ask("which one has more authors", history=[first])
+    direct = assistant.ask("which paper has more authors, metaclip or mode")
+    for answer in (follow, direct):
+        assert first_sentence(answer.answer).startswith("MetaCLIP lists more authors (10) than MoDE (8)"), answer.answer
+
+
+def test_shared_terms_are_said_once(assistant):
+    answer = assistant.ask("metaclip vs mode")
+    shared = next(line for line in answer.answer.splitlines() if line.startswith("Both abstracts mention"))
+    words = re.findall(r"[\w\-]+", shared.split("mention", 1)[1].split("[")[0].replace(" and ", " "))
+    assert len({w.casefold() for w in words}) == len(words), shared

@@ -233,6 +233,8 @@ class ExtractiveComposer:
             yield Exact(f"{total} paper{'s are' if total != 1 else ' is'} indexed{shown}.", note="record (collection)")
         elif many and (order := _date_order(listed, fields, question)):  # "which came out first?"
             yield order
+        elif many and (order := _author_order(listed, question)):  # "which one has more authors?"
+            yield order
         elif many:
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
@@ -291,7 +293,23 @@ def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> 
     return Exact(said, [s.n for s in dated], note="record (date order)")
 
 
-_ASKS_AUTHOR_COUNT = re.compile(r"\b(?:how many|number of)\s+(?:co-?)?authors\b", re.I)
+def _author_order(listed: list[Source], question: str) -> Exact | None:
+    """"MetaCLIP lists more authors (10) than MoDE (8)." for "which has more (fewer) authors?"."""
+    if not (m := _ASKS_MORE_AUTHORS.search(question)) or not all(s.paper.authors for s in listed):
+        return None
+    fewer = m.group(1).casefold() == "fewer"
+    ranked = sorted(listed, key=lambda s: len(s.paper.authors), reverse=not fewer)
+    top, rest = ranked[0], ranked[1:]
+    if len(top.paper.authors) == len(rest[0].paper.authors):
+        return None  # a tie: each record's count says it
+    others = join_words([f"{s.paper.title} ({len(s.paper.authors)})" for s in rest])
+    said = f"{top.paper.title} lists {m.group(1).casefold()} authors ({len(top.paper.authors)}) than {others}."
+    lines = {s.n: [record_sentences(s.paper)["authors"]] for s in listed}
+    return Exact(said, [s.n for s in listed], lines, note="record (author count)")
+
+
+_ASKS_MORE_AUTHORS = re.compile(r"\b(more|fewer)\s+(?:co-?)?authors\b", re.I)
+_ASKS_AUTHOR_COUNT = re.compile(r"\b(?:how many|number of|more|fewer)\s+(?:co-?)?authors\b", re.I)
 _ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
 _ASKS_ORDER = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
 
@@ -411,7 +429,8 @@ def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
                 rare.append(w)
                 seen.add(stem(w))  # "generating", "generation", "generative": one of them
     spelled = {t.casefold(): t for s in sources for t in re.findall(r"[\w\-]+", s.paper.abstract)}
-    return [spelled.get(t, t) for t in sorted(common) + rare][:most]  # as the abstracts spell them
+    # "ViT-B" is a term and a compound ("vit-b"): said once, as the abstracts spell it
+    return [spelled.get(t, t) for t in dict.fromkeys(t.casefold() for t in sorted(common) + rare)][:most]
 
 
 def _sentence_with(source: Source, term: str) -> str:

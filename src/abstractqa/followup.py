@@ -116,7 +116,7 @@ def rewrite_follow_up(
 
 # Words of a record question that point at no paper ("who are the authors?", "which one came first?").
 _RECORD_ONLY = RECORD_FRAME | content_words(
-    "came come out one ones earlier later newer older newest oldest latest earliest recent id number arxiv"
+    "came come out one ones earlier later newer older newest oldest latest earliest recent id number arxiv more fewer many"
 )
 
 

@@ -270,7 +270,7 @@ class CollectionNames:
         ):
             if pattern is not None:
                 spans += [(m.start(), m.end(), table[key(m.group(0))]) for m in pattern.finditer(question)]
-        # "metaclip vs mode": an acronym that is also a word ("MoDE", "RoB") is a name where
+        # "metaclip vs mode", "metaclip or mode": an acronym that is also a word ("MoDE", "RoB") is a name where
         # it is a side of a comparison.
         for m in _COMPARED_PAIR.finditer(question):
             for side, other in (("a", "b"), ("b", "a"), ("a2", "b2"), ("b2", "a2")):
@@ -378,7 +378,7 @@ def superlative_value(paper: Paper, which: str) -> int | str | None:
 
 
 _COMPARED_PAIR = re.compile(
-    r"(?<![\w-])(?P<a>[\w-]+)\s+(?:vs\.?|versus)\s+(?P<b>[\w-]+)|\bbetween\s+(?P<a2>[\w-]+)\s+and\s+(?P<b2>[\w-]+)", re.I
+    r"(?<![\w-])(?P<a>[\w-]+)\s+(?:vs\.?|versus|or)\s+(?P<b>[\w-]+)|\bbetween\s+(?P<a2>[\w-]+)\s+and\s+(?P<b2>[\w-]+)", re.I
 )
 
 

@@ -63,7 +63,7 @@ WHICH_OF_COUNT = re.compile(
 )
 ASKS_AUTHORS = re.compile(
     r"\b(who (wrote|authored|made|created|developed|proposed|introduced|are the authors|is the author|is behind|are behind)|(first|last|lead|senior) author|authors? (of|on|list)|"
-    r"written by|wrote|co-?(authored?|written|wrote)|(how many|number of) (co-?)?authors)\b",
+    r"written by|wrote|co-?(authored?|written|wrote)|(how many|number of|more|fewer) (co-?)?authors)\b",
     re.I,
 )
 ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/+&]{0,16}\bauthors?\b", re.I)  # "first + last author"
