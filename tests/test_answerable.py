@@ -687,3 +687,10 @@ def test_shared_terms_are_said_once(assistant):
     shared = next(line for line in answer.answer.splitlines() if line.startswith("Both abstracts mention"))
     words = re.findall(r"[\w\-]+", shared.split("mention", 1)[1].split("[")[0].replace(" and ", " "))
     assert len({w.casefold() for w in words}) == len(words), shared
+
+
+def test_a_paper_that_never_says_we_propose_is_contrasted_by_what_it_does(assistant):
+    # MetaCLIP's abstract "intends to reveal ... and introduce": its "MetaCLIP takes ..." leads.
+    answer = assistant.ask("metaclip vs mode")
+    lead = first_sentence(answer.answer)
+    assert lead.startswith("MetaCLIP takes a raw data pool") and ", while MoDE" in lead, answer.answer

@@ -186,7 +186,7 @@ class ExtractiveComposer:
             # how each works: then come the sentences that say more of that contribution
             # ("CutLER first uses our proposed MaskCut ..."), not those that repeat its name.
             gist = contribution_sentence(source.sentences)
-            lead, skip = (None, {gist}) if led and clauses[part].whole else (gist, set())
+            lead, skip = (None, {clauses[part].index}) if led and clauses[part].whole else (gist, set())
             about = source.sentences[gist] if gist is not None else question
             yield from self._quotes(about, source, count, lead, skip)
         if shared and not shared_only:
@@ -358,6 +358,7 @@ class Clause(NamedTuple):
 
     text: str
     whole: bool  # it says all its sentence says (nothing was cut)
+    index: int  # the sentence it comes from
 
 
 def contribution_clause(source: Source, subject: str | None = None) -> Clause | None:
@@ -366,11 +367,11 @@ def contribution_clause(source: Source, subject: str | None = None) -> Clause | 
     of foundation models ...", in the abstract's own words; None when there is none. A paper
     without a name of its own is written about as `subject` ("the first paper"), if given."""
     i = contribution_sentence(source.sentences)
-    if i is None or not (source.paper.aliases or subject):  # a derived title is no name to write about
+    if not (source.paper.aliases or subject):  # a derived title is no name to write about
         return None
-    m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" ."))
+    m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" .")) if i is not None else None
     if not m:
-        return None
+        return _does_clause(source)
     title, rest = source.paper.title if source.paper.aliases else subject, m.group("rest")
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
@@ -383,11 +384,35 @@ def contribution_clause(source: Source, subject: str | None = None) -> Clause | 
         clause = f"{title} {m.group('verb').lower()}s {rest}"
     # A long clause ends where the next one starts; "while" and ";" always end it, since they
     # join the papers' clauses in the answer.
+    return _cut(clause, i)
+
+
+def _cut(clause: str, index: int) -> Clause:
     for c in _CLAUSE_END.finditer(clause):
         head = clause[: c.start()]
         if len(head.split()) >= 8 and (len(clause.split()) > CLAUSE_WORDS or _CLAUSE_BREAK.match(c.group(0))):
-            return Clause(head.rstrip(" ,;:"), whole=False)
-    return Clause(clause.rstrip(" ,;:"), whole=True)
+            return Clause(head.rstrip(" ,;:"), False, index)
+    return Clause(clause.rstrip(" ,;:"), True, index)
+
+
+# Verbs of a result, not of what a method does ("MetaCLIP achieves 70.8%").
+_RESULT_VERBS = frozenset(
+    """achieves outperforms surpasses improves obtains reaches attains sets beats performs shows demonstrates
+    yields is was has can also""".split()
+)
+
+
+def _does_clause(source: Source) -> Clause | None:
+    """Where the abstract never says "we propose X", its first sentence with the paper's own
+    name as subject, doing something: "MetaCLIP takes a raw data pool and metadata ..."."""
+    if not source.paper.aliases:
+        return None
+    names = "|".join(re.escape(n) for n in sorted({source.paper.title, *source.paper.aliases}, key=len, reverse=True))
+    for i, sentence in enumerate(source.sentences):
+        m = re.match(rf"(?:{names})\s+(?:first\s+)?([a-z]+s)\b", strip_markers(sentence))
+        if m and m.group(1) not in _RESULT_VERBS:
+            return _cut(strip_markers(sentence).rstrip(" ."), i)
+    return None
 
 
 def compared_aspect(question: str, sides: list[Source]) -> set[str]:
