@@ -45,7 +45,7 @@ from abstractqa.evidence import (
     strip_markers,
     terms_in,
 )
-from abstractqa.query import ASKS_NUMBER, COMPARING_STEMS, GENERIC_STEMS, WHICH_OF_COUNT, Query, answers_ask
+from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, WHICH_OF_COUNT, Query, answers_ask
 from abstractqa.types import Evidence
 
 if TYPE_CHECKING:
@@ -281,8 +281,7 @@ def plan_answer(
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         length = _asked_length(query.text)
         unnamed = ratio if query.asks_ratio else length[1] if length else "this"
-        metric = (m := ASKS_NUMBER.search(query.text)) and m.group("metric")
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or (metric.upper() if metric else unnamed)
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or query.metric.upper() or unnamed
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
@@ -643,10 +642,11 @@ def _asked_count(question: str) -> int | None:
 
 def _compact(term: str) -> str:
     """A number of a million or more as a reader writes it: 10000000000 -> 10B."""
-    if not term.isdigit() or int(term) < 10**6:
-        return term
-    value, unit = next((int(term) / scale, unit) for scale, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M")) if int(term) >= scale)
-    return f"{value:g}{unit}"
+    if term.isdigit():
+        for scale, unit in ((10**12, "T"), (10**9, "B"), (10**6, "M")):
+            if int(term) >= scale:
+                return f"{int(term) / scale:g}{unit}"
+    return term
 
 
 def _missing_terms(query: Query, source: Source) -> list[str]:

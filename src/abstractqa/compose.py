@@ -33,7 +33,7 @@ from abstractqa.evidence import (
 )
 from abstractqa.names import superlative_value
 from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS
-from abstractqa.verify import Exact, cite
+from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
     from abstractqa.answerable import Plan
@@ -151,7 +151,7 @@ class ExtractiveComposer:
         # words and checked against its own abstract ("A is ... [1], while B ... [2].").
         # "... differ in what it predicts" asks about one aspect: there the quotes lead.
         # A paper with a derived title, no name of its own, is "the first/second paper".
-        subjects = ["the first paper", "the second paper"] if len(sides) == 2 else [None] * len(sides)
+        subjects = list(UNNAMED_SUBJECTS) if len(sides) == 2 else [None] * len(sides)
         clauses = [contribution_clause(s, subject) for s, subject in zip(sides, subjects, strict=True)]
         aspect = compared_aspect(question, sides)
         if not plan.query.named:  # "the two quantization papers": words every side holds describe them

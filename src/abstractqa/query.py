@@ -167,6 +167,7 @@ class Query:
     asks_number: bool = False
     asks_percent: bool = False  # the number wanted is a percentage
     asks_ratio: bool = False  # the number wanted is a speed-up or a "times" ratio ("2.5x")
+    metric: str = ""  # "what is the fid of block caching?": the metric whose value is asked ("fid")
     ask: Ask | None = None
     exact: list[str] = field(default_factory=list)  # terms and numbers the answer must hold
     versions: list[str] = field(default_factory=list)  # "sam 2", "Llama 3": maybe a name and its version
@@ -232,7 +233,8 @@ def read_query(
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
     asks_percent = bool(ASKS_PERCENT.search(text))
     asks_ratio = bool(ASKS_RATIO.search(text))
-    asks_value = asks_ratio or bool(ASKS_NUMBER.search(text))
+    number = ASKS_NUMBER.search(text)
+    asks_value = asks_ratio or bool(number)
     # "By what factor do cascades cut cost compared to the full ensemble?": a number compared
     # within one paper, unless two papers are named or described ("the two ... papers").
     # "The paper that trains one ViT on images and videos - what % do they drop for images vs
@@ -264,6 +266,7 @@ def read_query(
         asks_number=asks_percent or asks_value,
         asks_percent=asks_percent,
         asks_ratio=asks_ratio and not asks_percent,
+        metric=(number and number.group("metric")) or "",
         ask=asked_for(text),
         exact=exact_terms(text, names, urls),
         versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],

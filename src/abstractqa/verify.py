@@ -47,8 +47,9 @@ def _name_pattern(name: str) -> re.Pattern:
 
 
 CLAUSE_BY_CLAUSE = "checked clause by clause"
-# The subject the extractive comparison gives a paper with no name of its own.
-_UNNAMED_SUBJECT = re.compile(r"\s*the (?:first|second) paper\b", re.I)
+# The subjects the extractive comparison gives papers with no name of their own (`compose`).
+UNNAMED_SUBJECTS = ("the first paper", "the second paper")
+_UNNAMED_SUBJECT = re.compile(r"\s*(?:" + "|".join(UNNAMED_SUBJECTS) + r")\b", re.I)
 _YES_NO = re.compile(r"\s*(?:yes|no)\b", re.I)
 SHORT_CLAIM = 8  # words; shorter claims are checked by their numbers and terms alone
 
