@@ -50,6 +50,12 @@ def test_arxiv_id_question(assistant):
     assert results[0].paper.title == "I-JEPA" and results[0].reason == "arxiv"
 
 
+def test_a_url_in_the_question_finds_its_paper(assistant):
+    # as the answer stage reads it: the link names the paper; it asks for no papers with a link
+    hits = assistant.search("the paper with the project page tinglok.netlify.app")
+    assert hits[0].paper.urls and "tinglok.netlify.app" in hits[0].paper.urls[0], [h.paper.title for h in hits]
+
+
 def test_created_in_month(assistant):
     results = assistant.search("papers created in January 2023")
     dated = [e for e in results if e.reason == "date"]

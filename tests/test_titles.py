@@ -72,3 +72,19 @@ def test_a_survey_is_titled_by_what_it_surveys():
     assert derive_title(survey, []) == "Survey of Deep active learning (DAL)"
     # No definition of the acronym in the abstract: no survey title is made up.
     assert not derive_title("A survey of the NAS field is essential, so we present one here.", []).startswith("Survey of")
+
+
+def test_a_name_leading_the_title_names_the_paper():
+    from abstractqa.names import CollectionNames
+    from abstractqa.types import Paper
+
+    text = (
+        "We present a simplified, task-agnostic multi-modal pre-training approach for video and text. "
+        "Code is made available at https://github.com/pytorch/fairseq/tree/main/examples/MMPT."
+    )
+    paper = Paper(paper_id="h1", title="Simplified, task-agnostic multi-modal…", abstract=text, sources=["seeds.txt:1"])
+    titled = apply_titles([paper], {abstract_key(text): "MMPT: Simplified Multi-Modal Pre-Training"})[0]
+    assert titled.aliases == ["MMPT"]
+    assert CollectionNames([titled]).read("who wrote mmpt?").named == [titled.paper_id]
+    plain = apply_titles([paper], {abstract_key(text): "Simplified Multi-Modal Pre-Training"})[0]
+    assert plain.aliases == [] and plain.title == "Simplified Multi-Modal Pre-Training"

@@ -40,12 +40,14 @@ from abstractqa.evidence import (
     join_words,
     mentions,
     numbers_in,
+    paper_by_topic,
     rank_sentences,
     stem,
     strip_markers,
     terms_in,
 )
-from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, WHICH_OF_COUNT, Query, answers_ask
+from abstractqa.names import is_english
+from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, WHICH_OF_COUNT, Query, answers_ask
 from abstractqa.types import Evidence
 
 if TYPE_CHECKING:
@@ -81,14 +83,6 @@ TOPIC_TRUST_BELOW = 0.6
 RECORD_FRAME = frozenset(
     stem(w)
     for w in "who wrote written write authored author authors first last lead senior when published posted created released date year code github repo page link url".split()
-)
-# Verbs of a listing question's frame ("which papers study X"): they say nothing of the topic.
-LISTING_FRAME = frozenset(
-    stem(w)
-    for w in """study studies use uses report reports introduce deal discuss address propose show evaluate
-    tackle focus talk talks cover covers mention mentions explore explores investigate investigates
-    look looks examine examines say says said relate related relevant pertain involve concern regard regarding
-    conclude concludes find finds found claim claims argue argues""".split()
 )
 # "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
 _PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
@@ -234,19 +228,26 @@ def plan_answer(
 
     candidates = [s for s in sources if s.n in named] or sources
     closeness = best_per_source
-    described = None if named else described_paper(query.text)
+    described = None if named else described_paper(query.text) or paper_by_topic(query.text)
     if described:
         # "that paper about general-purpose features from a curated dataset -- how big was the
         # ViT?": the paper is the one the description fits, whatever else is asked.
         d = embed.query(described)
         closeness = {s.n: float((embed(s.sentences) @ d).max()) if s.sentences else 0.0 for s in sources}
-    chosen = max(candidates, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
+    # The retrieval order counts a little; papers the retriever scores the same (dense first for
+    # one, BM25 first for the other) share a place and are told apart by the passages alone.
+    place = {s.n: 1 + sum(t.evidence.score > s.evidence.score for t in sources) for s in sources}
+
+    def fit(s: Source) -> float:
+        return closeness[s.n] + settings.ranking.rank / place[s.n]
+
+    chosen = max(candidates, key=fit)
     if query.exact and not described:
         # A paper that holds every asked term wins over a closer one that lacks some (not over
         # the one a question describes: "ImageNet top-1 of the paper that trains X?").
         holding = [s for s in candidates if not _missing_terms(query, s)]
         if holding and chosen not in holding:
-            chosen = max(holding, key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
+            chosen = max(holding, key=fit)
     if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC:
         # "Which paper talks about protein structure prediction?": a short topic is met by its
         # words or closely by meaning, as a listing's topic is; a few shared words are not enough.
@@ -255,7 +256,7 @@ def plan_answer(
         if not _shares_topic(query, chosen) and chosen.n not in listed:
             # "which paper uses a NeRF?": the closest paper in meaning lacks the word; the
             # paper that holds it ("a Multiplane NeRF representation") is the one meant.
-            chosen = max((plan.source(n) for n in listed), key=lambda s: closeness[s.n] + settings.ranking.rank / s.n)
+            chosen = max((plan.source(n) for n in listed), key=fit)
     plan.focus = [chosen.n]
     if not named and not _shares_topic(query, chosen):
         # Close in meaning only through the question's frame ("how long does ... take"):
@@ -307,6 +308,9 @@ def plan_answer(
     ):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         return plan.decline(absent, f"the question asks for {what}, which no candidate abstract gives", [what])
+    if named and not query.asks_number and (unsaid := _unmentioned(query, chosen)):
+        # "is movie gen open source?": the abstract holds none of the words of what is asked.
+        return plan.decline(absent, f"{about} does not mention {unsaid}", [unsaid])
     return plan
 
 
@@ -433,12 +437,19 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         for s in sources
         if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not needed or needed & s.words)
     ]
+    # "which papers use knowledge distillation?": the topic as one phrase, standing as a phrase
+    # in a sentence ("we ... apply knowledge distillation"), however long that sentence is.
+    phrase = _topic_phrase(query.text, words)
+    # "generate video (txt2video etc)": a word no passage holds and no dictionary has is no word
+    # a sentence must hold ("dog breeds" are words: a topic the collection lacks).
+    coined = {stem(w.casefold()) for w in query.unseen if not is_english(w.casefold())}
+    held = words - coined or words
     lexical = [
         s.n
         for s in sources
-        if words
-        and any(words <= bag for bag in s.sentence_words)
-        and (len(words) == 1 or best_per_source[s.n] >= LIST_LEXICAL)
+        if held
+        and any(held <= bag for bag in s.sentence_words)
+        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or any(phrase in _stems(t) for t in s.sentences))
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
@@ -647,6 +658,44 @@ def _compact(term: str) -> str:
             if int(term) >= scale:
                 return f"{int(term) / scale:g}{unit}"
     return term
+
+
+def _unmentioned(query: Query, source: Source) -> str:
+    """The words of what is asked (two or more, besides the paper's names and the question's
+    frame) when the paper's abstract holds none of them, as typed ("open source"); else ""."""
+    asked = query.topic - source.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
+    asked -= content_words(" ".join(query.exact))  # "k600": checked as a term ("Kinetics-600")
+    # Words common in the collection ("over") say little; one of them at least is specific to
+    # it ("mobile"), so that two typos ("dose" for "does") are not taken for a topic.
+    unseen = content_words(" ".join(query.unseen))
+    if asked & source.words:  # "what does cutler use to make its initial masks": "masks"
+        return ""
+    asked = {w for w in asked if w in query.rare or w in unseen}
+    if len(asked) < 2 or not asked & set(query.rare):
+        return ""
+    tokens = WORD.findall(query.text.casefold())
+    at = [i for i, t in enumerate(tokens) if content_words(t) & asked]
+    if not at:
+        return ""
+    if at[-1] - at[0] < 4:  # "run on mobile": the words with what stands between them
+        return " ".join(tokens[at[0] : at[-1] + 1])
+    return join_words([tokens[i] for i in at])
+
+
+def _stems(text: str) -> str:
+    """`text` as a run of stemmed words, " a b c ", for finding a phrase in it."""
+    return " " + " ".join(stem(t) for t in WORD.findall(text.casefold())) + " "
+
+
+def _topic_phrase(question: str, words: set[str]) -> str:
+    """The topic's words (two or more) as the question writes them, side by side, stemmed
+    (" knowledg distil "); "" where other words stand between them."""
+    tokens = WORD.findall(question.casefold())
+    held = [content_words(t) & words for t in tokens]
+    at = [i for i, h in enumerate(held) if h]
+    if len(at) < 2 or at[-1] - at[0] + 1 != len(at) or set().union(*held) != words:
+        return "\0"  # matches no text
+    return " " + " ".join(stem(t) for t in tokens[at[0] : at[-1] + 1]) + " "
 
 
 def _missing_terms(query: Query, source: Source) -> list[str]:

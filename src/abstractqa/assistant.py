@@ -24,7 +24,7 @@ from abstractqa.config import Settings
 from abstractqa.corpus import Corpus, load_corpus
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import SentenceEmbedder
-from abstractqa.followup import asks_among, asks_of_each, rewrite_follow_up
+from abstractqa.followup import asks_among, asks_of_each, continued, rewrite_follow_up
 from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
@@ -270,39 +270,16 @@ class Assistant:
         llm = self.llm(mode)  # loading a model is not part of an answer's latency
         t0 = time.perf_counter()
         standalone, focus = self.rewrite(question, history or [], llm)
-        rewritten = standalone != question
-        standalone = self.retriever.correct(standalone)
-        query = read_query(standalone, self.retriever.names, chunk_share=self.retriever.chunk_share)
-        # "what do LaViLa and LEGO do?", and the follow-up "what do they find?": asked of each
-        # paper, answered side by side (not "how many GPUs did it use?" of a comparison's two).
-        each = query.intent.joined and not rewritten or len(focus) > 1 and asks_of_each(question)
-        if query.kind == "factoid" and each:
-            query = dataclasses.replace(query, kind="comparison")
-        k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
-        if query.kind == "listing":
-            k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
-        evidence = self.retriever.search(standalone, k=k, intent=query.intent, **filters)
-        if query.kind == "listing" and query.named:
-            # "which papers build on masked siamese networks?": those that write "MSN" are
-            # candidates too, found by the paper's names alone.
-            names = " ".join(a for p in query.named for a in self.retriever.papers[p].aliases)
-            have = {e.paper.paper_id for e in evidence}
-            more = self.retriever.search(names, k=MAX_LISTED, **filters) if names else []
-            extra = [e for e in more if e.paper.paper_id not in have]
-            cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
-            evidence = evidence[:cut] + extra + evidence[cut:]
-        # "which of them use CLIP?": only the last answer's papers are candidates, as found
-        # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
-        if among := bool(focus) and asks_among(question):
-            evidence = [e for e in evidence if e.paper.paper_id in focus]
-        elif focus:
-            evidence = self._pin(evidence, focus)
+        standalone, evidence, plan = self._plan(question, standalone, focus, answer_settings, filters)
+        if history and not focus and plan.status == "not_covered" and plan.query.kind == "factoid" and not plan.query.named:
+            # "how long did training take?" after a question on I-JEPA: a question that names no
+            # paper and that no paper answers on its own is asked of the last answer's papers.
+            again, focus = continued(question, history)
+            if focus:
+                tried = self._plan(question, again, focus, answer_settings, filters)
+                if tried[2].status == "answer":  # not "I-JEPA does not mention GPT-4"
+                    standalone, evidence, plan = tried
         t1 = time.perf_counter()
-        plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
-        if among and plan.status == "not_covered":
-            plan.says = f"None of the {len(focus)} papers of the last answer matches this question."
-            if not evidence:
-                plan.reason = f"none of the {len(focus)} papers of the last answer matches"
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
         read: Reading | None = None  # the Reading already shown
 
@@ -380,6 +357,43 @@ class Assistant:
             ),
             config_hash=self.settings.config_hash(),
         )
+
+    def _plan(self, question: str, standalone: str, focus: list[str], answer_settings, filters: dict):
+        """Read the (rewritten) question, retrieve, and plan: the standalone question as
+        corrected, the evidence and the `Plan`. `focus` are the papers of the conversation."""
+        rewritten = standalone != question
+        standalone = self.retriever.correct(standalone)
+        query = read_query(standalone, self.retriever.names, chunk_share=self.retriever.chunk_share)
+        # "what do LaViLa and LEGO do?", and the follow-up "what do they find?": asked of each
+        # paper, answered side by side (not "how many GPUs did it use?" of a comparison's two).
+        each = query.intent.joined and not rewritten or len(focus) > 1 and asks_of_each(question)
+        if query.kind == "factoid" and each:
+            query = dataclasses.replace(query, kind="comparison")
+        k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
+        if query.kind == "listing":
+            k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
+        evidence = self.retriever.search(standalone, k=k, intent=query.intent, **filters)
+        if query.kind == "listing" and query.named:
+            # "which papers build on masked siamese networks?": those that write "MSN" are
+            # candidates too, found by the paper's names alone.
+            names = " ".join(a for p in query.named for a in self.retriever.papers[p].aliases)
+            have = {e.paper.paper_id for e in evidence}
+            more = self.retriever.search(names, k=MAX_LISTED, **filters) if names else []
+            extra = [e for e in more if e.paper.paper_id not in have]
+            cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
+            evidence = evidence[:cut] + extra + evidence[cut:]
+        # "which of them use CLIP?": only the last answer's papers are candidates, as found
+        # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
+        if among := bool(focus) and asks_among(question):
+            evidence = [e for e in evidence if e.paper.paper_id in focus]
+        elif focus:
+            evidence = self._pin(evidence, focus)
+        plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)
+        if among and plan.status == "not_covered":
+            plan.says = f"None of the {len(focus)} papers of the last answer matches this question."
+            if not evidence:
+                plan.reason = f"none of the {len(focus)} papers of the last answer matches"
+        return standalone, evidence, plan
 
     def _judge(self, llm: ChatLLM, question: str, plan, settings) -> None:
         """The LLM's constrained yes/partly/no on whether the sources state what is asked.

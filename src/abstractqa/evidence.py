@@ -36,7 +36,9 @@ STOPWORDS = frozenset(
     paper papers work method methods approach model models propose proposed present use used using
     uses about also both between compare compared differ different difference versus vs other
     authors author abstract abstracts describe described explain tell me show shows give list any all each
-    much many more most main key new achieve achieves achieved reach reaches report reported""".split()
+    much many more most main key new achieve achieves achieved reach reaches report reported
+    don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn
+    dont doesnt didnt isnt arent wasnt werent""".split()  # "don't" is read as "don" and "t"
 )
 
 
@@ -106,6 +108,11 @@ SHORT_FORMS = {
     "av": "audio",  # "audio-visual", "audio/visual"
     "recsys": "recommender",
     "ssl": "self-supervised",
+    "mem": "memory",
+    "perf": "performance",
+    "arch": "architecture",
+    "vid": "video",
+    "vids": "videos",
 }
 
 
@@ -117,13 +124,17 @@ def expand_short_forms(text: str) -> str:
     return _SHORT_FORM.sub(lambda m: SHORT_FORMS[m.group(0).casefold()], text)
 
 
+# A name with its version run on ("SDXLv1.0", "YOLOv5"): the name alone is written too.
+_VERSIONED = re.compile(r"^([a-z][a-z\-]+[a-z])v\d")
+
+
 def content_words(text: str) -> set[str]:
     """Stemmed content words; hyphenated words count whole and by their parts; typed short
     forms count as the words they stand for."""
     words = set()
     for token in WORD.findall(text.casefold()):
-        # "pre-trained" is also "pretrained"; "zero-shot", "zeroshot"
-        for w in {token, token.replace("-", ""), *re.split(r"[.\-]", token)}:
+        # "pre-trained" is also "pretrained"; "zero-shot", "zeroshot"; "sdxlv1.0", "sdxl"
+        for w in {token, token.replace("-", ""), *re.split(r"[.\-]", token), *_VERSIONED.findall(token)}:
             if w not in STOPWORDS and len(w) > 1:
                 words.add(stem(SHORT_FORMS.get(w, w)))
     return words
@@ -405,6 +416,14 @@ def described_paper(question: str) -> str | None:
     question sets them apart from what it asks."""
     m = _DESCRIBED.search(question)
     return (m.group("what") or m.group("model")) if m else None
+
+
+def paper_by_topic(question: str) -> str | None:
+    """"the ldm quantization paper" in a question that mentions no other paper: the words that
+    describe the one paper it asks about."""
+    found = [m.group(0).strip() for m in _PAPER_BY_TOPIC.finditer(question)]
+    papers = re.findall(r"\b(?:papers?|works?|stud(?:y|ies)|articles?|abstracts?)\b", question, re.I)
+    return found[0] if len(found) == 1 and len(papers) == 1 else None
 
 
 _WANTS_IDENTITY = re.compile(

@@ -88,7 +88,7 @@ def rewrite_follow_up(
     if asks_among(question) and len(titles) > 3:  # "which of them" of a long list: kept as the focus
         return AMONG.sub("which papers", question, count=1), focus
     if not pronoun:  # "what about k600?": the same papers, asked again
-        return f"{name}: " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
+        return continued(question, history)
     standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
     standalone = re.sub(r"^(and|so|also|but)\s+", "", standalone, flags=re.I)
     standalone = standalone[:1].upper() + standalone[1:]
@@ -112,6 +112,17 @@ def rewrite_follow_up(
     ):
         return rewritten, focus
     return standalone, focus
+
+
+def continued(question: str, history: list[Answer]) -> tuple[str, list[str]]:
+    """`question` asked of the last answer's papers ("IMP: what about k600?"), and their ids;
+    the question as it is, and none, when no answer before it cited any."""
+    last = next((h for h in reversed(history) if not h.refused and h.citations), None)
+    if last is None:
+        return question, []
+    focus = list(dict.fromkeys(c.paper_id for c in last.citations))
+    name = " and ".join(dict.fromkeys(c.title for c in last.citations))
+    return f"{name}: " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
 
 
 # Words of a record question that point at no paper ("who are the authors?", "which one came first?").

@@ -173,7 +173,10 @@ class CollectionNames:
                         loose[variant.casefold()].add(paper.paper_id)
         # An acronym that is no ordinary word, and that no abstract writes in lower case as a
         # word ("msn", "videopoet"; not "mode") is read in any case: people type in lower case.
-        lower = {v.casefold() for v in exact} - common_words
+        # A word of the model's vocabulary is ordinary when a dictionary has it too ("lego" is a
+        # name, "mode" and "rob" are words).
+        lower = {v.casefold() for v in exact}
+        lower -= {w for w in lower & common_words if is_english(w)}
         prose: set[str] = set()
         for paper in papers:  # words as written, in lower case (a URL stays one token and matches none)
             prose |= lower & {t.strip(".,;:!?()[]{}\"'") for t in paper.abstract.split()}

@@ -26,7 +26,7 @@ log = logging.getLogger(__name__)
 # Bump when bm25_text or the BM25 settings change: a persisted index of another format is rebuilt.
 BM25_FORMAT = 1
 # Bump when CollectionNames.tables() or Speller.vocabulary() change shape or meaning.
-TABLES_FORMAT = 3
+TABLES_FORMAT = 4
 
 
 def _bm25_key(chunks: list[Chunk]) -> str:

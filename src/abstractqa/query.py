@@ -48,7 +48,7 @@ COMPARISON = re.compile(
 )
 LISTING = re.compile(
     # not "the MAE papers largest model" (a possessive, typed without its apostrophe)
-    r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every)\b|"
+    r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
     r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
     r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
     re.I,
@@ -96,6 +96,8 @@ ASKS_NUMBER = re.compile(
     r"\b(count|number|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b|"
     # "what's the longest video it can make?": an extreme asked with "what", not "which", is a value.
     r"\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:longest|largest|biggest|highest|lowest|fastest|shortest|smallest|max(?:imum)?|min(?:imum)?)\b|"
+    # "what's the compression ratio", "what is the learning rate": a ratio or rate is a value.
+    r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}(?:ratio|rate)s?\b|"
     # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
     r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\b",
     re.I,
@@ -107,7 +109,7 @@ ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow much\b[^?]*\b(?:faster|quicker|s
 # Heads of "what X / how many X" that any abstract may answer in other words.
 GENERIC_HEADS = frozenset(
     """dataset datasets benchmark benchmarks task tasks model models method methods approach idea
-    result results performance goal contribution problem technique techniques architecture
+    result results performance goal contribution problem technique techniques architecture backbone
     accuracy improvement gain component components way kind type types setting settings
     application applications challenge challenges finding findings advantage advantages
     focus aim purpose data modality modalities input inputs output
@@ -124,7 +126,8 @@ _ASKS_THING = [
     # "the number of experts", "# of gpus"
     re.compile(r"(?:\b(?P<q>number)|#) of (?P<np>[a-z][a-z0-9\-]+)"),
     re.compile(
-        r"\bwhat (?:is|are|was|were) (?:the |its |their |[\w\-]+'s )(?P<np>(?:[a-z0-9\-]+\s+){0,1}[a-z0-9\-]+) (?:of|on|for|in|at|with|when)\b"
+        r"\bwhat(?:'s| is| are| was| were) (?:the |its |their |[\w\-]+'s )(?P<np>(?:[a-z0-9\-]+\s+){0,1}[a-z0-9\-]+) "
+        r"(?:of|on|for|in|at|with|when|used|chosen|reported)\b"
     ),
     # Terse: "param count?"
     re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
@@ -137,6 +140,28 @@ _ASKS_THING = [
 _EXACT_TERM = re.compile(
     r"(?<![\w\-/.])(?:(?=[\w\-/.]*\d)[A-Za-z][\w\-/.]*[A-Za-z0-9]|[A-Z]{2,}(?:-[A-Z]{2,})*[a-z]?)(?![\w\-/])"
 )
+# Verbs of a listing question's frame ("which papers study X"): they say nothing of the topic.
+LISTING_FRAME = frozenset(
+    stem(w)
+    for w in """study studies use uses report reports introduce deal discuss address propose show evaluate
+    tackle focus talk talks cover covers mention mentions explore explores investigate investigates
+    look looks examine examines say says said relate related relevant pertain involve concern regard regarding
+    conclude concludes find finds found claim claims argue argues""".split()
+)
+# "which papers use or survey NAS?": a word joined by "or"/"and" to a frame verb is a verb of
+# the frame too, not the topic.
+_BESIDE_FRAME = re.compile(r"\b(\w+)\s+(?:or|and|and/or)\s+(\w+)\b", re.I)
+
+
+def _frame_verbs(text: str) -> set[str]:
+    beside = set()
+    for m in _BESIDE_FRAME.finditer(text):
+        a, b = stem(m.group(1).casefold()), stem(m.group(2).casefold())
+        if a in LISTING_FRAME or b in LISTING_FRAME:
+            beside |= {a, b}
+    return beside
+
+
 _LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
@@ -258,6 +283,8 @@ def read_query(
     else:
         kind = "factoid"
     topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
+    if kind == "listing":  # (the frame's own verbs are set aside where the topic is matched)
+        topic -= _frame_verbs(text) - LISTING_FRAME
     return Query(
         text=text,
         kind=kind,

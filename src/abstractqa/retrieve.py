@@ -16,6 +16,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from abstractqa.config import RetrieveSettings
 from abstractqa.evidence import expand_short_forms
 from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
+from abstractqa.query import read_query
 from abstractqa.types import Chunk, Evidence, Paper
 
 if TYPE_CHECKING:
@@ -197,7 +198,9 @@ class PaperRetriever:
         k = k or self.settings.top_k
         if intent is None:  # a caller with an intent has read (and corrected) the question already
             question = self.correct(question)
-            intent = self.names.read(question)
+            # Read as the answer stage reads it: a URL in it names its paper, and asks for no
+            # papers with a link.
+            intent = read_query(question, self.names).intent
         pinned, allowed = self.names.matching(intent)
         explicit = self._explicit_filter(authors, date_from, date_to)
         if explicit is not None:

@@ -164,12 +164,22 @@ def read_titles(path: Path) -> dict[str, str]:
     return {k: v for k, v in data.items() if isinstance(k, str) and isinstance(v, str)} if isinstance(data, dict) else {}
 
 
+# "MMPT: Simplified Multi-Modal Pre-Training": a title led by a name (two capitals or more, one word).
+_TITLE_NAME = re.compile(r"^(?=(?:[\w\-]*?[A-Z]){2})([A-Za-z][\w\-]*):\s")
+
+
 def apply_titles(papers: list[Paper], titles: dict[str, str]) -> list[Paper]:
-    """Papers with their cached LLM title, except those named after their own method."""
-    return [
-        p.model_copy(update={"title": titles[key]}) if not p.aliases and titles.get(key := abstract_key(p.abstract)) else p
-        for p in papers
-    ]
+    """Papers with their cached LLM title, except those named after their own method. A name
+    leading the title (checked against the abstract like every word of it) is the paper's name
+    too, so "who wrote mmpt?" finds the paper shown as "MMPT: ...".
+    """
+    titled = []
+    for paper in papers:
+        if not paper.aliases and (title := titles.get(abstract_key(paper.abstract))):
+            name = _TITLE_NAME.match(title)
+            paper = paper.model_copy(update={"title": title, "aliases": [name.group(1)] if name else []})
+        titled.append(paper)
+    return titled
 
 
 _FUNCTION_WORDS = frozenset("without within via using towards toward across beyond versus vs".split())
