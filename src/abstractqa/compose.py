@@ -162,8 +162,7 @@ class ExtractiveComposer:
         aspect -= content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
         # "What do A and B have in common?": what both abstracts mention comes first, and each
         # paper is quoted on the question.
-        shared_only = _ASKS_SHARED.search(question) is not None and _ASKS_DIFFERENCE.search(question) is None
-        shared = shared_terms(sides)
+        shared, shared_only = shared_terms(sides), plan.query.shared_only
         if shared_only and shared:
             yield self._shared(shared, sides)
         led = all(clauses) and not aspect
@@ -231,9 +230,9 @@ class ExtractiveComposer:
             # The count from the index, then each paper on its own line with what it contributes.
             shown = "" if total == len(listed) else f"; the first {len(listed)} by date"
             yield Exact(f"{total} paper{'s are' if total != 1 else ' is'} indexed{shown}.", note="record (collection)")
-        elif many and (order := _date_order(listed, fields, question)):  # "which came out first?"
+        elif many and (order := _date_order(listed, fields, plan.query.date_order)):  # "which came out first?"
             yield order
-        elif many and (order := _author_order(listed, question)):  # "which one has more authors?"
+        elif many and (order := _author_order(listed, plan.query.author_count)):  # "which one has more authors?"
             yield order
         elif many:
             yield Exact(
@@ -251,7 +250,7 @@ class ExtractiveComposer:
         for s in listed:
             if many:
                 yield f"\n- **{s.paper.title}**: "
-            if _ASKS_AUTHOR_COUNT.search(question) and s.paper.authors:  # "how many authors does MetaCLIP have?"
+            if plan.query.author_count and s.paper.authors:  # "how many authors does MetaCLIP have?"
                 line = record_sentences(s.paper)["authors"]
                 count = len(s.paper.authors)
                 said = f"The record of {s.paper.title} lists {count} author{'s' if count > 1 else ''}."
@@ -268,12 +267,12 @@ class ExtractiveComposer:
                     yield cite(s.sentences[i], s.n) + " "
 
 
-def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> Exact | None:
+def _date_order(listed: list[Source], fields: frozenset[str], asked: str) -> Exact | None:
     """"MSN (2022-04-14) came before I-JEPA (2023-01-19)." for a question asking which of the
     papers came first (or last); None unless it asks that and one of them is dated."""
     dated = sorted((s for s in listed if s.paper.created), key=lambda s: s.paper.created)
-    last = _ASKS_LAST.search(question) is not None
-    if "date" not in fields or not dated or not (last or _ASKS_ORDER.search(question)):
+    last = asked == "last"
+    if "date" not in fields or not dated or not asked:
         return None
     if len(dated) == 1:  # "which one is newer?" of CutLER (dated) and EfficientSAMs (not)
         one, undated = dated[0], join_words([s.paper.title for s in listed if not s.paper.created])
@@ -293,25 +292,21 @@ def _date_order(listed: list[Source], fields: frozenset[str], question: str) -> 
     return Exact(said, [s.n for s in dated], note="record (date order)")
 
 
-def _author_order(listed: list[Source], question: str) -> Exact | None:
+def _author_order(listed: list[Source], asked: str) -> Exact | None:
     """"MetaCLIP lists more authors (10) than MoDE (8)." for "which has more (fewer) authors?"."""
-    if not (m := _ASKS_MORE_AUTHORS.search(question)) or not all(s.paper.authors for s in listed):
+    if asked not in ("more", "fewer") or not all(s.paper.authors for s in listed):
         return None
-    fewer = m.group(1).casefold() == "fewer"
+    fewer = asked == "fewer"
     ranked = sorted(listed, key=lambda s: len(s.paper.authors), reverse=not fewer)
     top, rest = ranked[0], ranked[1:]
     if len(top.paper.authors) == len(rest[0].paper.authors):
         return None  # a tie: each record's count says it
     others = join_words([f"{s.paper.title} ({len(s.paper.authors)})" for s in rest])
-    said = f"{top.paper.title} lists {m.group(1).casefold()} authors ({len(top.paper.authors)}) than {others}."
+    said = f"{top.paper.title} lists {asked} authors ({len(top.paper.authors)}) than {others}."
     lines = {s.n: [record_sentences(s.paper)["authors"]] for s in listed}
     return Exact(said, [s.n for s in listed], lines, note="record (author count)")
 
 
-_ASKS_MORE_AUTHORS = re.compile(r"\b(more|fewer)\s+(?:co-?)?authors\b", re.I)
-_ASKS_AUTHOR_COUNT = re.compile(r"\b(?:how many|number of|more|fewer)\s+(?:co-?)?authors\b", re.I)
-_ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
-_ASKS_ORDER = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
 
 _SUPERLATIVE_SAYS = {
     "most_authors": "has the most authors of the indexed papers",
@@ -422,8 +417,6 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
 
 
-_ASKS_SHARED = re.compile(r"\b(?:in common|share[sd]?|sharing|alike|similar(?:ity|ities)?)\b", re.I)
-_ASKS_DIFFERENCE = re.compile(r"\b(?:diff\w*|contrast\w*|distinguish\w*|unlike|versus|vs\.?|apart|separates?)(?!\w)", re.I)
 
 # "the LEGO egocentric action frame paper": words that describe a paper.
 # Not "the data used in the two papers": a description holds no article or preposition.

@@ -200,6 +200,9 @@ class Query:
     topic: set[str] = field(default_factory=set)  # content stems a listed paper must match
     rare: dict[str, float] = field(default_factory=dict)  # topic stems few passages hold, by share ("audioset")
     unseen: list[str] = field(default_factory=list)  # words as typed that no passage holds ("Sora")
+    shared_only: bool = False  # "what do A and B have in common?": what they share, not how they differ
+    author_count: str = ""  # "how many authors": "count"; "which has more (fewer) authors?": "more" ("fewer")
+    date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
 
     @property
     def named(self) -> list[str]:
@@ -214,6 +217,14 @@ COMPARING_STEMS = frozenset(
     relation between both two other each apart set sets distinguish distinguishes unlike unique main key
     stand stands out agree agreement disagree distinct separate separates""".split()
 )
+# "what do A and B share?", unless it also asks how they differ.
+_ASKS_SHARED = re.compile(r"\b(?:in common|share[sd]?|sharing|alike|similar(?:ity|ities)?)\b", re.I)
+_ASKS_DIFFERENCE = re.compile(r"\b(?:diff\w*|contrast\w*|distinguish\w*|unlike|versus|vs\.?|apart|separates?)(?!\w)", re.I)
+# "how many authors", "which one has more (fewer) authors?"
+_ASKS_AUTHOR_COUNT = re.compile(r"\b(how many|number of|more|fewer)\s+(?:co-?)?authors\b", re.I)
+# "which came out first?", "which is newer?": the order of the papers' dates.
+_ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
+_ASKS_FIRST = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
 # Words that grade or count rather than name a topic: never what makes a passage specific.
 _VAGUE = frozenset(
     stem(w) for w in "better best good great new novel several many various different large small high low strong simple".split()
@@ -301,6 +312,9 @@ def read_query(
         topic=topic,
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
         unseen=_unseen(text, topic, chunk_share) if chunk_share else [],
+        shared_only=bool(_ASKS_SHARED.search(text)) and not _ASKS_DIFFERENCE.search(text),
+        author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
+        date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
     )
 
 
