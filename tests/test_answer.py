@@ -362,6 +362,10 @@ def test_follow_up_finds_the_paper_of_the_previous_turn(assistant):
     assert "38 hours" in split_sentences(follow.answer)[0], follow.answer
     # a new question the papers don't cover stays refused, not "I-JEPA does not mention GPT-4"
     assert assistant.ask("what is the accuracy of gpt-4 on mmlu", history=[first, follow]).refused
+    # asked of a paper that doesn't give it: what that paper lacks, not a refusal
+    first = assistant.ask("is lego about egocentric video")
+    follow = assistant.ask("how long did training take", history=[first])
+    assert follow.status == "partial" and [c.title for c in follow.citations] == ["LEGO"], follow.answer
 
 
 def test_streaming_yields_checked_text_then_the_answer(assistant):

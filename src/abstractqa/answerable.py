@@ -665,11 +665,11 @@ def _unmentioned(query: Query, source: Source) -> str:
     frame) when the paper's abstract holds none of them, as typed ("open source"); else ""."""
     asked = query.topic - source.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
     asked -= content_words(" ".join(query.exact))  # "k600": checked as a term ("Kinetics-600")
+    if asked & source.words:  # "what does cutler use to make its initial masks": "masks"
+        return ""
     # Words common in the collection ("over") say little; one of them at least is specific to
     # it ("mobile"), so that two typos ("dose" for "does") are not taken for a topic.
     unseen = content_words(" ".join(query.unseen))
-    if asked & source.words:  # "what does cutler use to make its initial masks": "masks"
-        return ""
     asked = {w for w in asked if w in query.rare or w in unseen}
     if len(asked) < 2 or not asked & set(query.rare):
         return ""
@@ -689,7 +689,7 @@ def _stems(text: str) -> str:
 
 def _topic_phrase(question: str, words: set[str]) -> str:
     """The topic's words (two or more) as the question writes them, side by side, stemmed
-    (" knowledg distil "); "" where other words stand between them."""
+    (" knowledg distil "); "\\0", which no text holds, where other words stand between them."""
     tokens = WORD.findall(question.casefold())
     held = [content_words(t) & words for t in tokens]
     at = [i for i, h in enumerate(held) if h]
