@@ -449,7 +449,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         for s in sources
         if held
         and any(held <= bag for bag in s.sentence_words)
-        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or any(phrase in _stems(t) for t in s.sentences))
+        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or phrase and any(phrase in _stems(t) for t in s.sentences))
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
@@ -689,12 +689,12 @@ def _stems(text: str) -> str:
 
 def _topic_phrase(question: str, words: set[str]) -> str:
     """The topic's words (two or more) as the question writes them, side by side, stemmed
-    (" knowledg distil "); "\\0", which no text holds, where other words stand between them."""
+    (" knowledg distil "); "" where other words stand between them."""
     tokens = WORD.findall(question.casefold())
     held = [content_words(t) & words for t in tokens]
     at = [i for i, h in enumerate(held) if h]
     if len(at) < 2 or at[-1] - at[0] + 1 != len(at) or set().union(*held) != words:
-        return "\0"  # matches no text
+        return ""
     return " " + " ".join(stem(t) for t in tokens[at[0] : at[-1] + 1]) + " "
 
 

@@ -276,12 +276,12 @@ class Assistant:
             # paper and that no paper answers on its own is asked of the last answer's papers.
             again, focus = continued(question, history)
             if focus:
-                tried = self._plan(question, again, focus, answer_settings, filters)
+                asked, found, tried = self._plan(question, again, focus, answer_settings, filters)
                 # Kept when it answers, or says what the paper lacks of a question in the
                 # collection's own words (not "I-JEPA does not mention GPT-4": a new question).
                 known = not (plan.query.unseen or plan.query.exact)
-                if tried[2].status == "answer" or tried[2].status == "partial" and known:
-                    standalone, evidence, plan = tried
+                if tried.status == "answer" or tried.status == "partial" and known:
+                    standalone, evidence, plan = asked, found, tried
         t1 = time.perf_counter()
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)
         read: Reading | None = None  # the Reading already shown

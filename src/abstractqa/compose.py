@@ -307,7 +307,6 @@ def _author_order(listed: list[Source], asked: str) -> Exact | None:
     return Exact(said, [s.n for s in listed], lines, note="record (author count)")
 
 
-
 _SUPERLATIVE_SAYS = {
     "most_authors": "has the most authors of the indexed papers",
     "fewest_authors": "has the fewest authors of the indexed papers that list them",
@@ -415,7 +414,6 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     for "Compare A and B" / "How does A differ from B?"."""
     question = strip_names(question, [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
     return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
-
 
 
 # "the LEGO egocentric action frame paper": words that describe a paper.

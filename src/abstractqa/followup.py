@@ -72,7 +72,7 @@ def rewrite_follow_up(
     """
     if not history:
         return question, []
-    last = next((h for h in reversed(history) if not h.refused and h.citations), None)
+    last = _last_answered(history)
     if last is not None and (switched := _switched(question, last.standalone_question, names)):
         return switched
     if last is not None and (switched := _switched_variant(question, last.standalone_question)):
@@ -82,8 +82,7 @@ def rewrite_follow_up(
     pronoun = ANAPHORA.search(question) is not None or asks_among(question)
     if last is None or not (pronoun or elliptic or _bare_record(question, names)):
         return question, []
-    focus = list(dict.fromkeys(c.paper_id for c in last.citations))
-    titles = list(dict.fromkeys(c.title for c in last.citations if c.paper_id in focus))
+    focus, titles = _papers(last)
     name = " and ".join(titles)
     if asks_among(question) and len(titles) > 3:  # "which of them" of a long list: kept as the focus
         return AMONG.sub("which papers", question, count=1), focus
@@ -117,12 +116,20 @@ def rewrite_follow_up(
 def continued(question: str, history: list[Answer]) -> tuple[str, list[str]]:
     """`question` asked of the last answer's papers ("IMP: what about k600?"), and their ids;
     the question as it is, and none, when no answer before it cited any."""
-    last = next((h for h in reversed(history) if not h.refused and h.citations), None)
-    if last is None:
+    if (last := _last_answered(history)) is None:
         return question, []
-    focus = list(dict.fromkeys(c.paper_id for c in last.citations))
-    name = " and ".join(dict.fromkeys(c.title for c in last.citations))
-    return f"{name}: " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
+    focus, titles = _papers(last)
+    return " and ".join(titles) + ": " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
+
+
+def _last_answered(history: list[Answer]) -> Answer | None:
+    """The last turn that answered, citing papers (not a refusal)."""
+    return next((h for h in reversed(history) if not h.refused and h.citations), None)
+
+
+def _papers(answer: Answer) -> tuple[list[str], list[str]]:
+    """The ids and titles of the papers an answer cites, in citation order."""
+    return list(dict.fromkeys(c.paper_id for c in answer.citations)), list(dict.fromkeys(c.title for c in answer.citations))
 
 
 # Words of a record question that point at no paper ("who are the authors?", "which one came first?").

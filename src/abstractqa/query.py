@@ -153,12 +153,13 @@ LISTING_FRAME = frozenset(
 _BESIDE_FRAME = re.compile(r"\b(\w+)\s+(?:or|and|and/or)\s+(\w+)\b", re.I)
 
 
-def _frame_verbs(text: str) -> set[str]:
+def _beside_frame(text: str) -> set[str]:
+    """The words joined to a frame verb by "or"/"and", stemmed ("survey" of "use or survey")."""
     beside = set()
     for m in _BESIDE_FRAME.finditer(text):
-        a, b = stem(m.group(1).casefold()), stem(m.group(2).casefold())
-        if a in LISTING_FRAME or b in LISTING_FRAME:
-            beside |= {a, b}
+        pair = {stem(m.group(1).casefold()), stem(m.group(2).casefold())}
+        if pair & LISTING_FRAME:
+            beside |= pair - LISTING_FRAME
     return beside
 
 
@@ -234,14 +235,11 @@ _VAGUE = frozenset(
 RARE_SHARE = 0.10
 
 
-def read_query(
-    text: str,
-    names: CollectionNames,
-    intent: QueryIntent | None = None,
-    chunk_share: Callable[[str], float] | None = None,
-) -> Query:
-    """The one reading of a question; `intent` is reused when retrieval already read it, and
-    `chunk_share` (the retriever's) tells which topic words are rare in the collection."""
+def read_intent(
+    text: str, names: CollectionNames, intent: QueryIntent | None = None
+) -> tuple[QueryIntent, list[str]]:
+    """What the lookup tables read in the question (`intent`, when retrieval read it already),
+    with the papers its URLs point at, and those URLs."""
     urls = [u for u in URL.findall(text) if "/" in u or u.count(".") >= 2]
     if urls:
         # A name inside a URL ("github.com/.../MetaCLIP/tree/main/mode") names no paper by itself.
@@ -252,6 +250,18 @@ def read_query(
         intent.named = list(dict.fromkeys(url_papers + intent.named))
     if urls:  # "the paper with the project page tinglok.netlify.app" gives the link, not asks for papers with one
         intent.linked = ""
+    return intent, urls
+
+
+def read_query(
+    text: str,
+    names: CollectionNames,
+    intent: QueryIntent | None = None,
+    chunk_share: Callable[[str], float] | None = None,
+) -> Query:
+    """The one reading of a question; `intent` is reused when retrieval already read it, and
+    `chunk_share` (the retriever's) tells which topic words are rare in the collection."""
+    intent, urls = read_intent(text, names, intent)
     record = _record_fields(text)
     if intent.superlative:  # "which paper has the most authors?" is answered from the records
         record |= {"authors"} if intent.superlative.endswith("authors") else {"date"}
@@ -295,7 +305,7 @@ def read_query(
         kind = "factoid"
     topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
     if kind == "listing":  # (the frame's own verbs are set aside where the topic is matched)
-        topic -= _frame_verbs(text) - LISTING_FRAME
+        topic -= _beside_frame(text)
     return Query(
         text=text,
         kind=kind,

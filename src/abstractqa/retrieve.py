@@ -16,7 +16,7 @@ from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 from abstractqa.config import RetrieveSettings
 from abstractqa.evidence import expand_short_forms
 from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
-from abstractqa.query import read_query
+from abstractqa.query import read_intent
 from abstractqa.types import Chunk, Evidence, Paper
 
 if TYPE_CHECKING:
@@ -200,7 +200,7 @@ class PaperRetriever:
             question = self.correct(question)
             # Read as the answer stage reads it: a URL in it names its paper, and asks for no
             # papers with a link.
-            intent = read_query(question, self.names).intent
+            intent, _ = read_intent(question, self.names)
         pinned, allowed = self.names.matching(intent)
         explicit = self._explicit_filter(authors, date_from, date_to)
         if explicit is not None:
