@@ -1051,8 +1051,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     report.notes += [
         shared + "Comparisons inside one section are interleaved so any load falls on each side alike.",
-        "No GPU was available: every figure is CPU-only. The code does not assume one; "
-        "`embedding.device: cuda` (torch backend) is how ingest would use one.",
+        "No GPU on this machine: every figure here is CPU-only. The code does not assume one; "
+        "`embedding.device: cuda` (torch backend) is how ingest uses one, measured on a lent H200 "
+        "with benchmarks/gpu_ingest.py (benchmarks/GPU.md).",
         "Scale benchmark vectors are derived, not encoded: each synthetic chunk's vector is the "
         "normalised mean of the real all-MiniLM-L6-v2 vectors of its sentences, weighted by their "
         "token counts; each distinct sentence is encoded once by the onnx backend and cached in "

