@@ -92,6 +92,14 @@ def test_a_listing_checks_every_candidate_for_the_topic(assistant, question, exp
     assert answer.kind == "listing" and expected <= set(titles(answer)), answer.answer
 
 
+@pytest.mark.parametrize("question", ["which papers propose a benchmark", "any paper that releases a benchmark?"])
+def test_a_listing_of_papers_that_make_a_thing_lists_those_that_make_one(assistant, question):
+    # "benchmark" was no topic at all (a generic head), so papers close in meaning were listed;
+    # a paper evaluated "on 11 benchmarks" makes none.
+    answer = assistant.ask(question)
+    assert answer.kind == "listing" and set(titles(answer)) == {"FACET", "AV-SUPERB", "GISMo"}, answer.answer
+
+
 def test_a_listing_finds_its_topic_as_a_phrase_in_a_long_sentence(assistant):
     # "... we propose two novel techniques: (i) We employ ... and apply knowledge distillation ..."
     answer = assistant.ask("which papers use knowledge distillation")
@@ -365,6 +373,13 @@ def test_a_follow_up_without_a_pronoun_asks_about_the_same_paper(assistant):
     assert titles(follow) == ["IMP"] and "76.8%" in first_sentence(follow.answer), follow.answer
     other = assistant.ask("what about papers on speech?", history=[first])  # a new listing
     assert other.kind == "listing" and "IMP" not in titles(other), other.answer
+    # "and how many images?" after a FACET answer continues it, though another paper has images
+    facet = assistant.ask("how many people are in facet")
+    images = assistant.ask("and how many images?", history=[facet])
+    assert titles(images) == ["FACET"] and "32k images" in first_sentence(images.answer), images.answer
+    tasks = assistant.ask("what is av-superb")
+    datasets = assistant.ask("and datasets?", history=[tasks])  # not the active-learning survey's "datasets"
+    assert titles(datasets) == ["AV-SUPERB"] and "7 datasets" in first_sentence(datasets.answer), datasets.answer
 
 
 def test_the_question_is_read_for_what_it_asks(assistant):
@@ -376,6 +391,7 @@ def test_the_question_is_read_for_what_it_asks(assistant):
     mode = [assistant.retriever.papers[p].title for p in names.read("metaclip vs mode").named]
     assert mode == ["MetaCLIP", "MoDE"]  # "mode" is a word, but here a side of a comparison
     assert names.read("is the default mode vs the fast mode better?").named == []
+    assert read_query("is lavila similar to videoclip", names).kind == "comparison"  # two papers named: compared
 
 
 def test_the_lead_sentence_names_what_is_asked_and_never_asks_back(assistant):
@@ -455,6 +471,9 @@ def test_a_number_the_paper_does_not_give_is_declined(assistant):
     ratio = assistant.ask("what's the compression ratio in the ldm quantization paper")
     assert ratio.status == "partial" and "no number for compression ratio" in first_sentence(ratio.answer), ratio.answer
     assert assistant.ask("how many languages does the text quality paper cover").status == "partial"
+    # what is asked of a described paper is no topic it must cover: "measure" was, and refused it
+    measured = assistant.ask("what does the text quality paper measure")
+    assert measured.status == "answered" and "quality score" in first_sentence(measured.answer), measured.answer
     rate = assistant.ask("what is the learning rate used by msn")
     assert rate.status == "partial" and "learning rate" in first_sentence(rate.answer), rate.answer
     # an architecture word is answered in other words ("a decoder-only transformer")
@@ -576,6 +595,23 @@ def test_a_date_no_record_carries_is_said_not_guessed(assistant):
     assert answer.answer.startswith("No indexed paper by Hu Xu is dated 2021."), answer.answer
 
 
+@pytest.mark.parametrize("question", ["papers by mahmoud assran", "which papers did assran write?"])
+def test_the_one_paper_by_an_author_is_said_to_be_theirs(assistant, question):
+    # This quoted the abstract with no word of who wrote it; a lower-case surname found nothing.
+    answer = assistant.ask(question)
+    lead = first_sentence(answer.answer)
+    cited = answer.citations[0]
+    assert len(answer.citations) == 1 and lead.startswith(f"Mahmoud Assran is an author of {cited.title}"), answer.answer
+    assert "Maxime Oquab" in cited.quote and "Mahmoud Assran" in cited.quote  # the record's author line
+
+
+def test_a_person_no_record_lists_is_said_not_to_be_an_author(assistant):
+    # This was refused with three unrelated "related" papers.
+    answer = assistant.ask("is there a paper by yann lecun")
+    assert answer.status == "not_covered" and answer.kind == "record", answer.answer
+    assert answer.answer.startswith("No indexed paper's record lists Yann Lecun as an author.") and "Related" not in answer.answer
+
+
 @pytest.mark.parametrize("question", ["how many papers are in the collection?", "list all papers", "what papers do you have?"])
 def test_a_question_about_the_collection_counts_and_lists_every_paper(assistant, question):
     answer = assistant.ask(question)
@@ -671,6 +707,11 @@ def test_a_metric_asked_by_name_needs_its_value(assistant):
     # Block caching names FID as how it measures, and gives no FID value.
     answer = assistant.ask("what is the fid of block caching")
     assert answer.status == "partial" and "no number for fid" in first_sentence(answer.answer), answer.answer
+    # terse, as typed: the metric the question ends with is what is asked ("surpasses ... in terms
+    # of mean reciprocal rank" gives none); "~4 AP on COCO" gives one
+    mrr = assistant.ask("gismo mrr")
+    assert mrr.status == "partial" and "no number for MRR" in first_sentence(mrr.answer), mrr.answer
+    assert assistant.ask("efficientsam coco ap").status == "answered"
 
 
 def test_typed_short_forms_find_their_papers(assistant):

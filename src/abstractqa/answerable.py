@@ -47,7 +47,15 @@ from abstractqa.evidence import (
     terms_in,
 )
 from abstractqa.names import is_english
-from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, WHICH_OF_COUNT, Query, answers_ask
+from abstractqa.query import (
+    COMPARING_STEMS,
+    GENERIC_STEMS,
+    LISTING_FRAME,
+    MAKING,
+    WHICH_OF_COUNT,
+    Query,
+    answers_ask,
+)
 from abstractqa.types import Evidence
 
 if TYPE_CHECKING:
@@ -128,6 +136,8 @@ def plan_answer(
     """Choose the papers to answer from and the answer's shape, or why it can't be answered."""
     pinned = sum(e.reason != "search" for e in evidence)  # named, or by an asked author or date
     wanted = settings.max_passages if query.kind != "listing" else MAX_LISTED + 4
+    if made_thing(query):  # any paper may make a benchmark: each one retrieved is read
+        wanted = len(evidence)
     sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(evidence[: max(wanted, pinned)])]
     if versions := _named_versions(query, sources):
         # "sam 2 ...": the answer must be about SAM 2, not about SAM.
@@ -145,6 +155,12 @@ def plan_answer(
             plan.says = " ".join(["No indexed paper", *_by_authors(query), f"is dated {dated}."])
             plan.related = False  # papers close to "published in 2021" in words are not related to it
             return plan.decline("not_covered", f"no paper's record is dated {dated}")
+        if query.intent.strangers and not named:
+            # "is there a paper by yann lecun?": no record lists the person (records without an
+            # author list can't), and papers close in words are no answer.
+            plan.says = f"No indexed paper's record lists {join_words(query.intent.strangers)} as an author."
+            plan.related = False
+            return plan.decline("not_covered", "no record lists the author asked for")
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
@@ -248,7 +264,10 @@ def plan_answer(
         holding = [s for s in candidates if not _missing_terms(query, s)]
         if holding and chosen not in holding:
             chosen = max(holding, key=fit)
-    if not named and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC:
+    # "what does the text quality paper measure?": a paper whose words are all the description's
+    # is the one meant; the rest of the question is what is asked of it, not a topic to cover.
+    meant = bool(described) and content_words(described) <= chosen.words
+    if not (named or meant) and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC:
         # "Which paper talks about protein structure prediction?": a short topic is met by its
         # words or closely by meaning, as a listing's topic is; a few shared words are not enough.
         if not (listed := _listed(query, sources, sims)):
@@ -419,6 +438,24 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
     return plan
 
 
+def made_thing(query: Query) -> set[str]:
+    """The generic head of a listing that asks which papers make one ("which papers propose a
+    benchmark?", "... introduce a new dataset?"): the head's stems; empty for other questions."""
+    words = query.topic - LISTING_FRAME - MAKING
+    if query.kind == "listing" and words and words <= GENERIC_STEMS and set(_stems(query.text).split()) & MAKING:
+        return words
+    return set()
+
+
+def _makes(sentence: str, head: set[str]) -> bool:
+    """Whether `sentence` has the paper make the `head`: a making verb with the head a few
+    words after it ("we build a benchmark", "propose the AV-SUPERB benchmark"; not "propose
+    a method ... on 7 datasets")."""
+    stems = _stems(sentence).split()
+    verbs = [i for i, t in enumerate(stems) if t in MAKING]
+    return any(t in head and any(0 < i - v <= 4 for v in verbs) for i, t in enumerate(stems))
+
+
 def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) -> list[int]:
     """Every candidate paper that matches a listing: all its topic words, close in meaning, or
     a passage that holds one of the topic's rare words ("AudioSet", "ensemble") and is about
@@ -431,6 +468,8 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     # Close in meaning is not enough: a listed paper shares a topic word with the question; of
     # a short topic, one of its rare words where it has some ("quantize vision transformers":
     # "quantize", not "vision"). A long question's rare words may be its phrasing ("groups").
+    if made := made_thing(query):  # where a sentence says the paper makes one, not where one is used
+        return [s.n for s in sources if any(_makes(t, made) for t in s.sentences)][:MAX_LISTED]
     needed = (len(words) <= SHORT_TOPIC and set(query.rare) & words) or words
     close = [
         s.n

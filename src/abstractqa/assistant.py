@@ -14,6 +14,7 @@ from abstractqa import prompts
 from abstractqa.answerable import (
     LLM_REFUSAL_BELOW,
     MAX_LISTED,
+    made_thing,
     plan_answer,
     wants_topic_check,
     weigh_judgment,
@@ -385,6 +386,12 @@ class Assistant:
             extra = [e for e in more if e.paper.paper_id not in have]
             cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
             evidence = evidence[:cut] + extra + evidence[cut:]
+        if made := made_thing(query):
+            # "which papers propose a benchmark?": any paper may make one; those that write the
+            # word are candidates too, each read for whether it makes one.
+            have = {e.paper.paper_id for e in evidence}
+            more = self.retriever.search(" ".join(sorted(made)), k=3 * MAX_LISTED, **filters)
+            evidence += [e for e in more if e.paper.paper_id not in have]
         # "which of them use CLIP?": only the last answer's papers are candidates, as found
         # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
         if among := bool(focus) and asks_among(question):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from abstractqa import prompts
-from abstractqa.answerable import named_papers_names
+from abstractqa.answerable import RECORD_FRAME, named_papers_names
 from abstractqa.evidence import (
     STOPWORDS,
     SentenceEmbedder,
@@ -32,7 +32,7 @@ from abstractqa.evidence import (
     terms_in,
 )
 from abstractqa.names import superlative_value
-from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS
+from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
@@ -256,6 +256,11 @@ class ExtractiveComposer:
                 said = f"The record of {s.paper.title} lists {count} author{'s' if count > 1 else ''}."
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (count)")
                 yield " "
+            if (authors := plan.query.intent.authors) and not (many or fields or _asks_of_papers(question, authors)):
+                line = record_sentences(s.paper)["authors"]
+                said = f"{join_words(authors)} {'is an author' if len(authors) == 1 else 'are authors'} of {s.paper.title}."
+                yield Exact(said, [s.n], {s.n: [line]}, note="record (author)")
+                yield " "
             facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many))
             yield from facts
             if not facts or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
@@ -265,6 +270,16 @@ class ExtractiveComposer:
                     picks.append(0)
                 for i in picks:
                     yield cite(s.sentences[i], s.n) + " "
+
+
+# "papers by Mahmoud Assran", "what has oquab published?": words that ask which papers, nothing of them.
+_WHICH_PAPERS = RECORD_FRAME | LISTING_FRAME | LISTING_WORDS | content_words("paper work show et al")
+
+
+def _asks_of_papers(question: str, authors: list[str]) -> bool:
+    """Whether a question naming authors asks something of their papers ("the main
+    contribution of the paper by Tingle Li") rather than which papers they wrote."""
+    return bool(content_words(question) - _WHICH_PAPERS - content_words(" ".join(authors)))
 
 
 def _date_order(listed: list[Source], fields: frozenset[str], asked: str) -> Exact | None:

@@ -29,11 +29,11 @@ ANAPHORA = re.compile(
 )
 
 
-# "what about k600 and k700?", "and on COCO?", "and against sdxl?", "how about ViT-H?", "on how many gpus tho?": the
-# question before it, about something else, or continued; with no paper named, it is about the
-# same papers. Read with `match`: each form opens the question.
+# "what about k600 and k700?", "and on COCO?", "and how many images?", "and datasets?", "how about ViT-H?",
+# "on how many gpus tho?": the question before it, about something else, or continued; with no
+# paper named, it is about the same papers. Read with `match`: each form opens the question.
 ELLIPSIS = re.compile(
-    r"\s*(?:and\s+)?(?:what|how)\s+about\b|\s*and\s+(?:on|for|with|in|at|against|versus|vs\.?|compared|over|than|without)(?!\w)|\s*same\s+(?:for|on)\b|"
+    r"\s*(?:and\s+)?(?:what|how)\s+about\b|\s*and\s+\w|\s*same\s+(?:for|on)\b|"
     r"\s*(?:on|in|with|for|at|by|from|using)\s+(?:how|what|which)\b",
     re.I,
 )

@@ -70,6 +70,7 @@ class QueryIntent:
     collection: int = 0  # "how many papers are indexed?", "list all papers": the number indexed
     joined: bool = False  # two papers named side by side ("A and B"): asked of each
     linked: str = ""  # "which papers have a github link?": "github" (or "any" URL) picks papers by their record
+    strangers: list[str] = field(default_factory=list)  # "a paper by Yann LeCun": a person no record lists
 
 
 # Words of a superlative question that name no topic ("which paper here has the most authors?").
@@ -117,6 +118,12 @@ _COLLECTION_FRAME = _FRAME | set(
 
 
 URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")
+# "papers by Yann LeCun", "anything written by geoffrey hinton?": a person's name ends the question.
+_BY_PERSON = re.compile(
+    r"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+"
+    r"(?P<name>[A-Za-z][\w'\-]+(?:\s+[A-Za-z][\w'\-]+){1,2})\s*[?.!]*\s*$",
+    re.I,
+)
 
 
 def _url_key(url: str) -> str:
@@ -264,6 +271,12 @@ class CollectionNames:
         if not intent.dates and DATE_CONTEXT.search(question):
             intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
         intent.authors = self._authors(question)
+        if not intent.authors and (m := _BY_PERSON.search(question)):
+            # "is there a paper by yann lecun?": a first and last name no record lists
+            name = m.group("name")
+            words = name.casefold().split()
+            if not any(w in STOPWORDS for w in words) and not all(is_english(w) for w in words):
+                intent.strangers = [name if name != name.casefold() else name.title()]
         intent.any_author = bool(re.search(r"\bor\b|\beither\b", question, re.I))
         spans: list[tuple[int, int, set[str]]] = []
         for pattern, table, key in (
@@ -328,7 +341,9 @@ class CollectionNames:
             # "Ren et al wrote ...", "oquab et al.'s paper": a surname before "et al".
             surnames = re.findall(r"\bby\s+(?:[A-Z]\.\s*)?([A-Z][\w'\-]+)", question)
             surnames += re.findall(r"\b([\w'\-]+)\s+et\.?\s+al\b", question, re.I)
-            for surname in surnames:
+            # "which papers did assran write?": a surname in any case, when it is no English word.
+            surnames += [w for w in words if len(w) >= 4 and w in self.by_surname and not is_english(w)]
+            for surname in dict.fromkeys(surnames):
                 found += [self.display_author[k] for k in sorted(self.by_surname.get(_name_key(surname), ()))]
         return list(dict.fromkeys(found))
 

@@ -99,7 +99,9 @@ ASKS_NUMBER = re.compile(
     # "what's the compression ratio", "what is the learning rate": a ratio or rate is a value.
     r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}(?:ratio|rate)s?\b|"
     # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
-    r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\b",
+    r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\b|"
+    # Terse: "gismo mrr?", "emu video fvd": a few words that end with the metric.
+    r"^\W*(?:[\w\-./]+\s+){1,4}(?P<terse>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\W*$",
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
@@ -148,6 +150,8 @@ LISTING_FRAME = frozenset(
     look looks examine examines say says said relate related relevant pertain involve concern regard regarding
     conclude concludes find finds found claim claims argue argues""".split()
 )
+# Verbs of making: "which papers propose (release, build) a benchmark?" asks for papers that make one.
+MAKING = frozenset(stem(w) for w in "propose introduce present build built release create construct collect curate develop".split())
 # "which papers use or survey NAS?": a word joined by "or"/"and" to a frame verb is a verb of
 # the frame too, not the topic.
 _BESIDE_FRAME = re.compile(r"\b(\w+)\s+(?:or|and|and/or)\s+(\w+)\b", re.I)
@@ -163,7 +167,7 @@ def _beside_frame(text: str) -> set[str]:
     return beside
 
 
-_LISTING_WORDS = frozenset(
+LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
     anything any ones one several etc""".split()
@@ -271,10 +275,11 @@ def read_query(
         record |= {"url"}
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
         record -= {"authors"}
-    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids)
+    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids or intent.strangers)
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
-    # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each.
-    alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively)\b", text, re.I)
+    # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each; "is LaViLa similar
+    # to VideoCLIP?" compares them.
+    alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively|similar)\b", text, re.I)
     # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
     asks_percent = bool(ASKS_PERCENT.search(text))
@@ -303,8 +308,10 @@ def read_query(
         kind = "listing"
     else:
         kind = "factoid"
-    topic = content_words(text) - GENERIC_STEMS - _LISTING_WORDS
+    topic = content_words(text) - GENERIC_STEMS - LISTING_WORDS
     if kind == "listing":  # (the frame's own verbs are set aside where the topic is matched)
+        if not topic - LISTING_FRAME - MAKING:  # "which papers propose a benchmark?": the head is all there is
+            topic = content_words(text) - LISTING_WORDS
         topic -= _beside_frame(text)
     return Query(
         text=text,
@@ -314,8 +321,9 @@ def read_query(
         asks_number=asks_percent or asks_value,
         asks_percent=asks_percent,
         asks_ratio=asks_ratio and not asks_percent,
-        metric=(number and number.group("metric")) or "",
-        ask=asked_for(text),
+        metric=(number and (number.group("metric") or number.group("terse"))) or "",
+        # "gismo mrr": the metric a terse question ends with is the thing asked
+        ask=asked_for(text) or (Ask(stem(t.casefold()), False, t.upper()) if number and (t := number.group("terse")) else None),
         exact=exact_terms(text, names, urls),
         versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],
         urls=urls,
