@@ -471,7 +471,12 @@ def test_asked_variant_marks_the_sentences_of_each_variant():
 
 @pytest.mark.parametrize(
     ("question", "spelled"),
-    [("what does CutLER stand for?", "Cut-and-LEaRn (CutLER)"), ("i-jepa full name?", "Joint-Embedding Predictive Architecture")],
+    [
+        ("what does CutLER stand for?", "Cut-and-LEaRn (CutLER)"),
+        ("i-jepa full name?", "Joint-Embedding Predictive Architecture"),
+        # an acronym that names no paper, spelled out between commas ("stand" was a topic word: refused)
+        ("what does sami stand for", "masked image pretraining, SAMI,"),
+    ],
 )
 def test_what_a_name_stands_for_leads_with_the_sentence_spelling_it_out(assistant, question, spelled):
     assert spelled in split_sentences(assistant.ask(question).answer.split("**: ", 1)[1])[0]

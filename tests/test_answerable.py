@@ -605,6 +605,30 @@ def test_the_one_paper_by_an_author_is_said_to_be_theirs(assistant, question):
     assert "Maxime Oquab" in cited.quote and "Mahmoud Assran" in cited.quote  # the record's author line
 
 
+@pytest.mark.parametrize("question", ["which papers are from meta", "anything from google?"])
+def test_an_affiliation_is_said_to_be_in_no_record(assistant, question):
+    # "anything from google?" listed Emu Video, whose abstract compares with "Google's Imagen Video".
+    answer = assistant.ask(question)
+    assert answer.status == "not_covered" and answer.answer.startswith("The indexed records give no affiliations"), answer.answer
+    assert "Related" not in answer.answer
+    named = assistant.ask("is msn from meta?")
+    assert named.status == "partial" and first_sentence(named.answer) == "The record of MSN gives no affiliation [1].", named.answer
+
+
+@pytest.mark.parametrize("question", ["summarize cutler in one sentence", "explain CutLER in plain english"])
+def test_how_the_answer_should_read_is_no_topic(assistant, question):
+    # "summarize" and "sentence" were taken for words the abstract had to mention: partial.
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and titles(answer) == ["CutLER"], answer.answer
+
+
+@pytest.mark.parametrize("question", ["which paper is about efficient video recognition", "which paper should i read for efficient video recognition"])
+def test_the_word_paper_draws_no_question_to_a_sentence_about_the_paper(assistant, question):
+    # Movie Gen's "All videos from this paper are available at ..." was the closest sentence.
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and titles(answer) == ["MoViNets"], answer.answer
+
+
 def test_a_person_no_record_lists_is_said_not_to_be_an_author(assistant):
     # This was refused with three unrelated "related" papers.
     answer = assistant.ask("is there a paper by yann lecun")

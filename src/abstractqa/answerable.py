@@ -155,6 +155,16 @@ def plan_answer(
             plan.says = " ".join(["No indexed paper", *_by_authors(query), f"is dated {dated}."])
             plan.related = False  # papers close to "published in 2021" in words are not related to it
             return plan.decline("not_covered", f"no paper's record is dated {dated}")
+        if query.intent.organisation:
+            # "which papers are from meta?": records give names, not affiliations; an abstract
+            # that mentions "Google's Imagen Video" is no paper from Google.
+            if named:  # "is msn from meta?"
+                plan.focus = named[:1]
+                return plan.decline("partial", "records give no affiliations", ["no affiliation"])
+            org = query.intent.organisation
+            plan.says = f"The indexed records give no affiliations, so they can't tell which papers are from {org}."
+            plan.related = False
+            return plan.decline("not_covered", "records give no affiliations")
         if query.intent.strangers and not named:
             # "is there a paper by yann lecun?": no record lists the person (records without an
             # author list can't), and papers close in words are no answer.
@@ -176,7 +186,9 @@ def plan_answer(
             filtered = kept
         return _record_plan(plan, named, filtered)
 
-    q = embed.query(query.text)
+    # "which paper is about efficient video recognition?": the word "paper" is the frame, and
+    # would draw the question to an abstract's own "All videos from this paper are at ...".
+    q = embed.query(_PAPER_WORD.sub(" ", query.text) if _WHICH_PAPER.match(query.text) else query.text)
     sims = {s.n: embed(s.sentences) @ q if s.sentences else np.zeros(1) for s in sources}
     best_per_source = {n: float(v.max()) for n, v in sims.items()}
     plan.best_similarity = best = max(best_per_source.values())
@@ -436,6 +448,10 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
     if lacking and all(lacks[n] == asked for n in plan.focus) and not plan.query.intent.superlative:
         return plan.decline("partial", f"no record of the {len(plan.focus)} papers has {' or '.join(x.removeprefix('no ') for x in lacking)}", lacking)
     return plan
+
+
+_WHICH_PAPER = re.compile(r"\W*(?:which|what)\s+(?:\w+\s+)?(?:paper|work|study|article)\b", re.I)
+_PAPER_WORD = re.compile(r"\b(?:this|that|the|a)?\s*(?:papers?|abstracts?|articles?)\b", re.I)
 
 
 def made_thing(query: Query) -> set[str]:

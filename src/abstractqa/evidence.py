@@ -32,7 +32,7 @@ WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a an and are as at be been by can could did do does for from had has have how i if in into
     is it its it's of on or our so such than that the their them then there these they this those
-    to up us was we were what whats what's when where which while who whom whose whos why will with would you your
+    to up us was we were what whats what's when where which while who whom whose whos why will with would should shall might must you your my
     paper papers work method methods approach model models propose proposed present use used using
     uses about also both between compare compared differ different difference versus vs other
     authors author abstract abstracts describe described explain tell me show shows give list any all each
@@ -504,7 +504,7 @@ def rank_sentences(
     wants_link = bool(_WANTS_LINK.search(question))
     variant = asked_variant(question, source.sentences)
     # "what does CutLER stand for?": the sentence that spells the name out ("Cut-and-LEaRn (CutLER)").
-    spelled = _spelled_out(source) if _WANTS_SPELLING.search(question) else None
+    spelled = _spelled_out(source, question) if _WANTS_SPELLING.search(question) else None
     # Asked terms weigh by rarity in this abstract too: "iNat-18" in one sentence points at the
     # answer; "MAE", in most sentences of the MAE paper, only at the paper.
     holds = {t: h for t in exact if any(h := [holds_term(x, t) for x in source.sentences])}
@@ -614,12 +614,19 @@ _CONTRIBUTES = re.compile(
 _WANTS_SPELLING = re.compile(r"\b(?:stands?|standing)\s+for\b|\bshort\s+for\b|\b(?:acronym|abbreviation|full\s+name)\b", re.I)
 
 
-def _spelled_out(source: Source) -> int | None:
+def _spelled_out(source: Source, question: str) -> int | None:
     """Index of the first sentence that writes one of the paper's names in brackets after
-    other words: where the abstract spells it out."""
-    for name in source.paper.aliases:
-        bracketed = re.compile(r"\w[^()]*\(\s*" + re.escape(name) + r"\s*[),;]")
-        if (i := next((i for i, x in enumerate(source.sentences) if bracketed.search(x)), None)) is not None:
+    other words: where the abstract spells it out. An acronym the question asks about that is
+    no name of the paper ("what does SAMI stand for?") may stand between commas too
+    ("leveraging masked image pretraining, SAMI, which ...")."""
+    asked = [
+        m.group(0)
+        for t in dict.fromkeys(WORD.findall(question))
+        if (m := re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", source.paper.abstract, re.I)) and m.group(0).isupper() and len(t) > 1
+    ]
+    for name, opens in [*((a, r"\(") for a in source.paper.aliases), *((a, r"[(,]") for a in asked)]:
+        spelled = re.compile(r"\w[^()]*" + opens + r"\s*" + re.escape(name) + r"\s*[),;]")
+        if (i := next((i for i, x in enumerate(source.sentences) if spelled.search(x)), None)) is not None:
             return i
     return None
 

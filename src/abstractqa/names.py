@@ -71,6 +71,7 @@ class QueryIntent:
     joined: bool = False  # two papers named side by side ("A and B"): asked of each
     linked: str = ""  # "which papers have a github link?": "github" (or "any" URL) picks papers by their record
     strangers: list[str] = field(default_factory=list)  # "a paper by Yann LeCun": a person no record lists
+    organisation: str = ""  # "which papers are from Meta?": an affiliation, which no record gives
 
 
 # Words of a superlative question that name no topic ("which paper here has the most authors?").
@@ -118,6 +119,13 @@ _COLLECTION_FRAME = _FRAME | set(
 
 
 URL_IN_TEXT = re.compile(r"https?://[^\s,;)]+")
+# "which papers are from meta?", "anything by google?": an organisation (records give none).
+_ORGANISATIONS = {
+    o.casefold(): o
+    for o in "Meta FAIR Facebook Google DeepMind OpenAI Microsoft NVIDIA Apple Amazon IBM Baidu Alibaba Tencent "
+    "ByteDance Stanford MIT Berkeley CMU Oxford Cambridge".split()
+}
+_FROM_ORGANISATION = re.compile(rf"\b(?:from|by|at)\s+(?P<org>{'|'.join(_ORGANISATIONS)})\b(?!['’]s|-)", re.I)
 # "papers by Yann LeCun", "anything written by geoffrey hinton?": a person's name ends the question.
 _BY_PERSON = re.compile(
     r"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+"
@@ -271,7 +279,9 @@ class CollectionNames:
         if not intent.dates and DATE_CONTEXT.search(question):
             intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
         intent.authors = self._authors(question)
-        if not intent.authors and (m := _BY_PERSON.search(question)):
+        if m := _FROM_ORGANISATION.search(question):
+            intent.organisation = _ORGANISATIONS[m.group("org").casefold()]
+        elif not intent.authors and (m := _BY_PERSON.search(question)):
             # "is there a paper by yann lecun?": a first and last name no record lists
             name = m.group("name")
             words = name.casefold().split()

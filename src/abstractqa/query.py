@@ -167,6 +167,15 @@ def _beside_frame(text: str) -> set[str]:
     return beside
 
 
+# How the answer should read, not what it is about: "summarize cutler in one sentence", "what
+# does SAMI stand for?", "explain I-JEPA in plain english".
+_INSTRUCTION = re.compile(
+    r"^\W*(?:please\s+)?(?:summari[sz]e|explain|describe|tl;?dr|eli5)\b|"
+    r"\b(?:give|write)\s+(?:me\s+)?(?:a|an)\s+(?:short\s+|brief\s+|quick\s+)?(?:summary|overview|gist|tl;?dr)\b|"
+    r"\bin\s+(?:one|a|two|three|few|\d+)\s+(?:short\s+)?(?:sentences?|lines?|paragraphs?|words)\b|"
+    r"\bin\s+(?:plain\s+english|simple\s+terms|layman'?s\s+terms)\b|\bstands?\s+for\b",
+    re.I,
+)
 LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
@@ -275,7 +284,7 @@ def read_query(
         record |= {"url"}
     if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
         record -= {"authors"}
-    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids or intent.strangers)
+    filtered = bool(intent.authors or intent.dates or intent.arxiv_ids or intent.strangers or intent.organisation)
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
     # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each; "is LaViLa similar
     # to VideoCLIP?" compares them.
@@ -308,10 +317,11 @@ def read_query(
         kind = "listing"
     else:
         kind = "factoid"
-    topic = content_words(text) - GENERIC_STEMS - LISTING_WORDS
+    about = _INSTRUCTION.sub(" ", text)
+    topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS
     if kind == "listing":  # (the frame's own verbs are set aside where the topic is matched)
         if not topic - LISTING_FRAME - MAKING:  # "which papers propose a benchmark?": the head is all there is
-            topic = content_words(text) - LISTING_WORDS
+            topic = content_words(about) - LISTING_WORDS
         topic -= _beside_frame(text)
     return Query(
         text=text,
