@@ -613,6 +613,7 @@ def test_an_affiliation_is_said_to_be_in_no_record(assistant, question):
     assert "Related" not in answer.answer
     named = assistant.ask("is msn from meta?")
     assert named.status == "partial" and first_sentence(named.answer) == "The record of MSN gives no affiliation [1].", named.answer
+    assert assistant.ask("which paper uses data from google audioset").status == "answered"  # a dataset, no affiliation
 
 
 @pytest.mark.parametrize("question", ["summarize cutler in one sentence", "explain CutLER in plain english"])

@@ -619,11 +619,11 @@ def _spelled_out(source: Source, question: str) -> int | None:
     other words: where the abstract spells it out. An acronym the question asks about that is
     no name of the paper ("what does SAMI stand for?") may stand between commas too
     ("leveraging masked image pretraining, SAMI, which ...")."""
-    asked = [
-        m.group(0)
-        for t in dict.fromkeys(WORD.findall(question))
-        if (m := re.search(rf"(?<![\w-]){re.escape(t)}(?![\w-])", source.paper.abstract, re.I)) and m.group(0).isupper() and len(t) > 1
-    ]
+    asked = []  # the question's words that the abstract writes in capitals, as it writes them
+    for word in dict.fromkeys(WORD.findall(question)):
+        m = re.search(rf"(?<![\w-]){re.escape(word)}(?![\w-])", source.paper.abstract, re.I)
+        if m and len(word) > 1 and m.group(0).isupper():
+            asked.append(m.group(0))
     for name, opens in [*((a, r"\(") for a in source.paper.aliases), *((a, r"[(,]") for a in asked)]:
         spelled = re.compile(r"\w[^()]*" + opens + r"\s*" + re.escape(name) + r"\s*[),;]")
         if (i := next((i for i, x in enumerate(source.sentences) if spelled.search(x)), None)) is not None:

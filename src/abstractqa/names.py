@@ -125,7 +125,12 @@ _ORGANISATIONS = {
     for o in "Meta FAIR Facebook Google DeepMind OpenAI Microsoft NVIDIA Apple Amazon IBM Baidu Alibaba Tencent "
     "ByteDance Stanford MIT Berkeley CMU Oxford Cambridge".split()
 }
-_FROM_ORGANISATION = re.compile(rf"\b(?:from|by|at)\s+(?P<org>{'|'.join(_ORGANISATIONS)})\b(?!['’]s|-)", re.I)
+# The organisation ends the phrase ("from meta?", "by google brain"): "data from Google AudioSet" names a dataset.
+_FROM_ORGANISATION = re.compile(
+    rf"\b(?:from|by|at)\s+(?P<org>{'|'.join(_ORGANISATIONS)})"
+    r"(?=\s*(?:$|[?.!,;)]|\s(?:and|or|research|researchers|team|brain|ai|labs?|people)\b))",
+    re.I,
+)
 # "papers by Yann LeCun", "anything written by geoffrey hinton?": a person's name ends the question.
 _BY_PERSON = re.compile(
     r"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+"

@@ -87,6 +87,8 @@ ASKS_URL = re.compile(
     re.I,
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
+# Metric names, a closed vocabulary: "what is the fid of block caching?" asks a value.
+_METRICS = "fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou"
 # "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
 ASKS_NUMBER = re.compile(
     r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
@@ -99,9 +101,9 @@ ASKS_NUMBER = re.compile(
     # "what's the compression ratio", "what is the learning rate": a ratio or rate is a value.
     r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}(?:ratio|rate)s?\b|"
     # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
-    r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\b|"
+    rf"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>{_METRICS})\b|"
     # Terse: "gismo mrr?", "emu video fvd": a few words that end with the metric.
-    r"^\W*(?:[\w\-./]+\s+){1,4}(?P<terse>fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou)\W*$",
+    rf"^\W*(?:[\w\-./]+\s+){{1,4}}(?P<terse>{_METRICS})\W*$",
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
