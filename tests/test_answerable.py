@@ -11,6 +11,7 @@ from abstractqa.answerable import _named_versions
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import Source, holds_term, numbers_in
 from abstractqa.query import read_query
+from abstractqa.types import Evidence
 from abstractqa.verify import Citer, Exact, checked_sentences
 
 MARKER = re.compile(r"\[(\d+)\]")
@@ -726,6 +727,19 @@ def test_what_two_papers_have_in_common_leads_with_what_both_mention(assistant):
     answer = assistant.ask("what do msn and i-jepa have in common")
     lead = first_sentence(answer.answer)
     assert lead.startswith("Both abstracts mention") and "self-supervised" in lead, answer.answer
+
+
+def test_the_sentence_naming_the_asked_metric_leads(assistant):
+    # "whats the metric" was not read as asking for one: the SQNR sentence ("as a pivotal
+    # metric") ranked below "The outcomes of our experiments reveal ..." (dev7 y26).
+    from abstractqa.evidence import rank_sentences
+
+    paper = next(p for p in assistant.papers() if "SQNR" in p.abstract)
+    paper = paper.model_copy(update={"title": "Quantizing Latent Diffusion Models for Edge Devices"})  # its LLM title
+    ldm = Source.from_evidence(1, Evidence(paper=paper, score=1.0, text=paper.abstract))
+    question = "whats the metric they use to guide quantization in the LDM paper with global + local strategies"
+    ranked = rank_sentences(question, ldm, assistant.sentence_embedder, assistant.settings.answer.ranking)
+    assert "SQNR" in max(ranked)[2], sorted(ranked, reverse=True)[:2]
 
 
 def test_a_metric_asked_by_name_needs_its_value(assistant):

@@ -353,7 +353,10 @@ _WANTS_NAMES = re.compile(
     re.I,
 )
 # "which metric?": the sentence naming one. Metric names are a small closed vocabulary.
-_WANTS_METRIC = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?metrics?\b|\bmeasured\s+(?:w/|with|by|in|on)\s+(?:which|what)\b", re.I)
+_WANTS_METRIC = re.compile(
+    r"\b(?:which|what)(?:'s|s|\s+is|\s+are|\s+was)?\s+(?:\w+\s+)?metrics?\b|\bmeasured\s+(?:w/|with|by|in|on)\s+(?:which|what)\b", re.I
+)
+_AS_METRIC = re.compile(r"\bas\s+(?:a|an|the)\s+(?:\w+\s+)?metric\b", re.I)  # "... (SQNR) as a pivotal metric"
 METRIC_NAMES = re.compile(
     r"\b(?:mean reciprocal rank|MRR|m?AP(?:50|75|box|mask)?|average precision|accuracy|top-[15]|FID|FVD|IS|BLEU|ROUGE|CIDEr|"
     r"METEOR|F1|F-score|IoU|mIoU|PSNR|SSIM|LPIPS|recall(?:@\d+)?|R@\d+|precision|perplexity|WER|word error rate|"
@@ -523,7 +526,8 @@ def rank_sentences(
             bonus += weights.exact
         if wants_names:  # "which models?": the sentence naming most of them ("(LDM and EMU)")
             bonus += weights.entity * min(len(terms_in(sentence) - source.name_terms - asked_terms), 3)
-        if wants_metric and METRIC_NAMES.search(sentence):  # "in terms of mean reciprocal rank"
+        # "in terms of mean reciprocal rank", "leveraging ... (SQNR) as a pivotal metric"
+        if wants_metric and (METRIC_NAMES.search(sentence) or _AS_METRIC.search(sentence)):
             bonus += weights.entity * 2
         bonus += weights.contribution if i == contribution else 0.0
         bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
