@@ -152,9 +152,8 @@ def plan_answer(
         if query.intent.dates and not (named or filtered):
             # "which papers were published in 2021?": a date no record carries picks none.
             dated = " or ".join(query.intent.dates)
-            plan.says = " ".join(["No indexed paper", *_by_authors(query), f"is dated {dated}."])
-            plan.related = False  # papers close to "published in 2021" in words are not related to it
-            return plan.decline("not_covered", f"no paper's record is dated {dated}")
+            says = " ".join(["No indexed paper", *_by_authors(query), f"is dated {dated}."])
+            return _unrecorded(plan, says, f"no paper's record is dated {dated}")
         if query.intent.organisation:
             # "which papers are from meta?": records give names, not affiliations; an abstract
             # that mentions "Google's Imagen Video" is no paper from Google.
@@ -162,15 +161,13 @@ def plan_answer(
                 plan.focus = named[:1]
                 return plan.decline("partial", "records give no affiliations", ["no affiliation"])
             org = query.intent.organisation
-            plan.says = f"The indexed records give no affiliations, so they can't tell which papers are from {org}."
-            plan.related = False
-            return plan.decline("not_covered", "records give no affiliations")
+            says = f"The indexed records give no affiliations, so they can't tell which papers are from {org}."
+            return _unrecorded(plan, says, "records give no affiliations")
         if query.intent.strangers and not named:
             # "is there a paper by yann lecun?": no record lists the person (records without an
-            # author list can't), and papers close in words are no answer.
-            plan.says = f"No indexed paper's record lists {join_words(query.intent.strangers)} as an author."
-            plan.related = False
-            return plan.decline("not_covered", "no record lists the author asked for")
+            # author list can't).
+            says = f"No indexed paper's record lists {join_words(query.intent.strangers)} as an author."
+            return _unrecorded(plan, says, "no record lists the author asked for")
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
@@ -405,6 +402,13 @@ _DATE_WORDS = content_words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec day days date same week month year time"
 )  # "... on the same day, 13 Oct 2022" names a date, no topic
+
+
+def _unrecorded(plan: Plan, says: str, reason: str) -> Plan:
+    """Refuse a record question the records can't answer, saying why. No papers are offered as
+    related: those close to "published in 2021" or "from meta" in words say nothing of it."""
+    plan.says, plan.related = says, False
+    return plan.decline("not_covered", reason)
 
 
 def _by_authors(query: Query) -> list[str]:
