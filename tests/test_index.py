@@ -15,6 +15,7 @@ from conftest import SEEDS, free_port, make_settings, running_server, write_extr
 
 from abstractqa import index
 from abstractqa.assistant import Assistant
+from abstractqa.corpus import load_corpus
 from abstractqa.index import (
     IndexUnavailable,
     Manifest,
@@ -164,6 +165,56 @@ def test_interrupted_ingest_keeps_the_previous_index(tmp_path, embed_model, monk
     )
 
 
+def test_off_the_cpu_each_group_is_written_while_the_next_is_embedded(tmp_path, seed_index_dir, embed_model, monkeypatch):
+    """With the embedder on a GPU (`embedding.device` not cpu) Chroma writes run in a writer
+    thread, one group behind the encoder: the index it leaves is the serial one, and a write
+    that fails stops the ingest before the manifest moves."""
+    import threading
+
+    import numpy as np
+    from llama_index.vector_stores.chroma import ChromaVectorStore
+
+    threads: list[str] = []
+    real_add = ChromaVectorStore.add
+
+    def add(self, nodes, **kw):
+        threads.append(threading.current_thread().name)
+        return real_add(self, nodes, **kw)
+
+    monkeypatch.setattr(ChromaVectorStore, "add", add)
+    monkeypatch.setattr(index, "WRITE_GROUP", 16)
+    # The device only routes the writes here: the embedder passed in is the CPU one.
+    settings = make_settings(tmp_path / "data", embedding={"device": "cuda"})
+    Assistant(settings, embed_model=embed_model).ingest(progress=False)
+    assert len(threads) > 5 and all(name.startswith("chroma-writer") for name in threads)
+
+    serial = make_settings(seed_index_dir)
+    chunks = Manifest.read(manifest_path(serial)).chunks
+    assert Manifest.read(manifest_path(settings)).chunks == chunks
+    ids = [c.chunk_id for c in chunks]
+    got = open_collection(settings, create=False).get(ids=ids, include=["embeddings", "documents"])
+    want = open_collection(serial, create=False).get(ids=ids, include=["embeddings", "documents"])
+    assert sorted(got["ids"]) == sorted(want["ids"]) == sorted(ids)
+    g = dict(zip(got["ids"], zip(got["documents"], np.asarray(got["embeddings"]), strict=True), strict=True))
+    w = dict(zip(want["ids"], zip(want["documents"], np.asarray(want["embeddings"]), strict=True), strict=True))
+    assert all(g[i][0] == w[i][0] and float(g[i][1] @ w[i][1]) > 0.9999 for i in ids)
+
+    # A write that fails in the thread fails the ingest, and the manifest stays as it was.
+    calls = {"n": 0}
+
+    def failing(self, nodes, **kw):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise RuntimeError("disk full")
+        return real_add(self, nodes, **kw)
+
+    monkeypatch.setattr(ChromaVectorStore, "add", failing)
+    broken = make_settings(tmp_path / "broken", embedding={"device": "cuda"})
+    with pytest.raises(RuntimeError, match="disk full"):
+        Assistant(broken, embed_model=embed_model).ingest(progress=False)
+    assert not manifest_path(broken).exists() or not Manifest.read(manifest_path(broken)).chunks
+
+
 def test_missing_index_is_one_clear_error(tmp_path, embed_model):
     assistant = Assistant(make_settings(tmp_path / "empty"), embed_model=embed_model)
     with pytest.raises(IndexUnavailable, match="run `abstractqa ingest`"):
@@ -235,6 +286,13 @@ def test_onnx_backend_gives_the_torch_vectors_and_int8_its_own_collection(tmp_pa
     assert np.min(np.sum(ref * got, axis=1)) > 0.9999
     query = np.asarray(onnx_model.get_query_embedding("what does I-JEPA predict?"))
     assert int(np.argmax(got @ query)) == 1
+    # Chunk sizes are counted in the same pieces by both backends, and by transformers' own
+    # `tokenize` (which the torch backend skips for speed; asked last, as it resets the
+    # truncation to 128 tokens and the padding that the model's tokenizer.json sets).
+    texts = [p.abstract for p in load_corpus([SEEDS]).papers] + ["naïve “quotes” 中文 🙂 x²\t end"]
+    counted = [torch_model.tokenize(t) for t in texts]
+    assert max(map(len, counted)) > 200 and "[PAD]" not in {p for c in counted for p in c}
+    assert counted == [onnx_model.tokenize(t) for t in texts] == [torch_model._tokenizer.tokenize(t) for t in texts]
 
     int8 = load_embedder(make_settings(tmp_path, embedding={"backend": "onnx-int8"}).embedding)
     cos = np.sum(ref * _vectors(int8), axis=1)

@@ -18,6 +18,7 @@ import os
 import socket
 import sys
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -255,9 +256,10 @@ def ingest(
 # 516 records took 0.31 s, nine adds of 64 took 0.54 s). Bounded, so a big corpus keeps memory
 # flat and the progress bar moves. Tests lower it to cut an ingest off.
 WRITE_GROUP = 2048
-# Writing one group in a thread while the next is embedded was tried and measured slower
+# Writing one group in a thread while the next is embedded was measured slower on the CPU
 # (ingest/encode 0.77-0.84 with 8 groups vs 0.97 with one, same session): smaller encode calls
-# pad more and the writer competes with onnxruntime for the two cores.
+# pad more and the writer competes with onnxruntime for the two cores. On a GPU the cores are
+# free while it encodes, so there the writes overlap the next group's encode (benchmarks/GPU.md).
 
 
 def _write(
@@ -292,27 +294,38 @@ def _write(
     # as sentence-transformers sorts; the onnx embedder re-sorts each group by token count.
     order = sorted(range(len(todo)), key=lambda i: -len(texts[i]))
     chroma = vectors.store()
-    with tqdm(
-        total=len(todo),
-        desc="embedding chunks",
-        unit="chunk",
-        disable=not progress or not todo,
-        file=sys.stderr,
-    ) as bar:
+    overlap = settings.embedding.device != "cpu"
+    with (
+        tqdm(
+            total=len(todo),
+            desc="embedding chunks",
+            unit="chunk",
+            disable=not progress or not todo,
+            file=sys.stderr,
+        ) as bar,
+        ThreadPoolExecutor(1, thread_name_prefix="chroma-writer") as writer,
+    ):
+        pending: Future | None = None
         for part in batches(order, min(WRITE_GROUP, vectors.max_batch)):
             embeddings = embed_model.get_text_embedding_batch([texts[i] for i in part])
-            chroma.add(
-                [
-                    TextNode(
-                        id_=todo[i].chunk_id,
-                        text=todo[i].text,
-                        metadata=chunk_metadata(by_id[todo[i].paper_id]),
-                        embedding=v,
-                    )
-                    for i, v in zip(part, embeddings, strict=True)
-                ]
-            )
+            nodes = [
+                TextNode(
+                    id_=todo[i].chunk_id,
+                    text=todo[i].text,
+                    metadata=chunk_metadata(by_id[todo[i].paper_id]),
+                    embedding=v,
+                )
+                for i, v in zip(part, embeddings, strict=True)
+            ]
+            if pending is not None:
+                pending.result()  # one group in flight at most; a failed write stops here
+            if overlap:
+                pending = writer.submit(chroma.add, nodes)
+            else:
+                chroma.add(nodes)
             bar.update(len(part))
+        if pending is not None:
+            pending.result()
 
     damaged_copy = store.set_aside() if plan.damaged else None
     store.write(Manifest(papers=papers, chunks=all_chunks, hashes=new_hashes, paths=plan.paths, files=plan.files))
