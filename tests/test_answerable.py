@@ -819,3 +819,23 @@ def test_a_paper_that_never_says_we_propose_is_contrasted_by_what_it_does(assist
     answer = assistant.ask("metaclip vs mode")
     lead = first_sentence(answer.answer)
     assert lead.startswith("MetaCLIP takes a raw data pool") and ", while MoDE" in lead, answer.answer
+
+
+def test_which_one_after_a_comparison_picks_between_its_papers(assistant):
+    # "which one is faster?" points at the two papers just compared, not at whatever the
+    # collection says of speed (it was answered from the text-quality paper's "42% faster").
+    first = assistant.ask("compare movinets and videopoet")
+    follow = assistant.ask("which one is faster?", history=[first])
+    assert {c.title for c in follow.citations} == {"MoViNets", "VideoPoet"}, follow.answer
+    # Neither abstract names the other: the first sentence says they don't tell.
+    lead = first_sentence(follow.answer)
+    assert "don't say which is faster" in lead and "MoViNets and VideoPoet" in lead, follow.answer
+
+
+def test_which_is_better_of_two_papers_that_never_meet_says_they_dont_tell(assistant):
+    answer = assistant.ask("which of msn and i-jepa is better")
+    assert "don't say which is better" in first_sentence(answer.answer), answer.answer
+    assert {c.title for c in answer.citations} == {"MSN", "I-JEPA"}, answer.answer
+    # A comparison that picks nothing still leads with what each paper is.
+    plain = assistant.ask("msn vs i-jepa")
+    assert "don't say" not in plain.answer and first_sentence(plain.answer).startswith("MSN is"), plain.answer

@@ -165,6 +165,9 @@ class ExtractiveComposer:
         shared, shared_only = shared_terms(sides), plan.query.shared_only
         if shared_only and shared:
             yield self._shared(shared, sides)
+        if (picked := _picks_one(question, sides)) is not None:
+            yield picked
+            yield "\n\n"
         led = all(clauses) and not aspect
         said = [aspect & set().union(*s.sentence_words) for s in sides]  # the aspect's words each abstract uses
         if led:
@@ -422,6 +425,41 @@ def _does_clause(source: Source) -> Clause | None:
         if m and m.group(1) not in _RESULT_VERBS:
             return _cut(strip_markers(sentence).rstrip(" ."), i)
     return None
+
+
+# "which is faster, A or B?", "which approach needs fewer labels": a comparison that asks for
+# one of the papers by a comparative.
+_WHICH_CLAUSE = re.compile(r"\bwhich\b[^,;?]*", re.I)
+_COMPARATIVES = frozenset(
+    "more less fewer better worse faster slower larger smaller bigger higher lower cheaper stronger "
+    "weaker simpler longer shorter easier harder lighter heavier deeper best worst most least fastest "
+    "largest smallest highest lowest cheapest".split()
+)
+
+
+def _picks_one(question: str, sides: list[Source]) -> Exact | None:
+    """"Which is faster, MoViNets or VideoPoet?" where no abstract names another of the
+    papers: none measures one against another, so the first sentence says they don't tell."""
+    m = _WHICH_CLAUSE.search(question)
+    if m is None or not _COMPARATIVES & {w.casefold() for w in re.findall(r"[A-Za-z]+", m.group(0))}:
+        return None
+    names = [[s.paper.title, *s.paper.aliases] for s in sides]
+    for side in sides:
+        others = [n for s, ns in zip(sides, names, strict=True) if s is not side for n in ns]
+        if strip_names(side.paper.abstract, others) != side.paper.abstract:
+            return None  # one abstract names another paper: it may compare them
+    clause = " ".join(m.group(0).split())
+    unnamed = strip_names(clause, [n for ns in names for n in ns])
+    if unnamed != clause:  # "which of MSN and I-JEPA is better": "which is better"
+        unnamed = re.sub(r"\b(?:of|between)\s+(?:(?:and|or|,)\s+)*", "", " ".join(unnamed.split()))
+        clause = unnamed if not re.search(r"\b(?:and|or|of|between)\b", unnamed) else "which one it is"
+    titles = [s.paper.title for s in sides]
+    papers = " and ".join(titles) if len(titles) < 3 else ", ".join(titles[:-1]) + " and " + titles[-1]
+    return Exact(
+        f"None of the abstracts of {papers} measures one against another, so they don't say "
+        f"{clause[:1].lower()}{clause[1:]}; what each reports:",
+        note="no comparison between them (exact)",
+    )
 
 
 def compared_aspect(question: str, sides: list[Source]) -> set[str]:

@@ -45,6 +45,10 @@ SWITCH = re.compile(r"\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<other>[^?]+?)\s*\
 AMONG = re.compile(r"\bwhich\s+(?:ones\s+)?of\s+(?:them|these|those)(?:\s+papers)?\b|\bwhich\s+ones\b", re.I)
 
 
+# "which one is faster?", "which of the two needs fewer labels?": one of the last answer's papers
+# picked, asked as a comparison of them ("Which is faster, MoViNets or VideoPoet?").
+PICK = re.compile(r"\bwhich\s+(?:one|of\s+(?:the\s+)?(?:two|both|pair))\b(?!\s+(?:of|papers?)\b)", re.I)
+
 # "what do they find?", "do both use transformers?": a follow-up asked of each of the last papers.
 _PLURAL = re.compile(r"\b(they|them|their|both|these|those|each)\b", re.I)
 
@@ -80,9 +84,13 @@ def rewrite_follow_up(
     # "what about papers on speech?" is a new listing, not the same papers asked again.
     elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
     pronoun = ANAPHORA.search(question) is not None or asks_among(question)
-    if last is None or not (pronoun or elliptic or _bare_record(question, names)):
+    bare_record = last is not None and _bare_record(question, names)
+    if last is None or not (pronoun or elliptic or bare_record or PICK.search(question)):
         return question, []
     focus, titles = _papers(last)
+    if PICK.search(question) and not bare_record and len(titles) > 1 and not names.read(question).named:
+        picked = PICK.sub("which", question, count=1).strip().rstrip("?").strip()
+        return f"{picked[:1].upper()}{picked[1:]}, {_either(titles)}?", focus
     name = " and ".join(titles)
     if asks_among(question) and len(titles) > 3:  # "which of them" of a long list: kept as the focus
         return AMONG.sub("which papers", question, count=1), focus
@@ -188,6 +196,10 @@ def _switched_variant(question: str, before: str) -> str | None:
     if len(folded) != 1 or new.casefold() in folded:
         return None
     return re.sub(rf"(?<![\w-]){re.escape(old.pop())}(?![\w-])", new, before)
+
+
+def _either(titles: list[str]) -> str:
+    return " or ".join(titles) if len(titles) < 3 else ", ".join(titles[:-1]) + " or " + titles[-1]
 
 
 def _replace_pronoun(pronoun: str, name: str) -> str:
