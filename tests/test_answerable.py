@@ -9,7 +9,7 @@ import pytest
 
 from abstractqa.answerable import _named_versions
 from abstractqa.evaluate import first_sentence
-from abstractqa.evidence import Source, holds_term, numbers_in
+from abstractqa.evidence import Source, holds_term, numbers_in, split_sentences
 from abstractqa.query import read_query
 from abstractqa.types import Evidence
 from abstractqa.verify import Citer, Exact, checked_sentences
@@ -99,6 +99,18 @@ def test_a_listing_of_papers_that_make_a_thing_lists_those_that_make_one(assista
     # a paper evaluated "on 11 benchmarks" makes none.
     answer = assistant.ask(question)
     assert answer.kind == "listing" and set(titles(answer)) == {"FACET", "AV-SUPERB", "GISMo"}, answer.answer
+
+
+@pytest.mark.parametrize("question", ["which papers introduce a new dataset", "which papers build their own dataset?"])
+def test_a_made_thing_may_stand_a_few_words_after_the_verb(assistant, question):
+    # GISMo: "we build a benchmark, composed of a dataset of substitution pairs"; the ViT
+    # pretraining paper: "build a dedicated, diverse, and curated image dataset". LEGO
+    # "validate[s] our proposed model on two egocentric datasets": it uses them, makes none.
+    # "their own" is no topic (it was refused: no paper says "own").
+    answer = assistant.ask(question)
+    listed = set(titles(answer))
+    assert answer.kind == "listing" and "GISMo" in listed and "LEGO" not in listed, answer.answer
+    assert len(listed) == 2 and "curated image dataset" in answer.answer, answer.answer  # its title is derived here
 
 
 def test_a_listing_finds_its_topic_as_a_phrase_in_a_long_sentence(assistant):
@@ -839,3 +851,60 @@ def test_which_is_better_of_two_papers_that_never_meet_says_they_dont_tell(assis
     # A comparison that picks nothing still leads with what each paper is.
     plain = assistant.ask("msn vs i-jepa")
     assert "don't say" not in plain.answer and first_sentence(plain.answer).startswith("MSN is"), plain.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "lead"),
+    [
+        ("does i-jepa rely on hand-crafted data augmentations?", "I-JEPA: No."),  # "without relying on"
+        ("is i-jepa generative?", "I-JEPA: No."),  # "a non-generative approach"
+        ("does cutler use human labels?", "CutLER: No."),  # "without any human labels"
+        ("does videopoet do zero-shot", "VideoPoet: Yes."),
+        ("does lavila use llms", "LaViLa: Yes."),
+    ],
+)
+def test_a_yes_no_question_is_answered_yes_or_no_by_the_quote_after_it(assistant, question, lead):
+    answer = assistant.ask(question)
+    plain = answer.answer.replace("**", "")
+    assert plain.startswith(lead + " "), answer.answer
+    # The quote that follows it is cited.
+    quote = split_sentences(plain[len(lead) :].strip())[0]
+    assert quote.endswith("[1].") and answer.citations, answer.answer
+
+
+def test_a_yes_no_question_the_quote_does_not_settle_gets_no_yes_or_no(assistant):
+    # "supervised" is not in CutLER's lead ("CutLER is simpler ..."); "pixels" in no I-JEPA sentence.
+    for question in ("is cutler supervised?", "does i-jepa use pixels", "does i-jepa work without augmentations?"):
+        text = assistant.ask(question).answer
+        assert not re.match(r"\*\*[^*]+\*\*: (?:Yes|No)\.", text), (question, text)
+
+
+@pytest.mark.parametrize("question", ["how big is the movie gen model", "what size is the movie gen model"])
+def test_a_size_question_leads_with_the_count_and_its_scale(assistant, question):
+    # "big" is no word of the abstract (it read as "the big idea", and then as a missing
+    # number); "what size" led with "... scaling pre-training data, model size, ...".
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and "30B parameter" in first_sentence(answer.answer), answer.answer
+
+
+def test_which_datasets_leads_with_the_sentence_that_lists_them_as_datasets(assistant):
+    # "... on the Kinetics, Moments in Time, and Charades video action recognition datasets",
+    # not "MoViNet-A5-Stream ... as X3D-XL on Kinetics 600 ... fewer FLOPs" (three mixed-case terms).
+    answer = assistant.ask("which datasets does movinets use")
+    assert "Charades" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_terse_follow_up_asks_the_last_papers(assistant):
+    # "how many images?" after an answer on Emu: Emu's images, not another paper's "billions
+    # of random images"; and "Emu" itself is no counted thing ("SDXLv1.0, Emu is preferred").
+    first = assistant.ask("how is emu fine-tuned")
+    follow = assistant.ask("how many images?", history=[first])
+    assert {c.paper_id for c in follow.citations} == {c.paper_id for c in first.citations}, follow.answer
+    assert "billion image-text pairs" in first_sentence(follow.answer), follow.answer
+
+
+def test_a_follow_up_on_a_word_no_passage_holds_is_a_new_question(assistant):
+    # "what is lora?" after MSN was answered with MSN's quotes.
+    first = assistant.ask("what is msn")
+    follow = assistant.ask("what is lora?", history=[first])
+    assert follow.status == "not_covered", follow.answer

@@ -469,11 +469,15 @@ def made_thing(query: Query) -> set[str]:
 
 def _makes(sentence: str, head: set[str]) -> bool:
     """Whether `sentence` has the paper make the `head`: a making verb with the head a few
-    words after it ("we build a benchmark", "propose the AV-SUPERB benchmark"; not "propose
-    a method ... on 7 datasets")."""
-    stems = _stems(sentence).split()
+    words after it, words like "a" and "of" not counted ("we build a benchmark", "propose the
+    AV-SUPERB benchmark", "build a benchmark, composed of a dataset"; not "propose a method
+    ... on 7 datasets")."""
+    stems = [t for t in _stems(sentence).split() if t not in _FILLER]
     verbs = [i for i, t in enumerate(stems) if t in MAKING]
-    return any(t in head and any(0 < i - v <= 4 for v in verbs) for i, t in enumerate(stems))
+    return any(t in head and any(0 < i - v <= 3 for v in verbs) for i, t in enumerate(stems))
+
+
+_FILLER = frozenset("a an the of to for with in on and its their our this that these those".split())
 
 
 def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) -> list[int]:

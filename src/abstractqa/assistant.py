@@ -278,10 +278,11 @@ class Assistant:
             again, focus = continued(question, history)
             if focus:
                 asked, found, tried = self._plan(question, again, focus, answer_settings, filters)
-                # Kept when it answers, or says what the paper lacks of a question in the
-                # collection's own words (not "I-JEPA does not mention GPT-4": a new question).
+                # Kept when it answers a question in the collection's own words, or says what the
+                # paper lacks of one (not "I-JEPA does not mention GPT-4", nor MSN's quotes for
+                # "what is lora?": a word no passage holds makes it a new question).
                 known = not (plan.query.unseen or plan.query.exact)
-                if tried.status == "answer" or tried.status == "partial" and known:
+                if tried.status == "answer" and not plan.query.unseen or tried.status == "partial" and known:
                     standalone, evidence, plan = asked, found, tried
         t1 = time.perf_counter()
         check = answer_settings.topic_check == "always" or (answer_settings.topic_check == "llm" and llm)

@@ -61,14 +61,19 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            yield from self._quotes(
-                asked_part(question),
-                source,
-                self.settings.sentences_per_paper + 1,
-                exact=plan.query.exact,
-                context=question,
-                alone=True,
+            quotes = list(
+                self._quotes(
+                    asked_part(question),
+                    source,
+                    self.settings.sentences_per_paper + 1,
+                    exact=plan.query.exact,
+                    context=question,
+                    alone=True,
+                )
             )
+            if quotes and (said := yes_or_no(question, source, quotes[0])):
+                yield Exact(said + ".", note="yes/no: the quote after it states the asked words (exact)")
+            yield from quotes
             if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
                 yield _lacking(plan)
 
@@ -424,6 +429,36 @@ def _does_clause(source: Source) -> Clause | None:
         m = re.match(rf"(?:{names})\s+(?:first\s+)?([a-z]+s)\b", strip_markers(sentence))
         if m and m.group(1) not in _RESULT_VERBS:
             return _cut(strip_markers(sentence).rstrip(" ."), i)
+    return None
+
+
+# "does I-JEPA rely on hand-crafted augmentations?": a question answered yes or no.
+_YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|has|have)\s", re.I)
+# Words that turn what follows them into its opposite ("without relying on ...").
+_NEGATORS = frozenset("not no never without neither nor instead rather free cannot".split())
+_NEGATED = re.compile(r"\b(?:not|no|never|without|neither|nor|instead|rather|cannot)\b|n't|-free\b|^non-", re.I)
+# Words of a yes/no question that ask nothing of the abstract ("is X able to ...").
+_YES_NO_FRAME = content_words("able possible capable any anything support really actually also still")
+
+
+def yes_or_no(question: str, source: Source, quote: str) -> str | None:
+    """"Yes" or "No" for a yes/no question about one paper when the quote that leads the answer
+    states every asked word: "No" where a negation ("without", "not") comes right before the
+    first of them, "Yes" where the sentence negates nothing; None otherwise."""
+    if not _YES_NO.match(question) or " or " in question.casefold() or _NEGATED.search(question):
+        return None  # "... A or B?" is no yes/no; "does it work without labels?" turns the answer
+    asked = content_words(question) - source.name_words - _YES_NO_FRAME
+    sentence = strip_markers(quote)
+    if not asked or not asked <= content_words(sentence):
+        return None
+    tokens = re.findall(r"[\w'-]+", sentence)
+    hits = [i for i, t in enumerate(tokens) if content_words(t) & asked]
+    negated = [i for i, t in enumerate(tokens) if t.casefold() in _NEGATORS or _NEGATED.search(t)]
+    if not negated:
+        return "Yes"
+    # "without relying on ...", "a non-generative approach" (the asked word's own token)
+    if hits and any(0 <= hits[0] - i <= 3 for i in negated) and all(i <= hits[0] for i in negated):
+        return "No"
     return None
 
 

@@ -32,7 +32,7 @@ WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a an and are as at be been by can could did do does for from had has have how i if in into
     is it its it's of on or our so such than that the their them then there these they this those
-    to up us was we were what whats what's when where which while who whom whose whos why will with would should shall might must you your my
+    to up us was we were what whats what's when where which while who whom whose whos why will with would should shall might must you your my own
     paper papers work method methods approach model models propose proposed present use used using
     uses about also both between compare compared differ different difference versus vs other
     authors author abstract abstracts describe described explain tell me show shows give list any all each
@@ -338,6 +338,11 @@ VALUE_FORMS = {
     # "what are its limitations?": a drawback the abstract states, in any of its words.
     stem("limitation"): re.compile(r"\b(?:drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?|fails?|failures?)\b", re.I),
 }
+# "how big is the Movie Gen model?", "what size?": a count with its scale ("30B parameter", "400M
+# image-text pairs", LaTeX "$1.1$ billion"; not the "1B" of "SA-1B") or a parameter count.
+SIZE_VALUE = re.compile(r"(?<![\w.-])\d[\d.,]*\$?\s?(?:[KMBT]|million|billion|trillion)\b|\bparameters?\b")
+VALUE_FORMS[stem("size")] = SIZE_VALUE
+HOW_BIG = re.compile(r"\bhow\s+(?:big|large|huge|small|tiny)\b", re.I)
 # "what's the main finding / conclusion?": what the authors say they show or find.
 _FOUND = re.compile(
     r"\bwe (?:\w+ )?(?:show|find|found|demonstrate|observe|reveal|conclude)\b|"
@@ -492,10 +497,16 @@ def rank_sentences(
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))
     how_many = bool(_HOW_MANY.search(question))
-    wants_names = bool(_WANTS_NAMES.search(question))
+    # What is counted: the asked words as typed beside the paper's names ("experts" of "how many
+    # experts does MoDE use", though MoDE's name holds it; not "Emu" of "Emu: how many images?").
+    counted = content_words(without_names(question, source))
+    wants_names = _WANTS_NAMES.search(question)
+    named_head = stem(wants_names.group(3).casefold()) if wants_names else ""
     wants_metric = bool(_WANTS_METRIC.search(question))
     asked_terms = terms_in(question)
     valued = [form for head, form in VALUE_FORMS.items() if head in words]  # "what hardware?": "A100 GPUs"
+    if HOW_BIG.search(question):  # "how big is it?" asks its size ("the big encoder" does not)
+        valued.append(SIZE_VALUE)
     if _WANTS_FINDING.search(question):  # "the main finding?", not "... to find the sensitive blocks"
         valued.append(_FOUND)
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
@@ -518,7 +529,7 @@ def rank_sentences(
         overlap = sum(idf[w] for w in words & bag) / total
         # "how many experts does MoDE use?": "four CLIP data experts" is the count asked for (of
         # an asked word, even one of the paper's name; a spelled number is a number there).
-        counts_asked = how_many and bool(asked & counted_words(sentence))
+        counts_asked = how_many and bool(counted & counted_words(sentence))
         bonus = weights.number if wants_number and (numbers_in(sentence) or counts_asked) else 0.0
         if wants_number and words & counted_words(sentence):
             bonus += weights.counted
@@ -526,6 +537,10 @@ def rank_sentences(
             bonus += weights.exact
         if wants_names:  # "which models?": the sentence naming most of them ("(LDM and EMU)")
             bonus += weights.entity * min(len(terms_in(sentence) - source.name_terms - asked_terms), 3)
+            # "... on the Kinetics, Moments in Time, and Charades video action recognition
+            # datasets": the asked head itself, beside the names it heads.
+            if named_head in bag and len(_PROPER.findall(strip_markers(sentence))[1:]) >= 2:
+                bonus += weights.entity
         # "in terms of mean reciprocal rank", "leveraging ... (SQNR) as a pivotal metric"
         if wants_metric and (METRIC_NAMES.search(sentence) or _AS_METRIC.search(sentence)):
             bonus += weights.entity * 2
@@ -578,8 +593,12 @@ def _introduces(question: str, source: Source) -> int | None:
 
 def _asks_only_what_it_is(unnamed: str) -> bool:
     """Whether a question, the paper's names taken out, asks nothing but what the paper is:
-    "what is", "what's the main idea of", "explain", "tell me about"."""
-    return len(unnamed) < 60 and content_words(unnamed) <= _WHAT_IT_IS
+    "what is", "what's the main idea of", "explain", "tell me about"; not "how big is it"."""
+    return len(unnamed) < 60 and content_words(unnamed) <= _WHAT_IT_IS and not HOW_BIG.search(unnamed)
+
+
+# Capitalised words (the first of a sentence among them): names where a sentence lists some.
+_PROPER = re.compile(r"(?<![\w-])[A-Z][\w-]*[a-z0-9][\w-]*")
 
 
 # Taken off a sentence that names only another variant of the asked model ("ViT-B" for "ViT-H"):

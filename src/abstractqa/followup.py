@@ -83,6 +83,7 @@ def rewrite_follow_up(
         return switched, list(dict.fromkeys(c.paper_id for c in last.citations))
     # "what about papers on speech?" is a new listing, not the same papers asked again.
     elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
+    elliptic = elliptic or (last is not None and _terse(question, last, names))
     pronoun = ANAPHORA.search(question) is not None or asks_among(question)
     bare_record = last is not None and _bare_record(question, names)
     if last is None or not (pronoun or elliptic or bare_record or PICK.search(question)):
@@ -128,6 +129,23 @@ def continued(question: str, history: list[Answer]) -> tuple[str, list[str]]:
         return question, []
     focus, titles = _papers(last)
     return " and ".join(titles) + ": " + re.sub(r"^(and|so|also)\s+", "", question, flags=re.I), focus
+
+
+# "how many images?", "what loss?": a short question for a thing, naming no paper.
+_TERSE = re.compile(r"\s*(?:how\s+(?:many|much|long|big|large|fast)|what|which|who|where|when)\b", re.I)
+
+
+def _terse(question: str, last: Answer, names: CollectionNames) -> bool:
+    """"how many images?" after an answer on Emu: a short question for a thing, naming no
+    paper, whose words the last answer's papers all use, asks it of them. "what is lora?"
+    (a word none of them uses) is a new question."""
+    if not _TERSE.match(question) or len(question.split()) > 5 or LISTING.search(question):
+        return False
+    if names.read(question).named or re.search(r"\bpapers?\b", question, re.I):
+        return False
+    abstracts = [names.papers[c.paper_id].abstract for c in last.citations if c.paper_id in names.papers]
+    words = content_words(question)
+    return bool(abstracts) and all(words <= content_words(a) for a in abstracts)
 
 
 def _last_answered(history: list[Answer]) -> Answer | None:
