@@ -434,9 +434,8 @@ def _does_clause(source: Source) -> Clause | None:
 
 # "does I-JEPA rely on hand-crafted augmentations?": a question answered yes or no.
 _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|has|have)\s", re.I)
-# Words that turn what follows them into its opposite ("without relying on ...").
-_NEGATORS = frozenset("not no never without neither nor instead rather free cannot".split())
-_NEGATED = re.compile(r"\b(?:not|no|never|without|neither|nor|instead|rather|cannot)\b|n't|-free\b|^non-", re.I)
+# Words that turn what follows them into its opposite ("without relying on ...", "non-generative").
+_NEGATED = re.compile(r"\b(?:not|no|never|without|neither|nor|instead|rather|cannot|free)\b|n't|^non-", re.I)
 # Words of a yes/no question that ask nothing of the abstract ("is X able to ...").
 _YES_NO_FRAME = content_words("able possible capable any anything support really actually also still")
 
@@ -453,7 +452,7 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
         return None
     tokens = re.findall(r"[\w'-]+", sentence)
     hits = [i for i, t in enumerate(tokens) if content_words(t) & asked]
-    negated = [i for i, t in enumerate(tokens) if t.casefold() in _NEGATORS or _NEGATED.search(t)]
+    negated = [i for i, t in enumerate(tokens) if _NEGATED.search(t)]
     if not negated:
         return "Yes"
     # "without relying on ...", "a non-generative approach" (the asked word's own token)
@@ -488,10 +487,8 @@ def _picks_one(question: str, sides: list[Source]) -> Exact | None:
     if unnamed != clause:  # "which of MSN and I-JEPA is better": "which is better"
         unnamed = re.sub(r"\b(?:of|between)\s+(?:(?:and|or|,)\s+)*", "", " ".join(unnamed.split()))
         clause = unnamed if not re.search(r"\b(?:and|or|of|between)\b", unnamed) else "which one it is"
-    titles = [s.paper.title for s in sides]
-    papers = " and ".join(titles) if len(titles) < 3 else ", ".join(titles[:-1]) + " and " + titles[-1]
     return Exact(
-        f"None of the abstracts of {papers} measures one against another, so they don't say "
+        f"None of the abstracts of {join_words([s.paper.title for s in sides])} measures one against another, so they don't say "
         f"{clause[:1].lower()}{clause[1:]}; what each reports:",
         note="no comparison between them (exact)",
     )

@@ -112,7 +112,6 @@ def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding
         (what sentence-transformers itself loads: `AutoTokenizer.from_pretrained`)."""
 
         _tokenizer: Any = PrivateAttr()
-
         _pieces: Any = PrivateAttr()
 
         def __init__(self, **kwargs):
