@@ -487,7 +487,8 @@ def rank_sentences(
         sims = (sims + vectors @ embed.query(context)) / 2
     # "how does I-JEPA avoid hand-crafted augmentations?": the name finds the paper, and the
     # sentences that repeat it are no closer to what is asked; meaning is also read without it.
-    unnamed = without_names(question, source) if alone else question
+    bare = without_names(question, source)
+    unnamed = bare if alone else question
     if unnamed != question and len(content_words(unnamed)) >= 2:
         sims = (sims + vectors @ embed.query(unnamed)) / 2
     bags = source.sentence_words
@@ -499,7 +500,7 @@ def rank_sentences(
     how_many = bool(_HOW_MANY.search(question))
     # What is counted: the asked words as typed beside the paper's names ("experts" of "how many
     # experts does MoDE use", though MoDE's name holds it; not "Emu" of "Emu: how many images?").
-    counted = content_words(without_names(question, source))
+    counted = content_words(bare)
     wants_names = _WANTS_NAMES.search(question)
     named_head = stem(wants_names.group(3).casefold()) if wants_names else ""
     wants_metric = bool(_WANTS_METRIC.search(question))
@@ -654,9 +655,9 @@ def _spelled_out(source: Source, question: str) -> int | None:
     return None
 
 
-def join_words(items: list[str]) -> str:
-    """"A", "A and B", "A, B and C": items joined as a sentence lists them."""
-    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + " and " + items[-1]
+def join_words(items: list[str], conjunction: str = "and") -> str:
+    """"A", "A and B", "A, B and C" ("A, B or C"): items joined as a sentence lists them."""
+    return items[0] if len(items) == 1 else ", ".join(items[:-1]) + f" {conjunction} " + items[-1]
 
 
 # Without "we propose/present/...": "In this paper, we manipulate input speech to ...".

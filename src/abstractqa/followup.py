@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 
 from abstractqa import prompts
 from abstractqa.answerable import RECORD_FRAME
-from abstractqa.evidence import content_words
+from abstractqa.evidence import content_words, join_words
 from abstractqa.llm import ChatLLM, GeneratorError
 from abstractqa.query import LISTING, read_query
 
@@ -82,16 +82,18 @@ def rewrite_follow_up(
     if last is not None and (switched := _switched_variant(question, last.standalone_question)):
         return switched, list(dict.fromkeys(c.paper_id for c in last.citations))
     # "what about papers on speech?" is a new listing, not the same papers asked again.
-    elliptic = ELLIPSIS.match(question) is not None and not names.read(question).named and not LISTING.search(question)
-    elliptic = elliptic or (last is not None and _terse(question, last, names))
+    named = bool(names.read(question).named)
+    elliptic = ELLIPSIS.match(question) is not None and not named and not LISTING.search(question)
+    elliptic = elliptic or (last is not None and not named and _terse(question, last, names))
     pronoun = ANAPHORA.search(question) is not None or asks_among(question)
     bare_record = last is not None and _bare_record(question, names)
-    if last is None or not (pronoun or elliptic or bare_record or PICK.search(question)):
+    picks = PICK.search(question) is not None
+    if last is None or not (pronoun or elliptic or bare_record or picks):
         return question, []
     focus, titles = _papers(last)
-    if PICK.search(question) and not bare_record and len(titles) > 1 and not names.read(question).named:
+    if picks and not bare_record and len(titles) > 1 and not named:
         picked = PICK.sub("which", question, count=1).strip().rstrip("?").strip()
-        return f"{picked[:1].upper()}{picked[1:]}, {_either(titles)}?", focus
+        return f"{picked[:1].upper()}{picked[1:]}, {join_words(titles, 'or')}?", focus
     name = " and ".join(titles)
     if asks_among(question) and len(titles) > 3:  # "which of them" of a long list: kept as the focus
         return AMONG.sub("which papers", question, count=1), focus
@@ -136,12 +138,12 @@ _TERSE = re.compile(r"\s*(?:how\s+(?:many|much|long|big|large|fast)|what|which|w
 
 
 def _terse(question: str, last: Answer, names: CollectionNames) -> bool:
-    """"how many images?" after an answer on Emu: a short question for a thing, naming no
-    paper, whose words the last answer's papers all use, asks it of them. "what is lora?"
+    """"how many images?" after an answer on Emu: a short question for a thing (the caller
+    checks that it names no paper), whose words the last answer's papers all use, asks it of them. "what is lora?"
     (a word none of them uses) is a new question."""
     if not _TERSE.match(question) or len(question.split()) > 5 or LISTING.search(question):
         return False
-    if names.read(question).named or re.search(r"\bpapers?\b", question, re.I):
+    if re.search(r"\bpapers?\b", question, re.I):
         return False
     abstracts = [names.papers[c.paper_id].abstract for c in last.citations if c.paper_id in names.papers]
     words = content_words(question)
@@ -214,10 +216,6 @@ def _switched_variant(question: str, before: str) -> str | None:
     if len(folded) != 1 or new.casefold() in folded:
         return None
     return re.sub(rf"(?<![\w-]){re.escape(old.pop())}(?![\w-])", new, before)
-
-
-def _either(titles: list[str]) -> str:
-    return " or ".join(titles) if len(titles) < 3 else ", ".join(titles[:-1]) + " or " + titles[-1]
 
 
 def _replace_pronoun(pronoun: str, name: str) -> str:
