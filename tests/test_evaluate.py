@@ -21,12 +21,14 @@ from abstractqa.evaluate import (
     EvalInputError,
     Question,
     evaluate,
+    first_sentence,
     has_fact,
     load_questions,
     percentile,
     score_answer,
     summarize,
 )
+from abstractqa.evidence import split_sentences
 from abstractqa.judge import parse_judgement
 from abstractqa.report import render_html, render_markdown, write_outputs
 from abstractqa.types import Answer, Citation, Evidence, Paper, SentenceCheck, Timings
@@ -577,3 +579,10 @@ def test_shipped_question_set_meets_thresholds(assistant, questions, gate, count
     }
     failing = "\n".join(f"{r.id}: {'; '.join(r.failures)}" for r in results if not r.passed)
     assert not below, f"metrics below {gate.name}: {below}\nfailed questions:\n{failing}"
+
+
+def test_the_first_sentence_ends_at_a_bare_no_but_not_at_no_before_a_number():
+    # "No." before a new sentence is an answer, not the abbreviation of "No. 5".
+    assert first_sentence("**I-JEPA**: No. This paper learns without augmentations [1].") == "I-JEPA: No."
+    assert first_sentence("Table No. 5 lists it. Then more.") == "Table No. 5 lists it."
+    assert split_sentences("We use e.g. crops. No. It does not.") == ["We use e.g. crops.", "No.", "It does not."]

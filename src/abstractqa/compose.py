@@ -72,7 +72,9 @@ class ExtractiveComposer:
                 )
             )
             if quotes and (said := yes_or_no(question, source, quotes[0])):
-                yield Exact(said + ".", note="yes/no: the quote after it states the asked words (exact)")
+                # One first sentence that answers and is cited: "No — this paper ... without
+                # relying on hand-crafted data augmentations [1]." (a bare "No." cites nothing).
+                quotes[0] = f"{said} — {_lower_first(quotes[0], source)}"
             yield from quotes
             if plan.missing:  # it holds some asked terms, not all ("ssv2", not "in1k")
                 yield _lacking(plan)
@@ -459,6 +461,14 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
     if hits and any(0 <= hits[0] - i <= 3 for i in negated) and all(i <= hits[0] for i in negated):
         return "No"
     return None
+
+
+def _lower_first(sentence: str, source: Source) -> str:
+    """The sentence to follow "Yes —": its first word in lower case when it is a plain word
+    ("We", "This"), as written when it is a name or a term ("I-JEPA", "CutLER", "LLMs")."""
+    first = sentence.split(" ", 1)[0]
+    plain = first[:1].isupper() and first[1:].islower() and first.isalpha()
+    return first.lower() + sentence[len(first) :] if plain and stem(first.lower()) not in source.name_words else sentence
 
 
 # "which is faster, A or B?", "which approach needs fewer labels": a comparison that asks for

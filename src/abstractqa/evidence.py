@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
     from abstractqa.config import RankingSettings
 
-ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|approx|resp|incl|Dr|Mr|Ms|No|[A-Z])\.")
+# "No. 5" (a number), not the answer "No." before a new sentence.
+ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|approx|resp|incl|Dr|Mr|Ms|No(?=\.\s*\d)|[A-Z])\.")
 _SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[\"'“(\[]?[A-Z0-9$])")
 MARKER = re.compile(r"\s*\[(\d+)\]")
 # Acronym-like terms: two capitals, or letters with digits (ImageNet, ViT-H, A100, CLIP).
