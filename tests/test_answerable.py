@@ -4,10 +4,12 @@ and an answer that leads with it. Real index of the seeds, real embedder."""
 from __future__ import annotations
 
 import re
+import types
 
 import pytest
 
 from abstractqa.answerable import _named_versions
+from abstractqa.compose import _lower_first
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import Source, holds_term, numbers_in
 from abstractqa.query import read_query
@@ -870,6 +872,22 @@ def test_a_yes_no_question_is_answered_yes_or_no_by_the_quote_it_leads(assistant
     # The yes or no and the quote that shows it are one first sentence, and it is cited.
     first = first_sentence(answer.answer)
     assert first.startswith(lead) and first.endswith("[1].") and answer.citations, answer.answer
+
+
+@pytest.mark.parametrize(
+    ("quote", "after"),
+    [
+        ("A key component is a large Transformer [1].", "a key component"),
+        ("We introduce LaViLa [1].", "we introduce"),
+        ("I-JEPA is simple [1].", "I-JEPA is"),
+        ("CutLER is simpler [1].", "CutLER is"),
+        ("LLMs write narrations [1].", "LLMs write"),
+        ("Emu is preferred [1].", "Emu is"),  # the paper's own name, though written as a plain word
+    ],
+)
+def test_the_quote_after_yes_or_no_starts_in_lower_case_unless_it_starts_with_a_name(quote, after):
+    source = types.SimpleNamespace(name_words={"emu"})
+    assert _lower_first(quote, source).startswith(after)
 
 
 def test_a_yes_no_question_the_quote_does_not_settle_gets_no_yes_or_no(assistant):

@@ -465,9 +465,9 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
 
 def _lower_first(sentence: str, source: Source) -> str:
     """The sentence to follow "Yes —": its first word in lower case when it is a plain word
-    ("We", "This"), as written when it is a name or a term ("I-JEPA", "CutLER", "LLMs")."""
+    ("We", "This", "A"), as written when it is a name or a term ("I-JEPA", "CutLER", "LLMs")."""
     first = sentence.split(" ", 1)[0]
-    plain = first[:1].isupper() and first[1:].islower() and first.isalpha()
+    plain = first.isalpha() and first[:1].isupper() and first[1:] == first[1:].lower() and first != "I"
     return first.lower() + sentence[len(first) :] if plain and stem(first.lower()) not in source.name_words else sentence
 
 
