@@ -863,6 +863,7 @@ def test_which_is_better_of_two_papers_that_never_meet_says_they_dont_tell(assis
         ("does cutler use human labels?", "CutLER: No — "),  # "without any human labels"
         ("does videopoet do zero-shot", "VideoPoet: Yes — "),
         ("does lavila use llms", "LaViLa: Yes — "),
+        ("does emu video need a cascade of models", "Emu Video: No — we identify"),  # "without requiring a deep cascade"
     ],
 )
 def test_a_yes_no_question_is_answered_yes_or_no_by_the_quote_it_leads(assistant, question, lead):
@@ -892,7 +893,14 @@ def test_the_quote_after_yes_or_no_starts_in_lower_case_unless_it_starts_with_a_
 
 def test_a_yes_no_question_the_quote_does_not_settle_gets_no_yes_or_no(assistant):
     # "supervised" is not in CutLER's lead ("CutLER is simpler ..."); "pixels" in no I-JEPA sentence.
-    for question in ("is cutler supervised?", "does i-jepa use pixels", "does i-jepa work without augmentations?"):
+    # "does videopoet use diffusion?": its lead ("VideoPoet employs a decoder-only transformer")
+    # never says "diffusion", so no "No" either.
+    for question in (
+        "is cutler supervised?",
+        "does i-jepa use pixels",
+        "does i-jepa work without augmentations?",
+        "does videopoet use diffusion?",
+    ):
         text = assistant.ask(question).answer
         assert not re.match(r"\*\*[^*]+\*\*: (?:Yes|No)\b", text), (question, text)
 

@@ -438,6 +438,8 @@ def _does_clause(source: Source) -> Clause | None:
 _YES_NO = re.compile(r"^\s*(?:does|do|did|is|are|was|were|can|could|has|have)\s", re.I)
 # Words that turn what follows them into its opposite ("without relying on ...", "non-generative").
 _NEGATED = re.compile(r"\b(?:not|no|never|without|neither|nor|instead|rather|cannot|free)\b|n't|^non-", re.I)
+# The verb of "does X use/need Y?": an abstract may say it in another one ("without requiring Y").
+_DOING = content_words("use uses using need needs require requires rely relies employ employs utilize leverage apply depend")
 # Words of a yes/no question that ask nothing of the abstract ("is X able to ...").
 _YES_NO_FRAME = content_words("able possible capable any anything support really actually also still")
 
@@ -450,15 +452,22 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
         return None  # "... A or B?" is no yes/no; "does it work without labels?" turns the answer
     asked = content_words(question) - source.name_words - _YES_NO_FRAME
     sentence = strip_markers(quote)
-    if not asked or not asked <= content_words(sentence):
-        return None
+    said = content_words(sentence)
+    reach = 3  # "without relying on ...": the negation this many words before the first asked one
+    if not asked or not asked <= said:
+        # "does emu video need a cascade of models?": "without requiring a deep cascade of
+        # models" says no in another verb; only a negated thing answers, never a "Yes".
+        things = asked - _DOING
+        if things == asked or not things or not things <= said:
+            return None
+        asked, reach = things, 4
     tokens = re.findall(r"[\w'-]+", sentence)
     hits = [i for i, t in enumerate(tokens) if content_words(t) & asked]
     negated = [i for i, t in enumerate(tokens) if _NEGATED.search(t)]
     if not negated:
-        return "Yes"
+        return "Yes" if reach == 3 else None
     # "without relying on ...", "a non-generative approach" (the asked word's own token)
-    if hits and any(0 <= hits[0] - i <= 3 for i in negated) and all(i <= hits[0] for i in negated):
+    if hits and any(0 <= hits[0] - i <= reach for i in negated) and all(i <= hits[0] for i in negated):
         return "No"
     return None
 
