@@ -864,6 +864,8 @@ def test_which_is_better_of_two_papers_that_never_meet_says_they_dont_tell(assis
         ("does videopoet do zero-shot", "VideoPoet: Yes — "),
         ("does lavila use llms", "LaViLa: Yes — "),
         ("does emu video need a cascade of models", "Emu Video: No — we identify"),  # "without requiring a deep cascade"
+        # the yes/no question after a phrase that says which paper: "without relying on hand-crafted data-augmentations"
+        ("what about i-jepa, does it use augmentations?", "I-JEPA: No — this paper"),
     ],
 )
 def test_a_yes_no_question_is_answered_yes_or_no_by_the_quote_it_leads(assistant, question, lead):

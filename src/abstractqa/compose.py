@@ -71,7 +71,7 @@ class ExtractiveComposer:
                     alone=True,
                 )
             )
-            if quotes and (said := yes_or_no(question, source, quotes[0])):
+            if quotes and (said := yes_or_no(asked_part(question), source, quotes[0])):
                 # One first sentence that answers and is cited: "No — this paper ... without
                 # relying on hand-crafted data augmentations [1]." (a bare "No." cites nothing).
                 quotes[0] = f"{said} — {_lower_first(quotes[0], source)}"
@@ -453,21 +453,22 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
     asked = content_words(question) - source.name_words - _YES_NO_FRAME
     sentence = strip_markers(quote)
     said = content_words(sentence)
-    reach = 3  # "without relying on ...": the negation this many words before the first asked one
+    full = True  # every asked word stands in the sentence: it may say "Yes"
     if not asked or not asked <= said:
         # "does emu video need a cascade of models?": "without requiring a deep cascade of
         # models" says no in another verb; only a negated thing answers, never a "Yes".
         things = asked - _DOING
         if things == asked or not things or not things <= said:
             return None
-        asked, reach = things, 4
+        asked, full = things, False
     tokens = re.findall(r"[\w'-]+", sentence)
     hits = [i for i, t in enumerate(tokens) if content_words(t) & asked]
     negated = [i for i, t in enumerate(tokens) if _NEGATED.search(t)]
     if not negated:
-        return "Yes" if reach == 3 else None
-    # "without relying on ...", "a non-generative approach" (the asked word's own token)
-    if hits and any(0 <= hits[0] - i <= reach for i in negated) and all(i <= hits[0] for i in negated):
+        return "Yes" if full else None
+    # "without relying on hand-crafted data-augmentations" (up to four words before the first
+    # asked one), "a non-generative approach" (the asked word's own token)
+    if hits and any(0 <= hits[0] - i <= 4 for i in negated) and all(i <= hits[0] for i in negated):
         return "No"
     return None
 

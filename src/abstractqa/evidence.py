@@ -392,9 +392,11 @@ def asked_part(question: str) -> str:
     return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
 
 
-# An opening phrase that says where to look, then the question: "In the X paper, how many ...?"
+# An opening phrase that says where to look, then the question: "In the X paper, how many ...?",
+# "what about i-jepa, does it use augmentations?"
 _LOCATING = re.compile(
-    r"^\s*(?:in|for|from|about|regarding|according to|within)\s[^,?]{3,90},\s*(?=(?:which|what|how|who|when|where|why|is|are|does|do|did|was|were)\b)",
+    r"^\s*(?:in|for|from|about|regarding|according to|within|(?:and\s+)?(?:what|how)\s+about)\s[^,?]{3,90},\s*"
+    r"(?=(?:which|what|how|who|when|where|why|is|are|does|do|did|was|were)\b)",
     re.I,
 )
 # A description, a dash or colon, then the question: "the paper training on random internet
