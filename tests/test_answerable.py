@@ -501,6 +501,9 @@ def test_what_the_named_abstract_never_mentions_is_said_missing(assistant):
     assert answer.status == "partial" and "open source" in first_sentence(answer.answer), answer.answer
     # one of them does ("labels"): answered
     assert assistant.ask("does msn work with few labels").status == "answered"
+    # what is missing is the other model, not the verb that asks for a comparison with it
+    beat = assistant.ask("does i-jepa beat mae")
+    assert beat.status == "partial" and first_sentence(beat.answer).startswith("The I-JEPA abstract does not mention mae,"), beat.answer
 
 
 def test_a_dataset_is_a_name_the_abstract_must_give(assistant):

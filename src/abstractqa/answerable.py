@@ -723,6 +723,9 @@ def _compact(term: str) -> str:
     return term
 
 
+_BEATING = content_words("beat beats outperform outperforms surpass surpasses exceed exceeds better worse")
+
+
 def _unmentioned(query: Query, source: Source) -> str:
     """The words of what is asked (two or more, besides the paper's names and the question's
     frame) when the paper's abstract holds none of them, as typed ("open source"); else ""."""
@@ -737,7 +740,9 @@ def _unmentioned(query: Query, source: Source) -> str:
     if len(asked) < 2 or not asked & set(query.rare):
         return ""
     tokens = WORD.findall(query.text.casefold())
-    at = [i for i, t in enumerate(tokens) if content_words(t) & asked]
+    # "does i-jepa beat mae": what is not mentioned is "mae"; "beat" says how it is asked.
+    shown = asked - _BEATING or asked
+    at = [i for i, t in enumerate(tokens) if content_words(t) & shown]
     if not at:
         return ""
     if at[-1] - at[0] < 4:  # "run on mobile": the words with what stands between them
