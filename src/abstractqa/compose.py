@@ -447,7 +447,8 @@ _YES_NO_FRAME = content_words("able possible capable any anything support really
 def yes_or_no(question: str, source: Source, quote: str) -> str | None:
     """"Yes" or "No" for a yes/no question about one paper when the quote that leads the answer
     states every asked word: "No" where a negation ("without", "not") comes right before the
-    first of them, "Yes" where the sentence negates nothing; None otherwise."""
+    first of them, "Yes" where the sentence negates nothing; None otherwise. Where it states
+    all but the question's verb ("use", "need": `_DOING`), only a "No" is given."""
     if not _YES_NO.match(question) or " or " in question.casefold() or _NEGATED.search(question):
         return None  # "... A or B?" is no yes/no; "does it work without labels?" turns the answer
     asked = content_words(question) - source.name_words - _YES_NO_FRAME
