@@ -133,6 +133,15 @@ def artifacts_dir() -> Path:
     return ARTIFACTS
 
 
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    """Marks a test whose body failed (`item.call_failed`), for fixtures that keep evidence."""
+    report = yield
+    if report.when == "call":
+        item.call_failed = report.failed
+    return report
+
+
 class ScriptedLLM(ChatLLM):
     """Replies fixed in advance: the decisions around a judgment, without a model's whims."""
 

@@ -61,13 +61,19 @@ def url(ui_assistant):
 
 
 @pytest.fixture
-def page(browser, url):
+def page(request, browser, url, artifacts_dir):
     context = browser.new_context(viewport={"width": 1440, "height": 900}, accept_downloads=True)
     context.grant_permissions(["clipboard-read", "clipboard-write"], origin=url)
     page = context.new_page()
     page.goto(url)
     page.wait_for_selector("#question textarea")
     yield page
+    if getattr(request.node, "call_failed", False):
+        # What the page showed when the test failed, for a person to look at (a rare click
+        # race in test_refusal_bad_backend_and_earlier_sources was never caught in the act).
+        name = f"failed-{request.node.name}"
+        page.screenshot(path=str(artifacts_dir / f"{name}.png"))
+        (artifacts_dir / f"{name}.html").write_text(page.content(), encoding="utf-8")
     context.close()
 
 
