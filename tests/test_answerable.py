@@ -497,8 +497,9 @@ def test_a_number_the_paper_does_not_give_is_declined(assistant):
 
 def test_what_the_named_abstract_never_mentions_is_said_missing(assistant):
     # none of the asked words stand in the Movie Gen abstract: partial, saying what is missing
-    answer = assistant.ask("is movie gen open source")
-    assert answer.status == "partial" and "open source" in first_sentence(answer.answer), answer.answer
+    # ("is movie gen open source" was the example; it now asks for its code link, a record)
+    answer = assistant.ask("does movie gen run on mobile phones")
+    assert answer.status == "partial" and "mobile phones" in first_sentence(answer.answer), answer.answer
     # one of them does ("labels"): answered
     assert assistant.ask("does msn work with few labels").status == "answered"
     # what is missing is the other model, not the verb that asks for a comparison with it
@@ -559,6 +560,31 @@ def test_papers_with_a_link_are_listed_from_their_records(assistant):
     assert answer.kind == "record" and set(titles(answer)) == on_github, answer.answer
     video = assistant.ask("video papers with a project page")
     assert set(titles(video)) == {p.title for p in assistant.papers() if p.urls and "video" in p.abstract.lower()}
+
+
+def test_a_link_is_shown_as_what_its_abstract_says_it_is(assistant):
+    # Movie Gen's one link is its videos ("All videos from this paper are available at ..."):
+    # asked for its code, the answer says there is no code link, then shows that link.
+    movie_gen = assistant.ask("where is the Movie Gen code?")
+    assert movie_gen.status == "partial" and "no code link" in first_sentence(movie_gen.answer), movie_gen.answer
+    assert "its videos at https://go.fb.me/MovieGenResearchVideos" in movie_gen.answer
+    # CutLER's record (its notes) links a project page and code on GitHub.
+    cutler = assistant.ask("is the CutLER code open source?")
+    assert cutler.status == "answered", cutler.answer
+    lead = first_sentence(cutler.answer)
+    assert "its code at https://github.com/facebookresearch/CutLER" in lead, lead
+    assert "its project page at http://people.eecs.berkeley.edu/~xdwang/projects/CutLER/" in lead, lead
+    # "open source" asks for the papers with code on GitHub.
+    on_github = {p.title for p in assistant.papers() if any("github.com" in u for u in p.urls)}
+    assert set(titles(assistant.ask("which papers are open source?"))) == on_github
+
+
+def test_a_release_question_quotes_the_sentence_with_the_link(assistant):
+    # "Curation code and training data distribution ... is made available at https://...":
+    # asked what MetaCLIP releases, that sentence is quoted (a short link sentence is otherwise
+    # ranked down, as saying where rather than what).
+    answer = assistant.ask("does MetaCLIP release its data?")
+    assert "made available at https://github.com/facebookresearch/MetaCLIP" in answer.answer, answer.answer
 
 
 def test_how_two_named_papers_relate_is_a_comparison(assistant):

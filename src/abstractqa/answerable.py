@@ -38,6 +38,7 @@ from abstractqa.evidence import (
     described_paper,
     holds_term,
     join_words,
+    link_kind,
     mentions,
     numbers_in,
     paper_by_topic,
@@ -416,7 +417,7 @@ def _by_authors(query: Query) -> list[str]:
     return [f"by {' and '.join(query.intent.authors)}"] if query.intent.authors else []
 
 
-_LINK_WORDS = content_words("code github repo repository project page website homepage url link links available release public")
+_LINK_WORDS = content_words("code github repo repository project page website homepage url link links available release public open source")
 
 
 def _linked_topic(query: Query) -> tuple[set[str], str] | None:
@@ -448,12 +449,18 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
     lacking = sorted({RECORD_FIELDS[f][1] for n in plan.focus for f in lacks[n]})
     if len(plan.focus) == 1 and lacking:
         return plan.decline("partial", f"the record has {' and '.join(lacking)}", lacking)
+    if len(plan.focus) == 1 and "url" in asked and _ASKS_CODE.search(plan.query.text):
+        # "where is the Movie Gen code?": its one link is its videos, and says so.
+        paper = plan.source(plan.focus[0]).paper
+        if "code" not in {link_kind(u, paper.abstract) for u in paper.urls}:
+            return plan.decline("partial", "the record has no code link", ["no code link"])
     # "MetaCLIP and MoDE: which came first?", neither dated (a superlative says why it picks none)
     if lacking and all(lacks[n] == asked for n in plan.focus) and not plan.query.intent.superlative:
         return plan.decline("partial", f"no record of the {len(plan.focus)} papers has {' or '.join(x.removeprefix('no ') for x in lacking)}", lacking)
     return plan
 
 
+_ASKS_CODE = re.compile(r"\b(?:code|github|repo\w*|source)\b", re.I)
 _WHICH_PAPER = re.compile(r"\W*(?:which|what)\s+(?:\w+\s+)?(?:paper|work|study|article)\b", re.I)
 _PAPER_WORD = re.compile(r"\b(?:this|that|the|a)?\s*(?:papers?|abstracts?|articles?)\b", re.I)
 

@@ -255,8 +255,33 @@ def record_sentences(p: Paper) -> dict[str, str]:
     if p.created:
         lines["date"] = f"{p.title} was created on {p.created}."
     if p.urls:
-        lines["url"] = f"The code and project pages of {p.title} are {', '.join(p.urls)}."
+        links = [f"its {link_kind(u, p.abstract)} at {u}" for u in p.urls]
+        lines["url"] = f"{p.title} links {', '.join(links[:-1]) + ' and ' if len(links) > 1 else ''}{links[-1]}."
     return lines
+
+
+_CODE_HOST = re.compile(r"^(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bitbucket\.org)/", re.I)
+_PAGE_HOST = re.compile(r"\.github\.io\b|/projects?/", re.I)  # "facebookresearch.github.io/LaViLa", ".../projects/CutLER/"
+# What the words before a link in its sentence say it is: "Code is made available at",
+# "Project page:", "All videos from this paper are available at".
+_LINK_SAYS = [
+    ("code", re.compile(r"\bcode\b", re.I)),
+    ("project page", re.compile(r"\b(?:project|web ?page|website|homepage)\b", re.I)),
+    ("videos", re.compile(r"\bvideos?\b", re.I)),
+]
+
+
+def link_kind(url: str, abstract: str) -> str:
+    """What a paper's link is: its code (a code host, or the abstract says so), its project
+    page (a pages host or path, or the abstract says so), its videos, or only a page. A link
+    from the record's notes, not the abstract, is told by its address alone."""
+    if _CODE_HOST.search(url):
+        return "code"
+    if _PAGE_HOST.search(url):
+        return "project page"
+    at = abstract.find(re.sub(r"^https?://", "", url).rstrip("/"))
+    said = split_sentences(abstract[:at])[-1] if at > 0 else ""
+    return next((kind for kind, says in _LINK_SAYS if says.search(said)), "page")
 
 
 _SPELLED = dict(zip(map(str, range(2, 13)), "two three four five six seven eight nine ten eleven twelve".split(), strict=True))
@@ -443,7 +468,12 @@ _WANTS_IDENTITY = re.compile(
 
 
 _LINK = re.compile(r"\b(?:https?://|www\.)\S+|\b[\w\-]+(?:\.[\w\-]+)*\.(?:com|org|io|me|net|ai)(?:/\S*)?", re.I)
-_WANTS_LINK = re.compile(r"\b(?:url|link|page|site|website|homepage|code|github|repo\w*|download)\b", re.I)
+# "does MetaCLIP release its data?", "is it open source?": where a thing is made available is
+# the sentence with the link ("Curation code ... is made available at https://...").
+_WANTS_LINK = re.compile(
+    r"\b(?:url|link|page|site|website|homepage|code|github|repo\w*|download|releas\w*|available|public\w*|open[- ]?sourced?)\b",
+    re.I,
+)
 LINK_WORDS = 12  # a sentence this short around a link is there for the link
 
 

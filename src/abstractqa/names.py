@@ -100,7 +100,7 @@ SUPERLATIVE = {
 WITH_LINKS = re.compile(
     r"\b(?:which|what|any|list|papers?|ones?|abstracts?)\b[^?]*?\b(?:has|have|with|give|gives|provide|provides|"
     r"share|shares|release|releases|link|links)\b[^?]*?\b(?:github|code|repo(?:sitory)?|project page|website|url|"
-    r"link|homepage)s?\b",
+    r"link|homepage)s?\b|\b(?:which|what|any|list)\b[^?]*?\bopen[- ]?sourced?\b",
     re.I,
 )
 # "how many papers are there?", "list all the papers", "what papers do you have?": the
@@ -336,7 +336,8 @@ class CollectionNames:
                 intent.superlative = ""
         unnamed = not (intent.named or intent.authors or intent.dates or intent.arxiv_ids)
         if unnamed and (m := WITH_LINKS.search(question)):
-            intent.linked = "github" if re.search(r"\bgithub\b", m.group(0), re.I) else "any"
+            # "which papers are open source?": those with code on GitHub.
+            intent.linked = "github" if re.search(r"\bgithub|open[- ]?source", m.group(0), re.I) else "any"
         if unnamed and COLLECTION.search(question):
             rest = _name_key(COLLECTION.sub(" ", question)).split()
             if all(w in STOPWORDS or w in _COLLECTION_FRAME for w in rest):

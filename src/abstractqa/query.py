@@ -83,7 +83,7 @@ ASKS_DATE = re.compile(
     re.I,
 )
 ASKS_URL = re.compile(
-    r"\b(github|repo(sitory)?|project page|website|url|link|homepage)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b",
+    r"\b(github|repo(sitory)?|project page|website|url|link|homepage|open[- ]?sourced?)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b",
     re.I,
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)

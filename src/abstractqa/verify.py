@@ -34,7 +34,7 @@ from abstractqa.evidence import (
 from abstractqa.query import GENERIC_STEMS
 from abstractqa.types import Citation, SentenceCheck
 
-_RECORD_CLAIM = re.compile(r"\b(wr[io]te|written|authors?|arxiv|created|dated?|published|posted|code|pages?)\b", re.I)
+_RECORD_CLAIM = re.compile(r"\b(wr[io]te|written|authors?|arxiv|created|dated?|published|posted|code|pages?|links?|https?)\b", re.I)
 # Where a sentence about two papers turns from one to the other.
 _CLAUSE_BREAK = re.compile(r",?\s+(?:while|whereas|but|and in contrast|in contrast)\s+|;\s+|,\s+and\s+(?=[A-Z])")
 
