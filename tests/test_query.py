@@ -43,3 +43,21 @@ def test_a_bad_date_names_its_field_and_what_is_wrong(date_from, date_to, messag
 def test_labels_name_the_fields_as_the_caller_shows_them():
     with pytest.raises(FilterError, match=r"^the --to date '2023-00-10' is not a date \(month must be in 1\.\.12\)$"):
         read_filters("2023-01-01", "2023-00-10", None, labels={"date_from": "--from", "date_to": "--to"})
+
+
+@pytest.mark.parametrize(
+    ("date", "inside", "outside"),
+    [
+        ("2022", ["2022-01-01", "2022-12-31"], ["2021-12-31", "2023-01-01"]),
+        ("after 2022", ["2023-01-01"], ["2022-12-31", "2022-01-01"]),
+        ("after 2022-10", ["2022-11-01"], ["2022-10-31"]),
+        ("before 2023", ["2022-12-31"], ["2023-01-01"]),
+        ("2023-03 or later", ["2023-03-01", "2024-01-01"], ["2023-02-28"]),
+        ("2022 or earlier", ["2022-12-31", "2021-05-01"], ["2023-01-01"]),
+    ],
+)
+def test_a_date_in_a_question_is_a_prefix_or_a_range(date, inside, outside):
+    from abstractqa.names import within_date
+
+    assert all(within_date(d, date) for d in inside)
+    assert not any(within_date(d, date) for d in outside)

@@ -95,6 +95,14 @@ RECORD_FRAME = frozenset(
 )
 # "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
 _PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
+# "vs prior video generators", "compared to existing methods": the other side is prior work
+# in general (a plural, or "work"), not one paper.
+_PRIOR_WORK = re.compile(
+    r"\b(?:vs\.?|versus|compared? (?:to|with)|than|over|against)\s+(?:the\s+|all\s+)?"
+    r"(?:prior|previous|existing|earlier|older|other|conventional|traditional|standard|baseline)\s+"
+    r"(?:[\w\-]+\s+){0,2}?(?:[\w\-]+s|work|art|research|literature)\b",
+    re.I,
+)
 RECORD_FIELDS = {
     "first_author": ("authors", "no author list"),
     "last_author": ("authors", "no author list"),
@@ -177,7 +185,7 @@ def plan_answer(
             # those only the ones whose abstracts hold every word of the topic are listed.
             kept = [n for n in filtered if about[0] <= plan.source(n).words]
             if not kept:
-                picked = _by_authors(query) + ([f"from {' and '.join(query.intent.dates)}"] if query.intent.dates else [])
+                picked = _by_authors(query) + ([_dated(query.intent.dates)] if query.intent.dates else [])
                 picked += ["with a link"] if query.intent.linked else []
                 plan.says = " ".join([f"None of the {len(filtered)} papers", *picked, f"mentions {about[1]}."])
                 return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
@@ -214,6 +222,10 @@ def plan_answer(
             (s for s in sources if s.n not in named and (query.topic - LISTING_FRAME - _PREDECESSOR - own) & s.words),
             key=lambda s: -best_per_source[s.n],
         )
+        if len(named) == 1 and _PRIOR_WORK.search(query.text):
+            # "videopoet vs prior video generators": prior work in general, no one paper of the
+            # collection; the named paper says how it compares.
+            others = []
         if len(named) >= 2 or others:
             plan.focus = named[:4] if len(named) >= 2 else named + [others[0].n]
             return plan
@@ -410,6 +422,13 @@ def _unrecorded(plan: Plan, says: str, reason: str) -> Plan:
     related: those close to "published in 2021" or "from meta" in words say nothing of it."""
     plan.says, plan.related = says, False
     return plan.decline("not_covered", reason)
+
+
+def _dated(dates: list[str]) -> str:
+    """ "from 2023" (a date), "dated after 2022" (a range)."""
+    if any(" " in d for d in dates):
+        return f"dated {' or '.join(dates)}"
+    return f"from {' and '.join(dates)}"
 
 
 def _by_authors(query: Query) -> list[str]:

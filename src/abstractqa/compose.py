@@ -474,9 +474,18 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
     return None
 
 
+# "Furthermore, LaViLa trained with ...": a word that links a sentence to the one before it.
+_CONNECTIVE = re.compile(
+    r"^(?:Furthermore|Moreover|Additionally|In addition|Also|Further|Finally|Thus|Therefore|Hence|Notably|"
+    r"Importantly|Specifically|Consequently|As a result|In particular|Besides|However|Meanwhile),\s+(?=\S)"
+)
+
+
 def _lower_first(sentence: str, source: Source) -> str:
-    """The sentence to follow "Yes —": its first word in lower case when it is a plain word
-    ("We", "This", "A"), as written when it is a name or a term ("I-JEPA", "CutLER", "LLMs")."""
+    """The sentence to follow "Yes —": without a linking word that opens it ("Furthermore,"),
+    its first word in lower case when it is a plain word ("We", "This", "A"), as written when
+    it is a name or a term ("I-JEPA", "CutLER", "LLMs")."""
+    sentence = _CONNECTIVE.sub("", sentence)
     first = sentence.split(" ", 1)[0]
     plain = first.isalpha() and first[:1].isupper() and first[1:] == first[1:].lower() and first != "I"
     return first.lower() + sentence[len(first) :] if plain and stem(first.lower()) not in source.name_words else sentence

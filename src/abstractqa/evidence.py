@@ -550,6 +550,15 @@ def rank_sentences(
     if alone and defines is None:
         defines = _introduces(unnamed, source)
     wants_link = bool(_WANTS_LINK.search(question))
+    # "how is EfficientSAM trained?": an abstract's opening sentences on the work it builds on
+    # ("... a super large Transformer model trained on ... SA-1B", SAM) are not about the paper.
+    # A question asking about the problem, or which work covers a topic, may want them, and
+    # "what problem does block caching solve?" is answered by them ("... the image generation
+    # process is costly").
+    opening = _background(source) if alone else 0
+    asks_background = _WANTS_BACKGROUND.search(question) or _WANTS_IDENTITY.search(question)
+    background = 0 if asks_background else opening
+    problem = opening if _WANTS_PROBLEM.search(question) else 0
     variant = asked_variant(question, source.sentences)
     # "what does CutLER stand for?": the sentence that spells the name out ("Cut-and-LEaRn (CutLER)").
     spelled = _spelled_out(source, question) if _WANTS_SPELLING.search(question) else None
@@ -590,10 +599,34 @@ def rank_sentences(
             bonus += weights.exact + weights.contribution
         if i == defines:
             bonus += DEFINES
+        if i < background:
+            bonus -= BACKGROUND
+        if i < problem:
+            bonus += BACKGROUND
         if variant is not None:  # "with ViT-H": its sentence, not ViT-B's, answers
             bonus += weights.exact if variant[i] else -OTHER_VARIANT if variant[i] is False else 0.0
         ranked.append((weights.similarity * float(sim) + weights.overlap * overlap + bonus, i, sentence))
     return sorted(ranked, reverse=True)
+
+
+# Taken from an opening sentence before the abstract first speaks of its own work.
+BACKGROUND = 0.2
+_OWN_WORK = re.compile(r"\b(?:we|our|us|this (?:paper|work|study|report)|here)\b", re.I)
+# "what problem does it solve?", "why ...?": the opening sentences answer; a question on
+# limitations or prior work may want them too.
+_PROBLEM_WORDS = r"why|problems?|challenges?|motivat\w*|solv(?:e|es|ed|ing)|address\w*|drawbacks?|gaps?"
+_WANTS_PROBLEM = re.compile(rf"\b(?:{_PROBLEM_WORDS})\b", re.I)
+_WANTS_BACKGROUND = re.compile(rf"\b(?:{_PROBLEM_WORDS}|limitations?|background|prior|previous|existing)\b", re.I)
+
+
+def _background(source: Source) -> int:
+    """How many of the abstract's sentences open it before the first that speaks of the paper's
+    own work ("we", "our", "this paper", or one of its names); 0 if none does."""
+    names = [n for n in (source.paper.title, *source.paper.aliases) if n]
+    for i, sentence in enumerate(source.sentences):
+        if _OWN_WORK.search(sentence) or any(mentions(sentence, n) for n in names):
+            return i
+    return 0
 
 
 # Added to the sentence that says what is asked about when the question asks only what a
@@ -605,8 +638,9 @@ _WHAT_IT_IS = frozenset(
     for w in """main key core central basic big general overall idea ideas point gist contribution contributions
     summary summarize summarise explain describe tell overview behind new novel propose proposed introduce
     approach method paper work about mean meaning topic theme subject focus aim purpose goal survey study
-    review""".split()
-)
+    review brief briefly short shortly quick quickly one two three sentence sentences line lines word words
+    nutshell tl dr tldr eli5""".split()
+)  # "summarize cutler in two sentences", "X in a nutshell": how long, not what
 
 
 _WHAT_IS = re.compile(r"^\s*(?:what(?:'s|s)?(?:\s+(?:is|are|was|were))?|define|explain)\s", re.I)

@@ -45,10 +45,45 @@ ISO_DATE = re.compile(r"\b((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?)\b")
 MONTH_YEAR = re.compile(
     r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I
 )
-YEAR = re.compile(r"\b(?:in|from|during|since|of)\s+((?:19|20)\d\d)\b", re.I)
+YEAR = re.compile(r"\b(?:in|from|during|since|of|after|before|until|till|through|than)\s+((?:19|20)\d\d)\b", re.I)
+# "after 2022", "since March 2023", "before 2023-01-20": a date range, not the date itself.
+_RANGE_WORDS = {
+    "after": "after", "later than": "after", "newer than": "after", "since": "since",
+    "before": "before", "prior to": "before", "earlier than": "before", "older than": "before",
+    "until": "until", "till": "until", "through": "until",
+}  # fmt: skip
+_RANGE_ENDS = {"since": "later", "until": "earlier"}
+DATE_RANGE = re.compile(
+    r"\b(" + "|".join(_RANGE_WORDS) + r")\s+((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?|(?:"
+    + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)\b",
+    re.I,
+)
 DATE_CONTEXT = re.compile(
     r"\b(created|published|posted|released|submitted|dated|appeared|papers?|from|dates?)\b", re.I
 )
+
+
+def _read_date(text: str) -> str:
+    """ "2022", "March 2023" or "2023-01-20" as a date prefix ("2023-03")."""
+    if m := MONTH_YEAR.fullmatch(text):
+        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
+    return text
+
+
+def within_date(created: str, date: str) -> bool:
+    """Whether a record's YYYY-MM-DD date is within a question's date: a prefix ("2023",
+    "2023-01") or a range ("after 2022", "before 2023", "2023-03 or later", "2022 or earlier")."""
+    if date.startswith("after "):
+        prefix = date.removeprefix("after ")
+        return created > prefix and not created.startswith(prefix)
+    if date.startswith("before "):
+        return created < date.removeprefix("before ")
+    prefix, _, end = date.partition(" or ")
+    if end == "later":
+        return created >= prefix
+    if end == "earlier":
+        return created < prefix or created.startswith(prefix)
+    return created.startswith(prefix)
 
 
 def fold(text: str) -> str:
@@ -283,6 +318,12 @@ class CollectionNames:
         intent.dates += [f"{y}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_YEAR.findall(question)]
         if not intent.dates and DATE_CONTEXT.search(question):
             intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
+        for m in DATE_RANGE.finditer(question):  # "after 2022": the date becomes a range
+            date = _read_date(m.group(2))
+            if date in intent.dates:
+                word = _RANGE_WORDS[m.group(1).casefold()]
+                ranged = f"{word} {date}" if word in ("after", "before") else f"{date} or {_RANGE_ENDS[word]}"
+                intent.dates[intent.dates.index(date)] = ranged
         intent.authors = self._authors(question)
         if m := _FROM_ORGANISATION.search(question):
             intent.organisation = _ORGANISATIONS[m.group("org").casefold()]
@@ -376,7 +417,7 @@ class CollectionNames:
             dated = {
                 p.paper_id
                 for p in self.papers.values()
-                if p.created and any(p.created.startswith(d) for d in intent.dates)
+                if p.created and any(within_date(p.created, d) for d in intent.dates)
             }
             allowed = dated if allowed is None else allowed & dated
         if intent.collection:

@@ -427,11 +427,14 @@ def asked_for(question: str) -> Ask | None:
     """
     for pattern in _ASKS_THING:
         if m := pattern.search(question.casefold()):
-            words = [w for w in m.group("np").split() if w not in STOPWORDS]
+            quantity = m.groupdict().get("q") in ("how many", "how much", "count", "number")
+            np_start, np_end = m.span("np")
+            if quantity and (of := re.search(r"\s+of\s+", m.group("np"))):
+                np_end = np_start + of.start()  # "how many hours of training": hours are counted
+            words = [w for w in question.casefold()[np_start:np_end].split() if w not in STOPWORDS]
             if not words or stem(words[-1]) in GENERIC_STEMS:
                 return None
-            quantity = m.groupdict().get("q") in ("how many", "how much", "count", "number")
-            written = question[m.start("np") : m.end("np")].split()  # casefold kept the positions
+            written = question[np_start:np_end].split()  # casefold kept the positions
             if len(question) == len(question.casefold()):
                 words = [w for w in written if w.casefold() not in STOPWORDS]
             if len(words) > 1 and words[-1].casefold() == "count":  # "the parameter count" counts parameters
