@@ -583,6 +583,9 @@ def test_a_link_is_shown_as_what_its_abstract_says_it_is(assistant):
     lead = first_sentence(cutler.answer)
     assert "its code at https://github.com/facebookresearch/CutLER" in lead, lead
     assert "its project page at http://people.eecs.berkeley.edu/~xdwang/projects/CutLER/" in lead, lead
+    # No link in AV-SUPERB's record, but its abstract says it releases code: that is quoted.
+    av = assistant.ask("is AV-SUPERB open-source?")
+    assert av.status == "partial" and "We release our benchmark with evaluation code" in av.answer, av.answer
     # "open source" asks for the papers with code on GitHub.
     on_github = {p.title for p in assistant.papers() if any("github.com" in u for u in p.urls)}
     assert set(titles(assistant.ask("which papers are open source?"))) == on_github

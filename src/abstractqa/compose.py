@@ -134,6 +134,9 @@ class ExtractiveComposer:
             for fact in record_facts(source, plan.query.record):  # "who wrote it and when?": the date it has
                 yield " "
                 yield fact
+            if "url" in plan.query.record and (said := _says_code(source)) is not None:
+                # "is AV-SUPERB open-source?": no link, but the abstract says what it releases.
+                yield cite(said, source.n)
             return
         if plan.kind == "comparison":  # "sora vs movie gen": the other side is no paper here
             yield Exact(
@@ -479,6 +482,15 @@ _CONNECTIVE = re.compile(
     r"^(?:Furthermore|Moreover|Additionally|In addition|Also|Further|Finally|Thus|Therefore|Hence|Notably|"
     r"Importantly|Specifically|Consequently|As a result|In particular|Besides|However|Meanwhile),\s+(?=\S)"
 )
+
+
+_CODE_RELEASE = re.compile(r"\bcode\b", re.I)
+
+
+def _says_code(source: Source) -> str | None:
+    """The abstract's sentence on its code ("We release our benchmark with evaluation code
+    ..."), if one speaks of it."""
+    return next((x for x in source.sentences if _CODE_RELEASE.search(x)), None)
 
 
 def _lower_first(sentence: str, source: Source) -> str:
