@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING, NamedTuple
 from abstractqa import prompts
 from abstractqa.answerable import RECORD_FRAME, named_papers_names
 from abstractqa.evidence import (
+    CODE_WORD,
     STOPWORDS,
     SentenceEmbedder,
     Source,
@@ -363,6 +364,12 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
             yield Exact(line, [n], {n: [line]}, note="record")
 
 
+def _says_code(source: Source) -> str | None:
+    """The abstract's sentence on its code ("We release our benchmark with evaluation code
+    ..."), if one speaks of it."""
+    return next((x for x in source.sentences if CODE_WORD.search(x)), None)
+
+
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
     r"^(?:(?:In this (?:paper|work)|Here|To [^,]{2,80}|By [^,]{5,100}),\s*)?"
@@ -482,15 +489,6 @@ _CONNECTIVE = re.compile(
     r"^(?:Furthermore|Moreover|Additionally|In addition|Also|Further|Finally|Thus|Therefore|Hence|Notably|"
     r"Importantly|Specifically|Consequently|As a result|In particular|Besides|However|Meanwhile),\s+(?=\S)"
 )
-
-
-_CODE_RELEASE = re.compile(r"\bcode\b", re.I)
-
-
-def _says_code(source: Source) -> str | None:
-    """The abstract's sentence on its code ("We release our benchmark with evaluation code
-    ..."), if one speaks of it."""
-    return next((x for x in source.sentences if _CODE_RELEASE.search(x)), None)
 
 
 def _lower_first(sentence: str, source: Source) -> str:

@@ -264,8 +264,9 @@ _CODE_HOST = re.compile(r"^(?:https?://)?(?:www\.)?(?:github\.com|gitlab\.com|bi
 _PAGE_HOST = re.compile(r"\.github\.io\b|/projects?/", re.I)  # "facebookresearch.github.io/LaViLa", ".../projects/CutLER/"
 # What the words before a link in its sentence say it is: "Code is made available at",
 # "Project page:", "All videos from this paper are available at".
+CODE_WORD = re.compile(r"\bcode\b", re.I)
 _LINK_SAYS = [
-    ("code", re.compile(r"\bcode\b", re.I)),
+    ("code", CODE_WORD),
     ("project page", re.compile(r"\b(?:project|web ?page|website|homepage)\b", re.I)),
     ("videos", re.compile(r"\bvideos?\b", re.I)),
 ]

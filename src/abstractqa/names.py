@@ -42,9 +42,8 @@ MONTHS = {
 }
 ARXIV_ID = re.compile(r"\b(\d{4}\.\d{4,5})(?:v\d+)?\b")
 ISO_DATE = re.compile(r"\b((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?)\b")
-MONTH_YEAR = re.compile(
-    r"\b(" + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I
-)
+_MONTH_NAMES = "|".join(sorted(MONTHS, key=len, reverse=True))
+MONTH_YEAR = re.compile(r"\b(" + _MONTH_NAMES + r")\.?,?\s+(?:of\s+)?((?:19|20)\d\d)\b", re.I)
 YEAR = re.compile(r"\b(?:in|from|during|since|of|after|before|until|till|through|than)\s+((?:19|20)\d\d)\b", re.I)
 # "after 2022", "since March 2023", "before 2023-01-20": a date range, not the date itself.
 _RANGE_WORDS = {
@@ -55,7 +54,7 @@ _RANGE_WORDS = {
 _RANGE_ENDS = {"since": "later", "until": "earlier"}
 DATE_RANGE = re.compile(
     r"\b(" + "|".join(_RANGE_WORDS) + r")\s+((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?|(?:"
-    + "|".join(sorted(MONTHS, key=len, reverse=True)) + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)\b",
+    + _MONTH_NAMES + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)\b",
     re.I,
 )
 DATE_CONTEXT = re.compile(
@@ -63,11 +62,14 @@ DATE_CONTEXT = re.compile(
 )
 
 
+def _month(name: str, year: str) -> str:
+    """ "March", "2023" -> "2023-03"."""
+    return f"{year}-{MONTHS[name.lower()]:02d}"
+
+
 def _read_date(text: str) -> str:
     """ "2022", "March 2023" or "2023-01-20" as a date prefix ("2023-03")."""
-    if m := MONTH_YEAR.fullmatch(text):
-        return f"{m.group(2)}-{MONTHS[m.group(1).lower()]:02d}"
-    return text
+    return _month(*m.groups()) if (m := MONTH_YEAR.fullmatch(text)) else text
 
 
 def within_date(created: str, date: str) -> bool:
@@ -315,7 +317,7 @@ class CollectionNames:
         intent = QueryIntent()
         intent.arxiv_ids = ARXIV_ID.findall(question)
         intent.dates = ISO_DATE.findall(question)
-        intent.dates += [f"{y}-{MONTHS[m.lower()]:02d}" for m, y in MONTH_YEAR.findall(question)]
+        intent.dates += [_month(m, y) for m, y in MONTH_YEAR.findall(question)]
         if not intent.dates and DATE_CONTEXT.search(question):
             intent.dates = [y for y in YEAR.findall(question) if not ARXIV_ID.search(y)]
         for m in DATE_RANGE.finditer(question):  # "after 2022": the date becomes a range
