@@ -18,7 +18,7 @@ How the synthetic index is built (and why it is not a plain `abstractqa ingest`)
   sample and printed (mean and minimum cosine).
 * Chroma: vectors, texts and metadata are added straight to the collection in batches of
   5,000 (the write path, not the embedding, is what this benchmark is about), then the
-  manifest is written with `Manifest.write` and the BM25 index persisted by building a
+  manifest is written with `FileManifests.write` and the BM25 index persisted by building a
   retriever once. The whole data folder is cached in ``~/.cache/abstractqa/bench/`` and
   reused by later runs; delete it to rebuild.
 
@@ -157,6 +157,7 @@ def build(n: int) -> dict:
         manifest_path,
         open_collection,
     )
+    from abstractqa.manifest import FileManifests
     from benchmarks.run import write_synthetic
 
     shutil.rmtree(folder, ignore_errors=True)
@@ -201,8 +202,8 @@ def build(n: int) -> dict:
             metadatas=[chunk_metadata(by_id[c.paper_id]) for c in part],
         )
     record["chroma_write_s"] = time.perf_counter() - t0
-    Manifest(papers=papers, chunks=chunks, hashes={p.paper_id: p.content_hash for p in papers}).write(
-        manifest_path(settings)
+    FileManifests(manifest_path(settings)).write(
+        Manifest(papers=papers, chunks=chunks, hashes={p.paper_id: p.content_hash for p in papers})
     )
     record["chunks"] = len(chunks)
     record["papers"] = len(papers)
