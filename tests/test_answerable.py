@@ -11,7 +11,7 @@ import pytest
 from abstractqa.answerable import _named_versions
 from abstractqa.compose import _lower_first
 from abstractqa.evaluate import first_sentence
-from abstractqa.evidence import Source, holds_term, numbers_in
+from abstractqa.evidence import Source, content_words, holds_term, numbers_in
 from abstractqa.query import read_query
 from abstractqa.types import Evidence
 from abstractqa.verify import Citer, Exact, checked_sentences
@@ -211,6 +211,9 @@ def test_comparison_shows_each_side_and_what_they_share(assistant):
     assert answer.kind == "comparison" and set(titles(answer)) == {"MSN", "I-JEPA"}
     shared = next(s for s in answer.sentences if s.text.startswith("Both abstracts mention"))
     assert shared.cited == [1, 2]
+    # How they differ, then what they share, in the first paragraph: before the quotes.
+    lead = answer.answer.split("\n\n")[0]
+    assert " while " in lead and "Both abstracts mention" in lead, answer.answer
     # Every term said to be shared stands in both abstracts.
     papers = {p.title: p.abstract for p in assistant.papers()}
     for term in re.split(r", | and ", shared.text.removeprefix("Both abstracts mention ").rstrip(".")):
@@ -915,7 +918,7 @@ def test_which_has_more_authors_is_answered_from_the_records(assistant):
 
 def test_shared_terms_are_said_once(assistant):
     answer = assistant.ask("metaclip vs mode")
-    shared = next(line for line in answer.answer.splitlines() if line.startswith("Both abstracts mention"))
+    shared = next(s.text for s in answer.sentences if s.text.startswith("Both abstracts mention"))
     words = re.findall(r"[\w\-]+", shared.split("mention", 1)[1].split("[")[0].replace(" and ", " "))
     assert len({w.casefold() for w in words}) == len(words), shared
 
@@ -1031,3 +1034,45 @@ def test_a_follow_up_on_a_word_no_passage_holds_is_a_new_question(assistant):
     first = assistant.ask("what is msn")
     follow = assistant.ask("what is lora?", history=[first])
     assert follow.status == "not_covered", follow.answer
+
+
+def test_asked_baselines_are_answered_by_what_the_paper_beats(assistant):
+    # "what baselines?" is answered by "outperforms ... algorithms like KGCN, KGAT, and KGIN";
+    # an abstract that compares with nothing doesn't say.
+    ugpig = assistant.ask("what baselines did ugpig beat")
+    assert ugpig.status == "answered" and "KGCN" in first_sentence(ugpig.answer), ugpig.answer
+    facet = assistant.ask("what baselines does FACET compare")
+    assert facet.status == "partial" and "baselines" in first_sentence(facet.answer), facet.answer
+
+
+def test_an_authors_name_picks_papers_and_is_no_topic_word(assistant):
+    query = read_query("compare the two surveys by Pengzhen Ren", assistant.retriever.names)
+    assert query.intent.authors == ["Pengzhen Ren"] and not {"pengzhen", "ren"} & query.topic
+    answer = assistant.ask("compare the two surveys by Pengzhen Ren")
+    assert answer.status == "answered", answer.answer
+    named = titles(answer)  # the derived titles of this index, or the LLM's
+    assert len(named) == 2 and any("Architecture Search" in t for t in named), answer.answer
+    assert any("Active Learning" in t or "(DAL)" in t for t in named), answer.answer
+
+
+def test_a_scaled_number_is_one_number_however_it_is_written(assistant):
+    # "10B" finds "dense 10 billion parameters"; "1.1B" the LaTeX "$1.1$ billion"; "30 billion"
+    # the "30B parameter transformer"; the "1B" of "SA-1B" stays a name.
+    assert holds_term("We pre-train on $1.1$ billion image-text pairs", "1.1B")
+    assert "10b" in content_words("dense 10 billion parameters") and "billion" not in content_words("SA-1B data")
+    for question, fact in (
+        ("which paper has a 10B model", "dense 10 billion parameters"),
+        ("on how many benchmarks was the 10B model evaluated", "over 50 benchmarks"),
+        ("which paper trains on 1.1B image-text pairs", "$1.1$ billion image-text pairs"),
+        ("which paper uses a 30 billion parameter transformer", "30B parameter transformer"),
+    ):
+        answer = assistant.ask(question)
+        assert answer.status == "answered" and fact in first_sentence(answer.answer), answer.answer
+
+
+def test_an_acronym_matches_a_compound_spelled_out(assistant):
+    # "MAE" is "masked autoencoding": an auto-encoder's initials are two letters.
+    assert holds_term("we show that masked autoencoding can be used", "MAE")
+    assert holds_term("a variational auto-encoder", "VAE") and not holds_term("a masked encoder", "MAE")
+    answer = assistant.ask("what fraction of patches get dropped in the unified image and video MAE model")
+    assert answer.status == "answered" and "95% of the video patches" in first_sentence(answer.answer), answer.answer

@@ -29,6 +29,7 @@ from abstractqa.evidence import (
     NUMBER_OF_WORD,
     NUMBER_TERM,
     NUMBER_WORDS,
+    VALUE_FORMS,
     WORD,
     SentenceEmbedder,
     Source,
@@ -759,6 +760,8 @@ def _unmentioned(query: Query, source: Source) -> str:
     asked -= content_words(" ".join(query.exact))  # "k600": checked as a term ("Kinetics-600")
     if asked & source.words:  # "what does cutler use to make its initial masks": "masks"
         return ""
+    # "what baselines did UGPIG beat?": stated by value ("outperforms ... like KGCN"), not by name.
+    asked = {w for w in asked if not (form := VALUE_FORMS.get(w)) or not form.search(source.paper.abstract)}
     # Words common in the collection ("over") say little; one of them at least is specific to
     # it ("mobile"), so that two typos ("dose" for "does") are not taken for a topic.
     unseen = content_words(" ".join(query.unseen))

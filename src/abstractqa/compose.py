@@ -184,7 +184,12 @@ class ExtractiveComposer:
         if led:
             joint = ", while " if len(sides) == 2 else "; "
             text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
-            yield text[0].upper() + text[1:] + ".\n\n"
+            yield text[0].upper() + text[1:] + "."
+            # How they differ, then what they share, before the quotes that show each side.
+            if shared and not shared_only:
+                yield " "
+                yield self._shared(shared, sides)
+            yield "\n\n"
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
@@ -202,7 +207,7 @@ class ExtractiveComposer:
             lead, skip = (None, {clauses[part].index}) if led and clauses[part].whole else (gist, set())
             about = source.sentences[gist] if gist is not None else question
             yield from self._quotes(about, source, count, lead, skip)
-        if shared and not shared_only:
+        if shared and not shared_only and not led:
             yield "\n\n"
             yield self._shared(shared, sides)
 

@@ -77,8 +77,10 @@ def numbers_in(text: str) -> set[str]:
 
 
 _SCALED = re.compile(
-    r"(?<![\w.,])(\d+(?:\.\d+)?)(?:\s?([kKMBT])\b|\s+(thousand|million|billion|trillion)\b)", re.I
+    r"(?<![\w.,])(\d+(?:\.\d+)?)\$?(?:\s?([kKMBT])\b|\s+(thousand|million|billion|trillion)\b)", re.I
 )
+_SCALE_WORDS = {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
+_SCALE_LETTERS = {w: k for k, w in _SCALE_WORDS.items()}
 _SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
 
 
@@ -129,11 +131,34 @@ def expand_short_forms(text: str) -> str:
 _VERSIONED = re.compile(r"^([a-z][a-z\-]+[a-z])v\d")
 
 
+def _compact_scales(text: str) -> str:
+    """ "dense 10 billion parameters" -> "dense 10B parameters": one word for one number, as
+    "10B" is typed (not the "1B" of "SA-1B")."""
+
+    def compact(m: re.Match) -> str:
+        if text[m.start() - 1 : m.start()] == "-" or not m.group(3):
+            return m.group(0)
+        return m.group(1) + _SCALE_LETTERS[m.group(3).casefold()].upper()
+
+    return _SCALED.sub(compact, text)
+
+
+def scale_spellings(text: str) -> str:
+    """The scaled numbers of `text` written the other way ("10 billion" for "10B", "32K" for
+    "32 thousand"), so a search for either form finds both."""
+    out = []
+    for m in _SCALED.finditer(text):
+        if text[m.start() - 1 : m.start()] != "-":
+            scale = m.group(2) or m.group(3)
+            out.append(f"{m.group(1)} {_SCALE_WORDS[scale.casefold()]}" if m.group(2) else f"{m.group(1)}{_SCALE_LETTERS[scale.casefold()].upper()}")
+    return " ".join(out)
+
+
 def content_words(text: str) -> set[str]:
     """Stemmed content words; hyphenated words count whole and by their parts; typed short
     forms count as the words they stand for."""
     words = set()
-    for token in WORD.findall(text.casefold()):
+    for token in WORD.findall(_compact_scales(text).casefold()):
         # "pre-trained" is also "pretrained"; "zero-shot", "zeroshot"; "sdxlv1.0", "sdxl"
         for w in {token, token.replace("-", ""), *re.split(r"[.\-]", token), *_VERSIONED.findall(token)}:
             if w not in STOPWORDS and len(w) > 1:
@@ -319,8 +344,8 @@ def holds_term(text: str, term: str) -> bool:
 
 def initials(text: str) -> set[str]:
     """Initials of each run of two to five words: "fps" for "frames-per-second", "mrr" for
-    "mean reciprocal rank"."""
-    words = re.findall(r"[a-z]+", text.casefold())
+    "mean reciprocal rank"; "mae" for "masked autoencoding" (an auto-encoder is two words)."""
+    words = re.findall(r"[a-z]+", re.sub(r"\bauto(?=-?encod)", "auto ", text.casefold()))
     return {"".join(w[0] for w in words[i : i + n]) for n in (2, 3, 4, 5) for i in range(len(words) - n + 1)}
 
 
@@ -364,6 +389,8 @@ VALUE_FORMS = {
     stem("hardware"): re.compile(r"\b(?:[GT]PUs?|[AHV]100s?|CPUs?|accelerators?|chips?|devices?|phones?|FPGAs?)\b"),
     # "what are its limitations?": a drawback the abstract states, in any of its words.
     stem("limitation"): re.compile(r"\b(?:drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?|fails?|failures?)\b", re.I),
+    # "what baselines did UGPIG beat?": "outperforms ... algorithms like KGCN, KGAT, and KGIN".
+    stem("baseline"): re.compile(r"\b(?:outperform(?:s|ed|ing)?|surpass(?:es|ed|ing)?|beats?|versus|vs\.?|compared (?:to|with)|same \w+ as)\s", re.I),
 }
 # "how big is the Movie Gen model?", "what size?": a count with its scale ("30B parameter", "400M
 # image-text pairs", LaTeX "$1.1$ billion"; not the "1B" of "SA-1B") or a parameter count.

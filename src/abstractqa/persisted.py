@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when bm25_text or the BM25 settings change: a persisted index of another format is rebuilt.
-BM25_FORMAT = 1
+BM25_FORMAT = 2
 # Bump when CollectionNames.tables() or Speller.vocabulary() change shape or meaning.
 TABLES_FORMAT = 4
 

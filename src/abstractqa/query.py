@@ -320,7 +320,9 @@ def read_query(
     else:
         kind = "factoid"
     about = _INSTRUCTION.sub(" ", text)
-    topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS
+    # "the two surveys by Pengzhen Ren": a person's name is in the records, not in the abstracts.
+    people = content_words(" ".join(intent.authors + intent.strangers))
+    topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS - people
     if kind == "listing":  # (the frame's own verbs are set aside where the topic is matched)
         if not topic - LISTING_FRAME - MAKING:  # "which papers propose a benchmark?": the head is all there is
             topic = content_words(about) - LISTING_WORDS

@@ -14,7 +14,7 @@ from llama_index.core.retrievers import BaseRetriever
 from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from abstractqa.config import RetrieveSettings
-from abstractqa.evidence import expand_short_forms
+from abstractqa.evidence import expand_short_forms, scale_spellings
 from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
 from abstractqa.query import read_intent
 from abstractqa.types import Chunk, Evidence, Paper
@@ -125,7 +125,9 @@ def bm25_text(paper: Paper, chunk: Chunk) -> str:
     meta = " ".join(
         filter(None, [", ".join(paper.aliases), ", ".join(paper.authors), paper.arxiv_id, paper.created])
     )
-    return f"{meta}\n{chunk.text}" if meta else chunk.text
+    text = f"{meta}\n{chunk.text}" if meta else chunk.text
+    # "10B" finds "dense 10 billion parameters"; "30 billion" finds "a 30B parameter transformer".
+    return f"{text}\n{spelled}" if (spelled := scale_spellings(chunk.text)) else text
 
 
 class PaperRetriever:
