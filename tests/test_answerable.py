@@ -1076,3 +1076,18 @@ def test_an_acronym_matches_a_compound_spelled_out(assistant):
     assert holds_term("a variational auto-encoder", "VAE") and not holds_term("a masked encoder", "MAE")
     answer = assistant.ask("what fraction of patches get dropped in the unified image and video MAE model")
     assert answer.status == "answered" and "95% of the video patches" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_comparison_on_what_neither_paper_says_is_partial(assistant):
+    # "inference latency" stands in neither abstract: the first sentence says so for both.
+    answer = assistant.ask("how do msn and i-jepa differ in inference latency")
+    assert answer.status == "partial", answer.answer
+    assert first_sentence(answer.answer).startswith("Neither the MSN nor the I-JEPA abstract mentions inference latency")
+    assert len({c.paper_id for c in answer.citations}) == 2, answer.answer
+    # A word neither abstract uses that asks what each is for leads with what each is.
+    aim = assistant.ask("cutler vs efficientsam - what task does each one target?")
+    assert aim.status == "answered" and " while " in first_sentence(aim.answer), aim.answer
+    assert "unsupervised object detection" in first_sentence(aim.answer), aim.answer
+    # A head both abstracts use is still what is asked: "architecture wise?" quotes each on it.
+    arch = assistant.ask("videopoet vs movie gen architecture wise?")
+    assert "decoder-only transformer architecture" in first_sentence(arch.answer), arch.answer

@@ -229,6 +229,11 @@ def plan_answer(
             others = []
         if len(named) >= 2 or others:
             plan.focus = named[:4] if len(named) >= 2 else named + [others[0].n]
+            # "how do msn and i-jepa differ in inference latency": what neither abstract says.
+            names = set().union(*(plan.source(n).name_words for n in plan.focus))
+            asked = replace(query, topic=query.topic - names)
+            if all(unsaid := [_unmentioned(asked, plan.source(n)) for n in plan.focus]):
+                return plan.decline("partial", f"no compared paper mentions {unsaid[0]}", [unsaid[0]])
             return plan
         plan.kind = "factoid"
     if query.kind == "comparison" and not named and (sides := _described_sides(query.text, sources, embed)):

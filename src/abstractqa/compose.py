@@ -139,6 +139,18 @@ class ExtractiveComposer:
                 # "is AV-SUPERB open-source?": no link, but the abstract says what it releases.
                 yield cite(said, source.n)
             return
+        if plan.kind == "comparison" and len(plan.focus) > 1:  # what neither compared abstract says
+            sides = [plan.source(n) for n in plan.focus]
+            names = " nor the ".join(s.paper.title for s in sides) if len(sides) == 2 else join_words([s.paper.title for s in sides])
+            yield Exact(
+                f"{'Neither the' if len(sides) == 2 else 'None of the'} {names} abstract{'s' if len(sides) > 2 else ''} "
+                f"mention{'s' if len(sides) == 2 else ''} {missing}, so they don't answer this; what each says:",
+                note="absence (exact)",
+            )
+            for source in sides:
+                yield f"\n\n**{source.paper.title}**: "
+                yield from self._quotes(question, source, 2, exact=plan.query.exact)
+            return
         if plan.kind == "comparison":  # "sora vs movie gen": the other side is no paper here
             yield Exact(
                 f"No indexed paper mentions {missing}, so there is nothing to compare {source.paper.title} with; "
@@ -171,6 +183,12 @@ class ExtractiveComposer:
         # Words of a description ("the LEGO egocentric action frame paper", "the power-law
         # clustering paper") name a side, not what is asked of both.
         aspect -= content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
+        # "cutler vs efficientsam - what task does each one target?": words neither abstract
+        # uses ask what each paper is for, which is what the lead says; "videopoet vs movie gen
+        # architecture wise?" still asks about the architecture both abstracts describe.
+        aspect &= set().union(*(s.words for s in sides))
+        if not aspect:
+            aspect = content_words(question) & _ASPECT_HEADS & set.intersection(*(s.words for s in sides))
         # "What do A and B have in common?": what both abstracts mention comes first, and each
         # paper is quoted on the question.
         shared, shared_only = shared_terms(sides), plan.query.shared_only
@@ -537,6 +555,10 @@ def _picks_one(question: str, sides: list[Source]) -> Exact | None:
         f"{clause[:1].lower()}{clause[1:]}; what each reports:",
         note="no comparison between them (exact)",
     )
+
+
+# Heads a comparison may ask about though any abstract may use them ("architecture wise?").
+_ASPECT_HEADS = content_words("architecture backbone data dataset input output modality metric objective loss")
 
 
 def compared_aspect(question: str, sides: list[Source]) -> set[str]:
