@@ -1058,7 +1058,7 @@ def main(argv: list[str] | None = None) -> int:
         "normalised mean of the real all-MiniLM-L6-v2 vectors of its sentences, weighted by their "
         "token counts; each distinct sentence is encoded once by the onnx backend and cached in "
         "`~/.cache/abstractqa/bench/`. Chunks, texts, metadata, manifest and BM25 index are the real "
-        "ones (`load_corpus`, `chunk_papers`, `Manifest.write`, a real retriever); the Chroma "
+        "ones (`load_corpus`, `chunk_papers`, `FileManifests.write`, a real retriever); the Chroma "
         "collection is filled with `collection.add` in batches of 5,000. The cosine of derived to "
         "real vectors on a 200-chunk sample is in the Scale section: retrieval latency, start-up "
         "and memory do not depend on it, recall at scale is not measured.",
