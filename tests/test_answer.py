@@ -166,7 +166,9 @@ def test_comparison_leads_with_one_sentence_saying_what_each_paper_is(assistant)
     lead = answer.answer.split("\n")[0].strip()
     # One clause per paper, in that paper's own words, checked clause by clause against it.
     assert lead.startswith("Movie Gen is a cast of foundation models") and ", while Emu Video is a" in lead
-    assert "synchronized audio [1], while Emu Video" in lead and lead.endswith("two steps [2].")
+    first, _, shared = lead.partition(" Both abstracts mention ")
+    assert "synchronized audio [1], while Emu Video" in first and first.endswith("two steps [2].")
+    assert shared.endswith("[1][2].")  # then what both say, cited to both
     assert answer.sentences[0].supported and answer.sentences[0].note == "checked clause by clause"
     # A sentence the lead said in full is not quoted again; a shortened one is, in full.
     assert answer.answer.count("a cast of foundation models") == 1
