@@ -141,12 +141,13 @@ class ExtractiveComposer:
             return
         if plan.kind == "comparison" and len(plan.focus) > 1:  # what neither compared abstract says
             sides = [plan.source(n) for n in plan.focus]
-            names = " nor the ".join(s.paper.title for s in sides) if len(sides) == 2 else join_words([s.paper.title for s in sides])
-            yield Exact(
-                f"{'Neither the' if len(sides) == 2 else 'None of the'} {names} abstract{'s' if len(sides) > 2 else ''} "
-                f"mention{'s' if len(sides) == 2 else ''} {missing}, so they don't answer this; what each says:",
-                note="absence (exact)",
+            titles = [s.paper.title for s in sides]
+            says = (
+                f"Neither the {' nor the '.join(titles)} abstract mentions"
+                if len(sides) == 2
+                else f"None of the {join_words(titles)} abstracts mention"
             )
+            yield Exact(f"{says} {missing}, so they don't answer this; what each says:", note="absence (exact)")
             for source in sides:
                 yield f"\n\n**{source.paper.title}**: "
                 yield from self._quotes(question, source, 2, exact=plan.query.exact)

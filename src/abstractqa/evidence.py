@@ -81,7 +81,8 @@ _SCALED = re.compile(
 )
 _SCALE_WORDS = {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
 _SCALE_LETTERS = {w: k for k, w in _SCALE_WORDS.items()}
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9, "t": 1e12, "trillion": 1e12}
+_SCALE = {k: 10.0 ** (3 * (i + 1)) for i, k in enumerate(_SCALE_WORDS)}  # "k": 1e3 ... "t": 1e12
+_SCALE |= {_SCALE_WORDS[k]: v for k, v in _SCALE.items()}  # "thousand": 1e3 ...
 
 
 def scaled_numbers(text: str) -> dict[str, str]:
@@ -131,27 +132,32 @@ def expand_short_forms(text: str) -> str:
 _VERSIONED = re.compile(r"^([a-z][a-z\-]+[a-z])v\d")
 
 
+def _standalone_scaled(text: str) -> Iterator[tuple[re.Match, str]]:
+    """The scaled numbers of `text` with their scale letter ("k", "m", "b", "t"), but not the
+    "1B" of a name ("SA-1B")."""
+    for m in _SCALED.finditer(text):
+        if text[m.start() - 1 : m.start()] != "-":
+            yield m, m.group(2).casefold() if m.group(2) else _SCALE_LETTERS[m.group(3).casefold()]
+
+
 def _compact_scales(text: str) -> str:
     """ "dense 10 billion parameters" -> "dense 10B parameters": one word for one number, as
-    "10B" is typed (not the "1B" of "SA-1B")."""
-
-    def compact(m: re.Match) -> str:
-        if text[m.start() - 1 : m.start()] == "-" or not m.group(3):
-            return m.group(0)
-        return m.group(1) + _SCALE_LETTERS[m.group(3).casefold()].upper()
-
-    return _SCALED.sub(compact, text)
+    "10B" is typed."""
+    out, at = [], 0
+    for m, letter in _standalone_scaled(text):
+        if m.group(3):  # spelled out
+            out += [text[at : m.start()], m.group(1), letter.upper()]
+            at = m.end()
+    return "".join(out) + text[at:]
 
 
 def scale_spellings(text: str) -> str:
     """The scaled numbers of `text` written the other way ("10 billion" for "10B", "32K" for
     "32 thousand"), so a search for either form finds both."""
-    out = []
-    for m in _SCALED.finditer(text):
-        if text[m.start() - 1 : m.start()] != "-":
-            scale = m.group(2) or m.group(3)
-            out.append(f"{m.group(1)} {_SCALE_WORDS[scale.casefold()]}" if m.group(2) else f"{m.group(1)}{_SCALE_LETTERS[scale.casefold()].upper()}")
-    return " ".join(out)
+    return " ".join(
+        f"{m.group(1)}{letter.upper()}" if m.group(3) else f"{m.group(1)} {_SCALE_WORDS[letter]}"
+        for m, letter in _standalone_scaled(text)
+    )
 
 
 def content_words(text: str) -> set[str]:
