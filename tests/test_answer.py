@@ -110,7 +110,11 @@ def test_unsupported_sentence_removed_or_flagged(embed):
 
 
 def test_asked_for_reads_the_head_of_the_question():
-    assert asked_for("What learning rate does MSN use?") == Ask("rate", quantity=False, phrase="learning rate")
+    # A training setting is asked by its whole name: "learn rate", not the "rate" of a win rate.
+    assert asked_for("What learning rate does MSN use?") == Ask("learn rate", quantity=False, phrase="learning rate")
+    assert asked_for("learning rate used for RoB's ViT-Tiny students?") == Ask("learn rate", False, "learning rate")
+    assert not answers_ask("Emu achieves a win rate of 82.9%.", asked_for("what learning rate did Emu use"))
+    assert answers_ask("We lower the learning rate.", asked_for("what learning rate did it use"))
     assert asked_for("How many GPUs were used to train Movie Gen?") == Ask("gpus", quantity=True, phrase="GPUs")
     assert asked_for("What is EfficientSAM's inference latency on a phone?").head == "latenc"
     assert asked_for("What dataset was MSN evaluated on?") is None  # generic: other words may answer

@@ -45,6 +45,34 @@ def test_query_reads_kind_names_and_exact_terms(assistant):
     assert read_query("How much time did the I-JEPA authors need to train?", names).kind == "factoid"
 
 
+def test_a_question_about_how_two_papers_relate_is_a_comparison(assistant):
+    names = assistant.retriever.names
+    # "link between" is a relation, not a URL; "connected to" relates a named and a described paper.
+    link = read_query("is there a link between Emu and the block caching work", names)
+    assert link.kind == "comparison" and not link.record
+    assert read_query("how is the power-law clustering paper connected to MSN", names).kind == "comparison"
+    # The record mentioned on the way ("the same repo") is not what is asked.
+    same = read_query("videoclip and mmpt point to the same repo - are they the same thing?", names)
+    assert same.kind == "comparison" and not same.record
+    assert read_query("what is the github link of cutler", names).record == {"url"}
+    # "who reports ..." asks which papers; "who wrote ..." asks for authors.
+    assert read_query("who reports results on COCO", names).kind == "listing"
+    assert read_query("who wrote MSN?", names).kind == "record"
+
+
+def test_a_paper_that_names_the_other_says_how_they_are_linked(assistant):
+    answer = assistant.ask("is there a link between Emu and the block caching work")
+    assert first_sentence(answer.answer).startswith("The Block caching abstract names Emu:")
+    assert "(LDM and EMU)" in first_sentence(answer.answer)
+    # The described side is the paper with the most of its words ("power-law clustering"),
+    # not one with "clustering" alone (MoDE).
+    answer = assistant.ask("how is the power-law clustering paper connected to MSN")
+    assert "extension of the Masked Siamese Networks (MSN) method" in first_sentence(answer.answer)
+    assert "MoDE" not in titles(answer)
+    # "Emu Video" is its own name, not a mention of Emu.
+    assert "names Emu" not in assistant.ask("how are Emu and Emu Video related?").answer
+
+
 def test_a_misspelled_word_still_finds_its_paper(assistant):
     assert assistant.retriever.correct("post-training quantizaton of diffusion models") == (
         "post-training quantization of diffusion models"
@@ -789,10 +817,12 @@ def test_who_made_a_paper_asks_its_record(assistant):
 
 
 def test_a_described_side_of_a_comparison_is_no_asked_aspect(assistant):
-    # "the power-law clustering paper" names the other side: the answer leads with the contrast.
+    # "the power-law clustering paper" names the other side. Asked how they relate, the answer
+    # leads with the other abstract's sentence that names MSN, then the contrast.
     answer = assistant.ask("how does msn relate to the power-law clustering paper")
-    lead = first_sentence(answer.answer)
-    assert answer.kind == "comparison" and lead.startswith("MSN is") and "while" in lead, answer.answer
+    link, contrast = answer.answer.split("\n\n")[:2]
+    assert answer.kind == "comparison" and "names MSN" in link and "an extension of the Masked Siamese" in link
+    assert contrast.startswith("MSN is") and "while" in contrast, answer.answer
 
 
 def test_a_list_marker_is_no_quantity():

@@ -219,9 +219,12 @@ def plan_answer(
         # words beyond the named paper's name; "EfficientSAM vs the original SAM" describes no
         # other paper of the collection, and is answered from the named one.
         own = plan.source(named[0]).name_words
+        describing = query.topic - LISTING_FRAME - _PREDECESSOR - own
+        # The paper that holds the most of the describing words ("power-law clustering"), then
+        # the closest: a paper with one of them ("clustering") is a weaker match.
         others = sorted(
-            (s for s in sources if s.n not in named and (query.topic - LISTING_FRAME - _PREDECESSOR - own) & s.words),
-            key=lambda s: -best_per_source[s.n],
+            (s for s in sources if s.n not in named and describing & s.words),
+            key=lambda s: (-len(describing & s.words), -best_per_source[s.n]),
         )
         if len(named) == 1 and _PRIOR_WORK.search(query.text):
             # "videopoet vs prior video generators": prior work in general, no one paper of the

@@ -32,7 +32,7 @@ from abstractqa.evidence import (
     strip_names,
     terms_in,
 )
-from abstractqa.names import superlative_value
+from abstractqa.names import URL_IN_TEXT, is_english, superlative_value
 from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
@@ -200,6 +200,15 @@ class ExtractiveComposer:
             yield "\n\n"
         led = all(clauses) and not aspect
         said = [aspect & set().union(*s.sentence_words) for s in sides]  # the aspect's words each abstract uses
+        # "is there a link between Emu and block caching?": an abstract that names the other
+        # paper says how they are linked, in its own words; that answers a question about the
+        # link first, and follows the lead of any other comparison.
+        named = [m for s in sides if (m := names_other(s, [o for o in sides if o is not s]))]
+        if named and _ASKS_LINK.search(question):
+            for mention in named:
+                yield mention
+                yield "\n\n"
+            named = []
         if led:
             joint = ", while " if len(sides) == 2 else "; "
             text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
@@ -209,6 +218,9 @@ class ExtractiveComposer:
                 yield " "
                 yield self._shared(shared, sides)
             yield "\n\n"
+            for mention in named:
+                yield mention
+                yield "\n\n"
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
@@ -533,6 +545,44 @@ _COMPARATIVES = frozenset(
     "weaker simpler longer shorter easier harder lighter heavier deeper best worst most least fastest "
     "largest smallest highest lowest cheapest".split()
 )
+
+
+_ASKS_LINK = re.compile(
+    r"\b(?:links?|connect\w*|relat\w*|tied|builds? on|based on|extend\w*)\b|\bthe same (?:thing|model|method|work)\b", re.I
+)
+
+
+def names_other(side: Source, others: list[Source]) -> Exact | None:
+    """The sentence of `side`'s abstract that names one of `others` most often ("an extension of
+    the Masked Siamese Networks (MSN) method", not "(e.g., SimCLR, SwAV, MSN)"), quoted; None
+    where it names none. Names are read as written (an ordinary word like "mode" only in the
+    name's own capitals or in capitals, "EMU"), never inside a URL or inside the side's own name
+    ("Emu Video" does not name Emu; a title derived from the abstract is no name of its own)."""
+    own = [side.paper.title, *side.paper.aliases] if side.paper.aliases else []  # a derived title is no name
+    best, most = None, 0
+    for other in others:
+        names = sorted({other.paper.title, *other.paper.aliases}, key=len, reverse=True)
+        written = [
+            re.compile(rf"(?<![\w-])(?:{re.escape(n)}|{re.escape(n.upper())})s?(?![\w-])", 0 if is_english(n.casefold()) else re.I)
+            for n in names
+        ]
+        for sentence in side.sentences:
+            text = strip_names(URL_IN_TEXT.sub(" ", sentence), own)
+            count = 0
+            for pattern in written:  # longest first, each mention counted once
+                count += len(pattern.findall(text))
+                text = pattern.sub(" ", text)
+            if count > most:
+                best, most = (other, sentence), count
+    if best is None:
+        return None
+    other, sentence = best
+    return Exact(
+        f"The {side.paper.title} abstract names {other.paper.title}: \u201c{sentence.rstrip().rstrip('.')}\u201d.",
+        [side.n],
+        {side.n: [sentence]},
+        note="names the other paper (exact)",
+    )
 
 
 def _picks_one(question: str, sides: list[Source]) -> Exact | None:

@@ -43,13 +43,22 @@ COMPARISON = re.compile(
     r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
     r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
     r"\bseparates?\b[^?]*\bfrom\b|"
-    r"\bhow (?:do|does|are|is)\b[^?]*\b(?:relate|related)\b",  # "how do Emu and Emu Video relate?"
+    # "how do Emu and Emu Video relate?", "how is the power-law paper connected to MSN",
+    # "is there a link between Emu and block caching", "are they the same thing?"
+    r"\bhow (?:do|does|are|is)\b[^?]*\b(?:relate|related|connected|linked|tied)\b|"
+    r"\b(?:links?|connections?|relationship|relation)\s+between\b|"
+    r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+(?:the\s+same|different|related)\b",
     re.I,
 )
+# "VideoCLIP and MMPT point to the same repo - are they the same thing?": the question asks
+# whether two papers are one, whatever record it mentions on the way.
+_ASKS_IDENTITY = re.compile(r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+(?:the\s+same|different)\b", re.I)
 LISTING = re.compile(
     # not "the MAE papers largest model" (a possessive, typed without its apostrophe)
     r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
     r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
+    # "who reports results on COCO?": which papers (who wrote one is asked as authors)
+    r"^\W*who\b(?!\s+(?:is|are|was|were)\b)|"
     r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
     re.I,
 )
@@ -83,7 +92,7 @@ ASKS_DATE = re.compile(
     re.I,
 )
 ASKS_URL = re.compile(
-    r"\b(github|repo(sitory)?|project page|website|url|link|homepage|open[- ]?sourced?)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b",
+    r"\b(github|repo(sitory)?|project page|website|url|link(?!s?\s+between)|homepage|open[- ]?sourced?)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b",
     re.I,
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
@@ -231,7 +240,8 @@ COMPARING_STEMS = frozenset(
     for w in """compare comparison compared diff differ differs difference differences different contrast
     contrasts versus vs common share shared sharing similar similarity similarities same relate related
     relation between both two other each apart set sets distinguish distinguishes unlike unique main key
-    stand stands out agree agreement disagree distinct separate separates""".split()
+    stand stands out agree agreement disagree distinct separate separates link links linked connect
+    connected connection relationship tied thing""".split()
 )
 # "what do A and B share?", unless it also asks how they differ.
 _ASKS_SHARED = re.compile(r"\b(?:in common|share[sd]?|sharing|alike|similar(?:ity|ities)?)\b", re.I)
@@ -292,6 +302,8 @@ def read_query(
     # to VideoCLIP?" compares them.
     alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively|similar)\b", text, re.I)
     # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
+    if _ASKS_IDENTITY.search(text):
+        record = frozenset()
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
     asks_percent = bool(ASKS_PERCENT.search(text))
     asks_ratio = bool(ASKS_RATIO.search(text))
@@ -415,6 +427,14 @@ VERSIONED = re.compile(
 )
 
 
+# Training settings, a closed vocabulary: an abstract that doesn't name one doesn't give it.
+_SETTING = re.compile(
+    r"\b(?:learning rates?|batch sizes?|weight decay|warm-?up (?:steps|schedule)|dropout rates?|optimi[sz]ers?|"
+    r"momentum|random seeds?|gradient clipping)\b",
+    re.I,
+)
+
+
 _A_NUMBER = frozenset(stem(w) for w in "number value figure amount".split())
 
 
@@ -425,8 +445,12 @@ def asked_for(question: str) -> Ask | None:
     """The thing a question asks for ("how many GPUs" -> gpu), when it names a specific one.
 
     Generic heads ("what dataset", "which method") are left out: an abstract can answer
-    them in other words.
+    them in other words. A training setting ("learning rate used for RoB?") is asked as the
+    whole name (its head is "learn rate", not the "rate" of a win rate).
     """
+    if m := _SETTING.search(question):
+        words = m.group(0).split()
+        return Ask(" ".join(stem(w.casefold()) for w in words), False, " ".join(words))
     for pattern in _ASKS_THING:
         if m := pattern.search(question.casefold()):
             quantity = m.groupdict().get("q") in ("how many", "how much", "count", "number")
@@ -459,6 +483,9 @@ def answers_ask(abstract: str, ask: Ask) -> bool:
             return True
         if ask.quantity:
             if ask.head in counted_words(sentence) or (ask.head in initials(sentence) and numbers_in(sentence)):
+                return True
+        elif " " in ask.head:  # "learn rate": the stems in a row
+            if f" {ask.head} " in " " + " ".join(stem(w) for w in WORD.findall(sentence.casefold())) + " ":
                 return True
         elif ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in initials(sentence):
             return True
