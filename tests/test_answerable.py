@@ -825,6 +825,19 @@ def test_a_described_side_of_a_comparison_is_no_asked_aspect(assistant):
     assert contrast.startswith("MSN is") and "while" in contrast, answer.answer
 
 
+def test_what_the_authors_observe_is_what_they_find(assistant):
+    # "observe" asks for a finding: "... and find that 1) the layers' output changes smoothly",
+    # not "We hypothesize that many layer computations ... are redundant".
+    answer = assistant.ask("what did the block caching authors observe about layer outputs across denoising steps")
+    assert "changes smoothly" in first_sentence(answer.answer), answer.answer
+
+
+def test_the_biggest_model_is_the_largest_one(assistant):
+    # The abstract writes "Our largest video generation model is a 30B parameter transformer".
+    answer = assistant.ask("what's the biggest movie gen model")
+    assert "30B" in first_sentence(answer.answer), answer.answer
+
+
 def test_a_list_marker_is_no_quantity():
     assert numbers_in("find that 1) the output changes smoothly, 2) the layers differ and (3) steps are small") == set()
     assert numbers_in("it reaches 72.4% with 5,000 images (1%)") == {"72.4", "5000", "1"}

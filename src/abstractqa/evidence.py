@@ -117,6 +117,9 @@ SHORT_FORMS = {
     "arch": "architecture",
     "vid": "video",
     "vids": "videos",
+    # Not short, but the word abstracts write for it: "the biggest model" is "our largest model".
+    "biggest": "largest",
+    "bigger": "larger",
 }
 
 
@@ -406,10 +409,16 @@ HOW_BIG = re.compile(r"\bhow\s+(?:big|large|huge|small|tiny)\b", re.I)
 # "what's the main finding / conclusion?": what the authors say they show or find.
 _FOUND = re.compile(
     r"\bwe (?:\w+ )?(?:show|find|found|demonstrate|observe|reveal|conclude)\b|"
+    r"\b(?:find|found|show|observe) that\b|"  # "we investigate the layers ... and find that"
     r"\b(?:results|experiments|findings|observations|study) (?:\w+ )?(?:show|suggest|demonstrate|reveal|indicate)",
     re.I,
 )
-_WANTS_FINDING = re.compile(r"\b(?:findings?|conclusions?|takeaways?|conclude)\b", re.I)
+_WANTS_FINDING = re.compile(
+    # "what did the block caching authors observe about ...": what they say they found
+    r"\b(?:findings?|conclusions?|takeaways?|conclude)\b|"
+    r"\bwhat (?:did|do|does) (?:[\w\-]+ ){1,4}(?:observe|find|discover|notice|conclude)\b",
+    re.I,
+)
 
 _HOW_MANY = re.compile(r"\bhow many\b|\bnumber of\b", re.I)
 _COUNTED = re.compile(r"(?:\d[\d.,]*\S*|" + NUMBER_WORDS.pattern + r")(?P<what>(?:\s+(?:(?:of|the)\s+)*[\w\-]+){1,3})", re.I)
