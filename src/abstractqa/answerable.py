@@ -45,6 +45,7 @@ from abstractqa.evidence import (
     paper_by_topic,
     rank_sentences,
     stem,
+    stem_run,
     strip_markers,
     terms_in,
 )
@@ -497,7 +498,7 @@ def made_thing(query: Query) -> set[str]:
     """The generic head of a listing that asks which papers make one ("which papers propose a
     benchmark?", "... introduce a new dataset?"): the head's stems; empty for other questions."""
     words = query.topic - LISTING_FRAME - MAKING
-    if query.kind == "listing" and words and words <= GENERIC_STEMS and set(_stems(query.text).split()) & MAKING:
+    if query.kind == "listing" and words and words <= GENERIC_STEMS and set(stem_run(query.text).split()) & MAKING:
         return words
     return set()
 
@@ -507,7 +508,7 @@ def _makes(sentence: str, head: set[str]) -> bool:
     words after it, words like "a" and "of" not counted ("we build a benchmark", "propose the
     AV-SUPERB benchmark", "build a benchmark, composed of a dataset"; not "propose a method
     ... on 7 datasets")."""
-    stems = [t for t in _stems(sentence).split() if t not in _FILLER]
+    stems = [t for t in stem_run(sentence).split() if t not in _FILLER]
     verbs = [i for i, t in enumerate(stems) if t in MAKING]
     return any(t in head and any(0 < i - v <= 3 for v in verbs) for i, t in enumerate(stems))
 
@@ -547,7 +548,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         for s in sources
         if held
         and any(held <= bag for bag in s.sentence_words)
-        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or phrase and any(phrase in _stems(t) for t in s.sentences))
+        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or phrase and any(phrase in stem_run(t) for t in s.sentences))
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
@@ -785,11 +786,6 @@ def _unmentioned(query: Query, source: Source) -> str:
     if at[-1] - at[0] < 4:  # "run on mobile": the words with what stands between them
         return " ".join(tokens[at[0] : at[-1] + 1])
     return join_words([tokens[i] for i in at])
-
-
-def _stems(text: str) -> str:
-    """`text` as a run of stemmed words, " a b c ", for finding a phrase in it."""
-    return " " + " ".join(stem(t) for t in WORD.findall(text.casefold())) + " "
 
 
 def _topic_phrase(question: str, words: set[str]) -> str:

@@ -204,7 +204,7 @@ class ExtractiveComposer:
         # paper says how they are linked, in its own words; that answers a question about the
         # link first, and follows the lead of any other comparison.
         named = [m for s in sides if (m := names_other(s, [o for o in sides if o is not s]))]
-        if named and _ASKS_LINK.search(question):
+        if named and plan.query.asks_link:
             for mention in named:
                 yield mention
                 yield "\n\n"
@@ -547,11 +547,6 @@ _COMPARATIVES = frozenset(
 )
 
 
-_ASKS_LINK = re.compile(
-    r"\b(?:links?|connect\w*|relat\w*|tied|builds? on|based on|extend\w*)\b|\bthe same (?:thing|model|method|work)\b", re.I
-)
-
-
 def names_other(side: Source, others: list[Source]) -> Exact | None:
     """The sentence of `side`'s abstract that names one of `others` most often ("an extension of
     the Masked Siamese Networks (MSN) method", not "(e.g., SimCLR, SwAV, MSN)"), quoted; None
@@ -559,6 +554,7 @@ def names_other(side: Source, others: list[Source]) -> Exact | None:
     name's own capitals or in capitals, "EMU"), never inside a URL or inside the side's own name
     ("Emu Video" does not name Emu; a title derived from the abstract is no name of its own)."""
     own = [side.paper.title, *side.paper.aliases] if side.paper.aliases else []  # a derived title is no name
+    texts = [strip_names(URL_IN_TEXT.sub(" ", sentence), own) for sentence in side.sentences]
     best, most = None, 0
     for other in others:
         names = sorted({other.paper.title, *other.paper.aliases}, key=len, reverse=True)
@@ -566,8 +562,7 @@ def names_other(side: Source, others: list[Source]) -> Exact | None:
             re.compile(rf"(?<![\w-])(?:{re.escape(n)}|{re.escape(n.upper())})s?(?![\w-])", 0 if is_english(n.casefold()) else re.I)
             for n in names
         ]
-        for sentence in side.sentences:
-            text = strip_names(URL_IN_TEXT.sub(" ", sentence), own)
+        for sentence, text in zip(side.sentences, texts, strict=True):
             count = 0
             for pattern in written:  # longest first, each mention counted once
                 count += len(pattern.findall(text))

@@ -175,6 +175,11 @@ def content_words(text: str) -> set[str]:
     return words
 
 
+def stem_run(text: str) -> str:
+    """`text` as a run of stemmed words, " a b c ", for finding a word or a phrase in it."""
+    return " " + " ".join(stem(t) for t in WORD.findall(text.casefold())) + " "
+
+
 @lru_cache(maxsize=1)
 def _stemmer():
     import Stemmer

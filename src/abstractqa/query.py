@@ -32,6 +32,7 @@ from abstractqa.evidence import (
     scaled_numbers,
     split_sentences,
     stem,
+    stem_run,
 )
 
 if TYPE_CHECKING:
@@ -39,6 +40,9 @@ if TYPE_CHECKING:
 
 Kind = Literal["factoid", "comparison", "listing", "record"]
 
+# "are they the same thing?", "are these different?": whether two papers are one.
+_PAIR_IS = r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+"
+_ASKS_IDENTITY = re.compile(_PAIR_IS + r"(?:the\s+same|different)\b", re.I)
 COMPARISON = re.compile(
     r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
     r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
@@ -47,12 +51,14 @@ COMPARISON = re.compile(
     # "is there a link between Emu and block caching", "are they the same thing?"
     r"\bhow (?:do|does|are|is)\b[^?]*\b(?:relate|related|connected|linked|tied)\b|"
     r"\b(?:links?|connections?|relationship|relation)\s+between\b|"
-    r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+(?:the\s+same|different|related)\b",
+    + _PAIR_IS + r"(?:the\s+same|different|related)\b",
     re.I,
 )
-# "VideoCLIP and MMPT point to the same repo - are they the same thing?": the question asks
-# whether two papers are one, whatever record it mentions on the way.
-_ASKS_IDENTITY = re.compile(r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+(?:the\s+same|different)\b", re.I)
+# "is there a link between Emu and block caching?": how two papers are linked, which a sentence
+# of one naming the other answers first.
+_ASKS_LINK = re.compile(
+    r"\b(?:links?|connect\w*|relat\w*|tied|builds? on|based on|extend\w*)\b|\bthe same (?:thing|model|method|work)\b", re.I
+)
 LISTING = re.compile(
     # not "the MAE papers largest model" (a possessive, typed without its apostrophe)
     r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
@@ -226,6 +232,7 @@ class Query:
     rare: dict[str, float] = field(default_factory=dict)  # topic stems few passages hold, by share ("audioset")
     unseen: list[str] = field(default_factory=list)  # words as typed that no passage holds ("Sora")
     shared_only: bool = False  # "what do A and B have in common?": what they share, not how they differ
+    asks_link: bool = False  # "how is A connected to B?": how they are linked
     author_count: str = ""  # "how many authors": "count"; "which has more (fewer) authors?": "more" ("fewer")
     date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
 
@@ -301,9 +308,11 @@ def read_query(
     # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each; "is LaViLa similar
     # to VideoCLIP?" compares them.
     alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively|similar)\b", text, re.I)
-    # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
+    # "VideoCLIP and MMPT point to the same repo - are they the same thing?": the question asks
+    # whether two papers are one, whatever record it mentions on the way.
     if _ASKS_IDENTITY.search(text):
         record = frozenset()
+    # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
     asks_percent = bool(ASKS_PERCENT.search(text))
     asks_ratio = bool(ASKS_RATIO.search(text))
@@ -357,6 +366,7 @@ def read_query(
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
         unseen=_unseen(text, topic, chunk_share) if chunk_share else [],
         shared_only=bool(_ASKS_SHARED.search(text)) and not _ASKS_DIFFERENCE.search(text),
+        asks_link=bool(_ASKS_LINK.search(text)),
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
     )
@@ -484,10 +494,7 @@ def answers_ask(abstract: str, ask: Ask) -> bool:
         if ask.quantity:
             if ask.head in counted_words(sentence) or (ask.head in initials(sentence) and numbers_in(sentence)):
                 return True
-        elif " " in ask.head:  # "learn rate": the stems in a row
-            if f" {ask.head} " in " " + " ".join(stem(w) for w in WORD.findall(sentence.casefold())) + " ":
-                return True
-        elif ask.head in {stem(w) for w in WORD.findall(sentence.casefold())} or ask.head in initials(sentence):
+        elif f" {ask.head} " in stem_run(sentence) or ask.head in initials(sentence):  # "gpu", "learn rate"
             return True
     return False
 
