@@ -186,6 +186,17 @@ def test_a_comparison_of_two_described_papers_finds_one_per_side(assistant):
     cited = [assistant.retriever.papers[c.paper_id].abstract for c in answer.citations]
     assert answer.kind == "comparison" and len(cited) == 2
     assert any("pre-pretraining" in a for a in cited) and any("on images and videos" in a for a in cited)
+    # a side of one word beside "paper" describes a paper too
+    answer = assistant.ask("committee models paper vs NAS survey: do both care about the cost of searching architectures?")
+    assert answer.kind == "comparison", answer.answer
+    cited = [assistant.retriever.papers[c.paper_id].abstract for c in answer.citations]
+    assert len(cited) == 2, answer.answer
+    assert any("committee-based models" in a for a in cited) and any("Neural Architecture Search (NAS)" in a for a in cited)
+
+
+def test_a_why_question_quotes_the_sentence_giving_the_reason(assistant):
+    answer = assistant.ask("Why do the authors of the active learning survey say AL got little attention before deep learning?")
+    assert "This is mainly because before the rise of DL" in answer.answer, answer.answer
 
 
 def test_the_two_described_papers_are_compared_when_the_question_counts_them(assistant):
@@ -247,6 +258,7 @@ def test_metadata_question_is_answered_from_the_record(assistant):
         "Which papers study protein folding?",  # a listing refuses too
         "who won the 2022 world cup?",
         "papers on speech translation",  # "translation": a word no paper holds, beside "speech"
+        "is there any work on graph neural nets for molecule property prediction",  # which papers, if any
     ],
 )
 def test_uncovered_questions_are_refused_with_related_papers(assistant, question):
@@ -339,6 +351,15 @@ def test_the_answer_leads_with_the_sentence_holding_the_asked_detail(assistant, 
     answer = assistant.ask(question)
     assert answer.status == "answered" and answer.kind == "factoid", answer.answer
     assert lead in split_sentences(answer.answer)[0], answer.answer
+
+
+def test_a_sentence_on_where_the_code_is_leads_only_when_asked(assistant):
+    # "Our code is publicly available." says where the work is, not what it found
+    found = assistant.ask("what does the MSN paper find")
+    assert "code" not in split_sentences(found.answer)[0], found.answer
+    assert "72.4%" in found.answer, found.answer
+    where = assistant.ask("is the MSN code public?")
+    assert "code is publicly available" in split_sentences(where.answer)[0], where.answer
 
 
 def test_et_al_names_an_author(assistant):

@@ -43,6 +43,16 @@ def test_query_reads_kind_names_and_exact_terms(assistant):
     assert first_last.kind == "record" and first_last.record == {"first_author", "last_author"}
     # "the I-JEPA authors needed ..." is not a question about the authors.
     assert read_query("How much time did the I-JEPA authors need to train?", names).kind == "factoid"
+    # nor is what the authors of a paper say
+    said = read_query("Why do the authors of the active learning survey say AL got little attention?", names)
+    assert said.kind == "factoid" and not said.record
+    assert read_query("authors of the active learning survey?", names).record == {"authors"}
+    # "is there any work on X?" asks which papers, if any
+    assert read_query("is there any work on graph neural nets for molecules", names).kind == "listing"
+    assert read_query("does any paper use AudioSet?", names).kind == "listing"
+    # a metric the question opens with asks for its value
+    wer = read_query("wer of the speech-scene diffusion model?", names)
+    assert wer.asks_number and wer.metric == "wer"
 
 
 def test_a_question_about_how_two_papers_relate_is_a_comparison(assistant):
@@ -51,6 +61,9 @@ def test_a_question_about_how_two_papers_relate_is_a_comparison(assistant):
     link = read_query("is there a link between Emu and the block caching work", names)
     assert link.kind == "comparison" and not link.record
     assert read_query("how is the power-law clustering paper connected to MSN", names).kind == "comparison"
+    # two papers named, asked whether they are connected
+    assert read_query("is MoDE connected to MetaCLIP somehow?", names).kind == "comparison"
+    assert read_query("is CutLER related to object detection?", names).kind == "factoid"
     # The record mentioned on the way ("the same repo") is not what is asked.
     same = read_query("videoclip and mmpt point to the same repo - are they the same thing?", names)
     assert same.kind == "comparison" and not same.record
@@ -88,6 +101,16 @@ def test_factoid_leads_with_the_asked_fact(assistant):
     answer = assistant.ask("How many images does the FACET evaluation set contain?")
     assert answer.status == "answered" and "32k images" in first_sentence(answer.answer)
     assert MARKER.search(first_sentence(answer.answer))
+    # "pictures" are counted as the "images" the abstract writes
+    answer = assistant.ask("how many pictures are in the FACET eval set")
+    assert answer.status == "answered" and "32k images" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_sentence_holding_every_asked_word_finds_its_paper(assistant):
+    # far in wording from "we train a ViT model ... with 1B parameters and distill it into ..."
+    answer = assistant.ask("what is the 1B vit distilled into")
+    assert answer.status == "answered", answer.answer
+    assert "distill it into a series of smaller models" in first_sentence(answer.answer)
 
 
 def test_a_quantity_question_leads_with_the_sentence_counting_it(assistant):

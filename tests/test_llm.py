@@ -111,6 +111,18 @@ def test_a_topic_check_no_refuses_only_where_the_evidence_is_weak(seed_index_dir
     assert not assistant.ask("which paper uses diffusion for weather forecasting?").refused
 
 
+def test_a_listing_is_checked_where_its_lead_paper_lacks_topic_words(seed_index_dir, embed_model):
+    assistant = scripted(seed_index_dir, embed_model, {"about": "no"})
+    # text-to-image papers share "text", "generation", "prompt"; none has "3D", "NeRF", "splatting"
+    answer = assistant.ask("does any abstract cover text-to-3D asset generation, like NeRF or gaussian splatting?")
+    assert answer.refused and "LLM judged" in answer.reason, answer.answer
+    # the surveys say "survey": the model's "no" is not asked for
+    answer = assistant.ask("Which papers in the collection are surveys?")
+    assert answer.status == "answered" and len(answer.citations) == 2, answer.answer
+    assistant = scripted(seed_index_dir, embed_model, {"about": "yes"})
+    assert not assistant.ask("does any abstract cover text-to-3D asset generation, like NeRF or gaussian splatting?").refused
+
+
 def test_the_bundled_qwen_checks_topics_in_extractive_mode(seed_index_dir, embed_model):
     settings = make_settings(seed_index_dir, answer={"mode": "extractive", "topic_check": "always"})
     assistant = Assistant(settings, embed_model=embed_model)

@@ -54,6 +54,7 @@ from abstractqa.query import (
     COMPARING_STEMS,
     GENERIC_STEMS,
     LISTING_FRAME,
+    LISTING_WORDS,
     MAKING,
     WHICH_OF_COUNT,
     Query,
@@ -302,9 +303,16 @@ def plan_answer(
     if not (named or meant) and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC:
         # "Which paper talks about protein structure prediction?": a short topic is met by its
         # words or closely by meaning, as a listing's topic is; a few shared words are not enough.
-        if not (listed := _listed(query, sources, sims)):
+        words = query.topic - LISTING_FRAME
+        # "what is the 1B vit distilled into": a sentence holding every asked word ("we train a
+        # ViT model ... with 1B parameters and distill it into ...") finds its paper, however
+        # far the question's wording is from that sentence.
+        whole = [s for s in candidates if len(words) >= 2 and any(words <= bag for bag in s.sentence_words)]
+        if not (listed := _listed(query, sources, sims)) and not whole:
             return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
-        if not _shares_topic(query, chosen) and chosen.n not in listed:
+        if whole and chosen not in whole:
+            chosen = max(whole, key=fit)
+        elif not _shares_topic(query, chosen) and chosen.n not in listed:
             # "which paper uses a NeRF?": the closest paper in meaning lacks the word; the
             # paper that holds it ("a Multiplane NeRF representation") is the one meant.
             chosen = max((plan.source(n) for n in listed), key=fit)
@@ -389,11 +397,18 @@ _HOW_MUCH = content_words("number amount value count exact specific")  # "the nu
 
 
 def wants_topic_check(plan: Plan) -> bool:
-    """A factoid answered from the one closest paper, found by search alone (no name, no
-    follow-up): the case where a related paper can stand in for one the collection lacks."""
+    """A factoid answered from the one closest paper, or a listing led by it, found by search
+    alone (no name, no follow-up): the case where a related paper can stand in for one the
+    collection lacks ("does any abstract cover text-to-3D generation?" lists text-to-image papers)."""
+    if plan.status == "answer" and plan.kind == "listing":
+        # A listing is asked about only where its lead paper lacks some word of the topic: "which
+        # papers are surveys?" is met by the surveys' own words, and a small model may say no.
+        words = plan.query.topic - LISTING_FRAME - LISTING_WORDS
+        if words <= plan.source(plan.focus[0]).words:
+            return False
     return (
         plan.status == "answer"
-        and plan.kind == "factoid"
+        and plan.kind in ("factoid", "listing")
         and not plan.query.named
         and all(plan.source(n).evidence.reason == "search" for n in plan.focus)
     )
@@ -582,6 +597,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
 
 # "A vs B - how do they ...?": the two sides, each up to where the asked part starts.
 _SIDES = re.compile(r"(?P<a>[^?:;]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;]+?)(?:\s+-+\s|[?:,;.\u2013\u2014](?!\d)|$)", re.I)
+_A_PAPER = re.compile(r"\b(?:paper|work|study|survey|article|abstract)\b", re.I)
 SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it describes no paper here
 
 
@@ -589,7 +605,9 @@ def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedd
     """The two papers a "A vs B" comparison describes (no names), one per side; None unless
     each side has its own closest paper, close enough to be the one it describes."""
     m = _SIDES.search(question)
-    if not m or not all(len(content_words(m.group(g))) >= 2 for g in "ab"):
+    # A side is a described paper: two words at least, or one beside "paper" ("the committee
+    # models paper"); "cnns vs transformers" compares two kinds of model, not two papers.
+    if not m or not all(len(content_words(m.group(g))) >= 2 or _A_PAPER.search(m.group(g)) for g in "ab"):
         return None
     vectors = {s.n: embed(s.sentences) for s in sources if s.sentences}
     words_of = {s.n: s.words for s in sources}

@@ -117,7 +117,14 @@ SHORT_FORMS = {
     "arch": "architecture",
     "vid": "video",
     "vids": "videos",
-    # Not short, but the word abstracts write for it: "the biggest model" is "our largest model".
+    # Not short, but the word abstracts write for it: "the biggest model" is "our largest model",
+    # "how many pictures" is counted in "32k images".
+    "picture": "image",
+    "pictures": "images",
+    "photo": "image",
+    "photos": "images",
+    "photograph": "image",
+    "photographs": "images",
     "biggest": "largest",
     "bigger": "larger",
 }
@@ -418,6 +425,8 @@ _FOUND = re.compile(
     r"\b(?:results|experiments|findings|observations|study) (?:\w+ )?(?:show|suggest|demonstrate|reveal|indicate)",
     re.I,
 )
+_WANTS_REASON = re.compile(r"\bwhy\b|\bwhat (?:is|was) the reason\b|\bfor what reason\b", re.I)
+_BECAUSE = re.compile(r"\b(?:because|due to|owing to|the reason)\b", re.I)
 _WANTS_FINDING = re.compile(
     # "what did the block caching authors observe about ...": what they say they found
     r"\b(?:findings?|conclusions?|takeaways?|conclude)\b|"
@@ -523,6 +532,12 @@ _WANTS_LINK = re.compile(
     re.I,
 )
 LINK_WORDS = 12  # a sentence this short around a link is there for the link
+# "Our code is publicly available.": where the work is released, not what it found or did.
+_RELEASED = re.compile(
+    r"\b(?:code|models?|weights|checkpoints?|data|datasets?)\b(?:\s+\w+){0,4}\s+(?:is|are|will be|has been|have been)"
+    r"\s+(?:\w+\s+){0,2}(?:available|released|open[- ]sourced)\b|\bwe (?:\w+ )?(?:release|open[- ]source)\b",
+    re.I,
+)
 
 
 def strip_names(text: str, names: Iterable[str]) -> str:
@@ -591,6 +606,8 @@ def rank_sentences(
         valued.append(SIZE_VALUE)
     if _WANTS_FINDING.search(question):  # "the main finding?", not "... to find the sensitive blocks"
         valued.append(_FOUND)
+    # "why did AL get little attention?": "This is mainly because ..." gives the reason.
+    reason = bool(_WANTS_REASON.search(question))
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     # "what is block caching?", "main idea of CutLER?": asked what the paper is and nothing
     # more, it answers with the sentence stating its contribution.
@@ -639,10 +656,13 @@ def rank_sentences(
         bonus += weights.exact * sum(rarity[t] for t, h in holds.items() if h[i]) / exact_total
         if any(form.search(sentence) for form in valued):  # the asked word's value: as the word, and exact
             bonus += weights.overlap + weights.exact
-        if not wants_link and _LINK.search(sentence) and len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
-            bonus -= weights.link  # "Project page: http://..." says where, not what
+        if not wants_link and (_LINK.search(sentence) or _RELEASED.search(sentence)):
+            if len(_LINK.sub(" ", sentence).split()) <= LINK_WORDS:
+                bonus -= weights.link  # "Project page: http://...", "Our code is available." say where, not what
         if strip_markers(sentence).rstrip().endswith("?"):
             bonus -= weights.asking
+        if reason and _BECAUSE.search(sentence):
+            bonus += weights.overlap
         if i == spelled:
             bonus += weights.exact + weights.contribution
         if i == defines:

@@ -63,6 +63,9 @@ LISTING = re.compile(
     # not "the MAE papers largest model" (a possessive, typed without its apostrophe)
     r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
     r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
+    # "is there any work on X?", "does any paper Y?": which papers, if any
+    r"^\W*(is|are) there\s+(any|some|a|an)?\s*(\w+\s+)?(work|research|study|article|abstract|anything)\b|"
+    r"^\W*(do|does) (you|we|the (collection|index)) have\b|\bdoes any (paper|work|abstract|study|one)\b|"
     # "who reports results on COCO?": which papers (who wrote one is asked as authors)
     r"^\W*who\b(?!\s+(?:is|are|was|were)\b)|"
     r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
@@ -76,8 +79,10 @@ WHICH_OF_COUNT = re.compile(
     r"[^?]{0,40}\bwhich\s*(?:ones\b|of (?:them|these|those)\b|exactly\b|(?:are|were) (?:they|those|these)\b|\?)",
     re.I,
 )
+# "why do the authors of the survey say ...": what the authors say, not who they are.
+_THEIR_WORDS = r"(?:say|says|said|claim|claims|argue|argues|think|believe|find|found|observe|show|report|conclude|mean|suggest)"
 ASKS_AUTHORS = re.compile(
-    r"\b(who (wrote|authored|made|created|developed|proposed|introduced|are the authors|is the author|is behind|are behind)|(first|last|lead|senior) author|authors? (of|on|list)|"
+    rf"\b(who (wrote|authored|made|created|developed|proposed|introduced|are the authors|is the author|is behind|are behind)|(first|last|lead|senior) author|authors? (of|on|list)\b(?![^?]*\b{_THEIR_WORDS}\b)|"
     r"written by|wrote|co-?(authored?|written|wrote)|(how many|number of|more|fewer) (co-?)?authors)\b",
     re.I,
 )
@@ -103,7 +108,8 @@ ASKS_URL = re.compile(
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
 # Metric names, a closed vocabulary: "what is the fid of block caching?" asks a value.
-_METRICS = "fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|m?ap|auc|ndcg|wer|perplexity|f1|m?iou"
+_METRIC_WORDS = "fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|auc|ndcg|wer|perplexity|f1|m?iou"
+_METRICS = _METRIC_WORDS + "|m?ap"  # "map"/"ap" are also words: only where a metric is asked
 # "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
 ASKS_NUMBER = re.compile(
     r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
@@ -118,7 +124,9 @@ ASKS_NUMBER = re.compile(
     # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
     rf"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>{_METRICS})\b|"
     # Terse: "gismo mrr?", "emu video fvd": a few words that end with the metric.
-    rf"^\W*(?:[\w\-./]+\s+){{1,4}}(?P<terse>{_METRICS})\W*$",
+    rf"^\W*(?:[\w\-./]+\s+){{1,4}}(?P<terse>{_METRICS})\W*$|"
+    # "wer of the speech-scene model?": a metric the question starts with, then what it is of.
+    rf"^\W*(?P<lead>{_METRIC_WORDS})\s+(?:of|for|on|in)\b",
     re.I,
 )
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
@@ -307,7 +315,10 @@ def read_query(
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
     # "How do LaViLa and LEGO each use LLMs?": two papers named, asked of each; "is LaViLa similar
     # to VideoCLIP?" compares them.
-    alternatives = len(intent.named) >= 2 and re.search(r"\b(or|better|worse|each|respectively|similar)\b", text, re.I)
+    # "is MoDE connected to MetaCLIP?" asks how the two relate.
+    alternatives = len(intent.named) >= 2 and re.search(
+        r"\b(or|better|worse|each|respectively|similar|relate[sd]?|connected|linked|tied)\b", text, re.I
+    )
     # "VideoCLIP and MMPT point to the same repo - are they the same thing?": the question asks
     # whether two papers are one, whatever record it mentions on the way.
     if _ASKS_IDENTITY.search(text):
@@ -356,7 +367,7 @@ def read_query(
         asks_number=asks_percent or asks_value,
         asks_percent=asks_percent,
         asks_ratio=asks_ratio and not asks_percent,
-        metric=(number and (number.group("metric") or number.group("terse"))) or "",
+        metric=(number and (number.group("metric") or number.group("terse") or number.group("lead"))) or "",
         # "gismo mrr": the metric a terse question ends with is the thing asked
         ask=asked_for(text) or (Ask(stem(t.casefold()), False, t.upper()) if number and (t := number.group("terse")) else None),
         exact=exact_terms(text, names, urls),
