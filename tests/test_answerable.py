@@ -106,6 +106,16 @@ def test_factoid_leads_with_the_asked_fact(assistant):
     assert answer.status == "answered" and "32k images" in first_sentence(answer.answer), answer.answer
 
 
+def test_sound_is_matched_by_audio(assistant):
+    # "sound" is also a verb, so the question keeps it; word matching counts it as "audio"
+    answer = assistant.ask("is there any research on video generation with sound?")
+    assert answer.kind == "listing", answer.answer
+    cited = [assistant.retriever.papers[c.paper_id].abstract for c in answer.citations]
+    assert any("synchronized audio" in a for a in cited) and any("with matching audio" in a for a in cited)
+    answer = assistant.ask("do VideoPoet and Movie Gen both produce sound")
+    assert answer.status == "answered" and len(answer.citations) == 2, answer.answer
+
+
 def test_a_sentence_holding_every_asked_word_finds_its_paper(assistant):
     # far in wording from "we train a ViT model ... with 1B parameters and distill it into ..."
     answer = assistant.ask("what is the 1B vit distilled into")

@@ -130,6 +130,11 @@ SHORT_FORMS = {
 }
 
 
+# Words that count as one where words are matched, though the text keeps the one written:
+# "video generation with sound" is met by "synchronized audio" ("sound" is also a verb, so the
+# question is not rewritten).
+SAME_WORDS = {"sound": "audio", "sounds": "audio", "pics": "images", "pic": "image"}
+
 _SHORT_FORM = re.compile(r"(?<![\w\-/.])(" + "|".join(SHORT_FORMS) + r")(?![\w\-/.])", re.I)
 
 
@@ -178,7 +183,7 @@ def content_words(text: str) -> set[str]:
         # "pre-trained" is also "pretrained"; "zero-shot", "zeroshot"; "sdxlv1.0", "sdxl"
         for w in {token, token.replace("-", ""), *re.split(r"[.\-]", token), *_VERSIONED.findall(token)}:
             if w not in STOPWORDS and len(w) > 1:
-                words.add(stem(SHORT_FORMS.get(w, w)))
+                words.add(stem(SAME_WORDS.get(w) or SHORT_FORMS.get(w, w)))
     return words
 
 
