@@ -300,14 +300,14 @@ def plan_answer(
     # "what does the text quality paper measure?": a paper whose words are all the description's
     # is the one meant; the rest of the question is what is asked of it, not a topic to cover.
     meant = bool(described) and content_words(described) <= chosen.words
-    if not (named or meant) and len(query.topic - LISTING_FRAME) <= SHORT_TOPIC:
+    words = query.topic - LISTING_FRAME
+    if not (named or meant) and len(words) <= SHORT_TOPIC:
         # "Which paper talks about protein structure prediction?": a short topic is met by its
         # words or closely by meaning, as a listing's topic is; a few shared words are not enough.
-        words = query.topic - LISTING_FRAME
         # "what is the 1B vit distilled into": a sentence holding every asked word ("we train a
         # ViT model ... with 1B parameters and distill it into ...") finds its paper, however
         # far the question's wording is from that sentence.
-        whole = [s for s in candidates if len(words) >= 2 and any(words <= bag for bag in s.sentence_words)]
+        whole = [s for s in candidates if any(words <= bag for bag in s.sentence_words)] if len(words) >= 2 else []
         if not (listed := _listed(query, sources, sims)) and not whole:
             return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
         if whole and chosen not in whole:
@@ -400,18 +400,16 @@ def wants_topic_check(plan: Plan) -> bool:
     """A factoid answered from the one closest paper, or a listing led by it, found by search
     alone (no name, no follow-up): the case where a related paper can stand in for one the
     collection lacks ("does any abstract cover text-to-3D generation?" lists text-to-image papers)."""
-    if plan.status == "answer" and plan.kind == "listing":
-        # A listing is asked about only where its lead paper lacks some word of the topic: "which
-        # papers are surveys?" is met by the surveys' own words, and a small model may say no.
-        words = plan.query.topic - LISTING_FRAME - LISTING_WORDS
-        if words <= plan.source(plan.focus[0]).words:
-            return False
-    return (
+    if not (
         plan.status == "answer"
         and plan.kind in ("factoid", "listing")
         and not plan.query.named
         and all(plan.source(n).evidence.reason == "search" for n in plan.focus)
-    )
+    ):
+        return False
+    # A listing is asked about only where its lead paper lacks some word of the topic: "which
+    # papers are surveys?" is met by the surveys' own words, and a small model may say no.
+    return plan.kind == "factoid" or not (plan.query.topic - LISTING_FRAME - LISTING_WORDS) <= plan.source(plan.focus[0]).words
 
 
 def weigh_topic(plan: Plan, about: str | None) -> Plan:
