@@ -147,9 +147,9 @@ def plan_answer(
 ) -> Plan:
     """Choose the papers to answer from and the answer's shape, or why it can't be answered."""
     pinned = sum(e.reason != "search" for e in evidence)  # named, or by an asked author or date
-    wanted = settings.max_passages if query.kind != "listing" else MAX_LISTED + 4
-    if made_thing(query):  # any paper may make a benchmark: each one retrieved is read
-        wanted = len(evidence)
+    # A listing reads every candidate retrieved (the closest, and those holding the topic's
+    # words); any paper may make a benchmark: each one retrieved is read.
+    wanted = len(evidence) if query.kind == "listing" or made_thing(query) else settings.max_passages
     sources = [Source.from_evidence(i + 1, e) for i, e in enumerate(evidence[: max(wanted, pinned)])]
     if versions := _named_versions(query, sources):
         # "sam 2 ...": the answer must be about SAM 2, not about SAM.
@@ -368,9 +368,30 @@ def plan_answer(
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         return plan.decline(absent, f"the question asks for {what}, which no candidate abstract gives", [what])
     if named and not query.asks_number and (unsaid := _unmentioned(query, chosen)):
+        if heir := _builds_on(query, chosen, sources):
+            # "what does the class-imbalance MSN extension prefer?": the paper meant is the one
+            # that names MSN and holds what is asked ("we develop an extension of the Masked
+            # Siamese Networks (MSN) method").
+            plan.focus = [heir.n]
+            return plan
         # "is movie gen open source?": the abstract holds none of the words of what is asked.
         return plan.decline(absent, f"{about} does not mention {unsaid}", [unsaid])
     return plan
+
+
+def _builds_on(query: Query, named: Source, sources: list[Source]) -> Source | None:
+    """Another candidate that writes the named paper's name and holds most words of what is
+    asked (two at least), where the named paper holds none: the question means that paper."""
+    asked = query.topic - named.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
+    def held(s: Source) -> int:
+        return len(asked & s.words)
+
+    heirs = [
+        s
+        for s in sources
+        if s is not named and held(s) >= 2 and 2 * held(s) > len(asked) and named.name_terms & terms_in(s.paper.abstract)
+    ]
+    return max(heirs, key=held, default=None)
 
 
 def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str) -> Plan:
@@ -505,6 +526,13 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
 _ASKS_CODE = re.compile(r"\b(?:code|github|repo\w*|source)\b", re.I)
 _WHICH_PAPER = re.compile(r"\W*(?:which|what)\s+(?:\w+\s+)?(?:paper|work|study|article)\b", re.I)
 _PAPER_WORD = re.compile(r"\b(?:this|that|the|a)?\s*(?:papers?|abstracts?|articles?)\b", re.I)
+
+
+def topic_words(query: Query) -> str:
+    """The words of a listing's topic as the question types them ("ensembles" of "which papers
+    use ensembles?"), without its frame."""
+    topic = query.topic - LISTING_FRAME
+    return " ".join(t for t in WORD.findall(query.text.casefold()) if content_words(t) & topic)
 
 
 def made_thing(query: Query) -> set[str]:

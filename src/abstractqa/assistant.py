@@ -16,6 +16,7 @@ from abstractqa.answerable import (
     MAX_LISTED,
     made_thing,
     plan_answer,
+    topic_words,
     wants_topic_check,
     weigh_judgment,
     weigh_topic,
@@ -387,6 +388,12 @@ class Assistant:
             extra = [e for e in more if e.paper.paper_id not in have]
             cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
             evidence = evidence[:cut] + extra + evidence[cut:]
+        if query.kind == "listing" and (words := topic_words(query)) and words != standalone:
+            # "which papers use ensembles?": "use" and "papers" are in many abstracts, and BM25
+            # counts them; the topic's own words alone find MoViNets' "a simple ensembling technique".
+            # Each one is a candidate too, read as the others are.
+            have = {e.paper.paper_id for e in evidence}
+            evidence += [e for e in self.retriever.search(words, k=MAX_LISTED, lexical=True, **filters) if e.paper.paper_id not in have]
         if made := made_thing(query):
             # "which papers propose a benchmark?": any paper may make one; those that write the
             # word are candidates too, each read for whether it makes one.

@@ -95,8 +95,17 @@ class HybridRetriever(BaseRetriever):
             for i, sim in zip(result.ids or [], result.similarities or [], strict=False)
             if i in self._live
         ]
+        return self._fused(query_bundle.query_str, dense)
+
+    def lexical(self, query: str) -> list[NodeWithScore]:
+        """The chunks that hold the query's words, by BM25 alone (scored and grouped as
+        `retrieve` does): a listing's topic words find every abstract that writes them."""
+        return self._fused(query, [])
+
+    def _fused(self, query: str, dense: list[tuple[str, float]]) -> list[NodeWithScore]:
+        s = self._settings
         dense_score = dict(dense)
-        sparse = [(n.node.node_id, n.score or 0.0) for n in self._bm25.retrieve(query_bundle.query_str)]
+        sparse = [(n.node.node_id, n.score) for n in self._bm25.retrieve(query) if n.score]
         fused: dict[str, float] = defaultdict(float)
         for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, sparse)):
             for rank, (chunk_id, _) in enumerate(ranking[: s.candidates]):
@@ -187,8 +196,10 @@ class PaperRetriever:
         date_from: str | None = None,
         date_to: str | None = None,
         intent: QueryIntent | None = None,
+        lexical: bool = False,
     ) -> list[Evidence]:
-        """The best `k` papers for `question`, each with its best passage.
+        """The best `k` papers for `question`, each with its best passage (by BM25 alone
+        where `lexical`).
 
         `authors`, `date_from` and `date_to` are explicit filters (from the UI or CLI); names,
         ids, authors and dates written in the question are read from it as well (or taken
@@ -211,7 +222,7 @@ class PaperRetriever:
         if allowed is not None and not allowed and explicit is None:
             allowed = None  # a date or name that matches nothing is not a filter
 
-        hits = self.hybrid.retrieve(question)
+        hits = self.hybrid.lexical(question) if lexical else self.hybrid.retrieve(question)
         by_paper: dict[str, list[NodeWithScore]] = defaultdict(list)
         for hit in hits:
             by_paper[hit.node.metadata["paper_id"]].append(hit)
