@@ -168,6 +168,15 @@ def test_a_listing_checks_every_candidate_for_the_topic(assistant, question, exp
     assert answer.kind == "listing" and expected <= set(titles(answer)), answer.answer
 
 
+def test_a_listing_of_several_rare_words_lists_papers_holding_two_of_them(assistant):
+    # "distill", "teacher", "smaller": RoB, the unified BERT+ViT transformer (teachers, knowledge
+    # distillation) and the 1B ViT distilled into smaller models; not the ensembles paper, which
+    # writes "smaller models" alone.
+    answer = assistant.ask("papers that distill a large teacher into smaller models")
+    quotes = [c.quote.casefold() for c in answer.citations]
+    assert answer.kind == "listing" and len(quotes) == 3 and all("distil" in q for q in quotes), answer.answer
+
+
 @pytest.mark.parametrize("question", ["which papers propose a benchmark", "any paper that releases a benchmark?"])
 def test_a_listing_of_papers_that_make_a_thing_lists_those_that_make_one(assistant, question):
     # "benchmark" was no topic at all (a generic head), so papers close in meaning were listed;
@@ -365,6 +374,15 @@ def test_a_variant_the_abstract_does_not_report_is_declined(assistant):
     lead = first_sentence(answer.answer)
     assert answer.status == "partial" and "vit-l" in lead and "ViT-B" in lead and "ViT-H" in lead, answer.answer
     assert assistant.ask("metaclip vit-h accuracy").status == "answered"
+
+
+def test_a_figure_under_an_evaluation_protocol_the_abstract_does_not_report_is_declined(assistant):
+    # MetaCLIP reports zero-shot accuracy; a linear-probe figure is another figure.
+    probe = assistant.ask("metaclip linear probe accuracy")
+    assert probe.status == "partial" and "no linear probe figure (it reports zero-shot)" in first_sentence(probe.answer), probe.answer
+    assert assistant.ask("metaclip zero-shot imagenet accuracy").status == "answered"
+    # not named: the closest paper reports none, so nothing does
+    assert assistant.ask("imagenet linear probe accuracy of the 1B-parameter curated-data ViT").refused
 
 
 def test_a_rounded_percentage_finds_the_reported_one(assistant):

@@ -102,6 +102,14 @@ def test_one_paper_cannot_crowd_out_others(assistant):
     assert all(len(e.passages) <= assistant.settings.retrieve.passages_per_paper for e in results)
 
 
+def test_a_lexical_search_finds_only_papers_that_write_the_words(assistant):
+    found = assistant.retriever.search("ensembling", k=10, lexical=True)
+    # every abstract that writes the word (stemmed: "ensembles", "ensemble"), and no other
+    writing = {p.paper_id for p in assistant.papers() if "ensembl" in p.abstract.casefold()}
+    assert {e.paper.paper_id for e in found} == writing and len(writing) == 4
+    assert assistant.retriever.search("zebrafish", lexical=True) == []
+
+
 def test_fold_is_accent_and_case_insensitive():
     assert fold("Hervé JEGOU") == fold("herve jegou")
 

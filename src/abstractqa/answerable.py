@@ -347,6 +347,10 @@ def plan_answer(
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
         asked, family = unreported
         return plan.decline(absent, f"{about} reports {join_words(family)}, not {asked}", [f"no {asked} figure (it reports {join_words(family)})"])
+    if query.asks_number and (protocol := _unreported_protocol(query.text, chosen)):
+        # "imagenet linear probe accuracy of ..." of an abstract reporting zero-shot accuracy.
+        asked, given = protocol
+        return plan.decline(absent, f"{about} reports {join_words(given)} figures, not {asked}", [f"no {asked} figure (it reports {join_words(given)})"])
     if opposite := _opposite_extreme(query.text, chosen):
         # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
         return plan.decline(absent, f"{about} reports the {opposite[1]}, not the {opposite[0]}", [f"the {opposite[0]}"])
@@ -383,6 +387,7 @@ def _builds_on(query: Query, named: Source, sources: list[Source]) -> Source | N
     """Another candidate that writes the named paper's name and holds most words of what is
     asked (two at least), where the named paper holds none: the question means that paper."""
     asked = query.topic - named.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
+
     def held(s: Source) -> int:
         return len(asked & s.words)
 
@@ -572,11 +577,16 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     if made := made_thing(query):  # where a sentence says the paper makes one, not where one is used
         return [s.n for s in sources if any(_makes(t, made) for t in s.sentences)][:MAX_LISTED]
     needed = (len(words) <= SHORT_TOPIC and set(query.rare) & words) or words
+    # Of three rare words or more, two ("distill a large teacher into smaller models": not
+    # "smaller" alone, which an ensembles paper writes); two of them in one sentence list a
+    # paper however its wording is ("we ... distill it into a series of smaller models").
+    pair = 2 if needed is not words and len(needed) >= 3 else 1
     close = [
         s.n
         for s in sources
-        if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not needed or needed & s.words)
+        if best_per_source[s.n] >= max(best - LIST_WINDOW, LIST_SIMILAR) and (not needed or len(needed & s.words) >= pair)
     ]
+    paired = [s.n for s in sources if pair == 2 and any(len(needed & bag) >= 2 for bag in s.sentence_words)]
     # "which papers use knowledge distillation?": the topic as one phrase, standing as a phrase
     # in a sentence ("we ... apply knowledge distillation"), however long that sentence is.
     phrase = _topic_phrase(query.text, words)
@@ -614,7 +624,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     # ("When applied to MSN, RoB ...").
     names = named_papers_names(query, sources)
     naming = [s.n for s in sources if names and any(mentions(s.paper.abstract, n) for n in names)]
-    listed = list(dict.fromkeys(lexical + naming + close + specific))
+    listed = list(dict.fromkeys(lexical + naming + close + paired + specific))
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
@@ -714,6 +724,27 @@ def _unreported_variant(question: str, source: Source) -> tuple[str, list[str]] 
             text = source.paper.abstract
             return word, [m.group(0) if (m := re.search(re.escape(t), text, re.I)) else t for t in family]
     return None
+
+
+# Evaluation protocols, a closed vocabulary: a figure under one is no figure under another.
+PROTOCOLS = {
+    "zero-shot": re.compile(r"\bzero[- ]?shot\b", re.I),
+    "linear probe": re.compile(r"\blinear[- ](?:prob\w*|eval\w*|classification)\b", re.I),
+    "fine-tuning": re.compile(r"\bfine[- ]?tun\w*", re.I),
+    "few-shot": re.compile(r"\b(?:few|low|\d+)[- ]?shot\b", re.I),
+    "k-NN": re.compile(r"\bk[- ]?nn\b", re.I),
+}
+
+
+def _unreported_protocol(question: str, source: Source) -> tuple[str, list[str]] | None:
+    """("linear probe", ["zero-shot"]) for a question asking a figure under one evaluation
+    protocol of an abstract that reports others but not this one; None otherwise."""
+    asked = [p for p, pattern in PROTOCOLS.items() if pattern.search(question)]
+    text = source.paper.abstract
+    if len(asked) != 1 or PROTOCOLS[asked[0]].search(text):
+        return None
+    given = [p for p, pattern in PROTOCOLS.items() if pattern.search(text)]
+    return (asked[0], given) if given else None
 
 
 def _opposite_extreme(question: str, source: Source) -> tuple[str, str] | None:
