@@ -9,6 +9,7 @@ from conftest import make_settings
 
 from abstractqa.assistant import Assistant, QuestionError
 from abstractqa.compose import shared_terms
+from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import SentenceEmbedder, Source, split_sentences
 from abstractqa.index import IndexUnavailable
 from abstractqa.prompts import REFUSAL
@@ -197,6 +198,11 @@ def test_a_comparison_of_two_described_papers_finds_one_per_side(assistant):
 def test_a_why_question_quotes_the_sentence_giving_the_reason(assistant):
     answer = assistant.ask("Why do the authors of the active learning survey say AL got little attention before deep learning?")
     assert "This is mainly because before the rise of DL" in answer.answer, answer.answer
+    # what the authors found or supposed explains the method, not the sentence introducing it
+    caching = first_sentence(assistant.ask("why does block caching work?").answer)
+    assert "find that 1) the layers' output changes smoothly" in caching, caching
+    rob = first_sentence(assistant.ask("why does RoB work for small models").answer)
+    assert "Our main insight is" in rob, rob
 
 
 def test_the_two_described_papers_are_compared_when_the_question_counts_them(assistant):

@@ -431,7 +431,10 @@ _FOUND = re.compile(
     re.I,
 )
 _WANTS_REASON = re.compile(r"\bwhy\b|\bwhat (?:is|was) the reason\b|\bfor what reason\b", re.I)
-_BECAUSE = re.compile(r"\b(?:because|due to|owing to|the reason)\b", re.I)
+# A reason, or what the authors found or supposed that explains the method ("we ... find that
+# 1) the layers' output changes smoothly", "We hypothesize that many layer computations ... are
+# redundant", "Our main insight is").
+_BECAUSE = re.compile(r"\b(?:because|due to|owing to|the reason|hypothesi[sz]e[sd]?|(?:find|found|observed?) that|insight)\b", re.I)
 _WANTS_FINDING = re.compile(
     # "what did the block caching authors observe about ...": what they say they found
     r"\b(?:findings?|conclusions?|takeaways?|conclude)\b|"
@@ -619,6 +622,8 @@ def rank_sentences(
     defines = contribution_sentence(source.sentences) if unnamed != question and _asks_only_what_it_is(unnamed) else None
     if alone and defines is None:
         defines = _introduces(unnamed, source)
+    if reason:  # "why does block caching work?" is not asked what it is
+        defines = None
     wants_link = bool(_WANTS_LINK.search(question))
     # "how is EfficientSAM trained?": an abstract's opening sentences on the work it builds on
     # ("... a super large Transformer model trained on ... SA-1B", SAM) are not about the paper.
@@ -667,7 +672,7 @@ def rank_sentences(
         if strip_markers(sentence).rstrip().endswith("?"):
             bonus -= weights.asking
         if reason and _BECAUSE.search(sentence):
-            bonus += weights.overlap
+            bonus += weights.overlap + weights.exact
         if i == spelled:
             bonus += weights.exact + weights.contribution
         if i == defines:
