@@ -386,7 +386,7 @@ def plan_answer(
 def _builds_on(query: Query, named: Source, sources: list[Source]) -> Source | None:
     """Another candidate that writes the named paper's name and holds most words of what is
     asked (two at least), where the named paper holds none: the question means that paper."""
-    asked = query.topic - named.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
+    asked = _asked_words(query, named)
 
     def held(s: Source) -> int:
         return len(asked & s.words)
@@ -837,10 +837,15 @@ def _compact(term: str) -> str:
 _BEATING = content_words("beat beats outperform outperforms surpass surpasses exceed exceeds better worse")
 
 
+def _asked_words(query: Query, source: Source) -> set[str]:
+    """The topic words of what is asked of `source`: not its names, nor the question's frame."""
+    return query.topic - source.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
+
+
 def _unmentioned(query: Query, source: Source) -> str:
     """The words of what is asked (two or more, besides the paper's names and the question's
     frame) when the paper's abstract holds none of them, as typed ("open source"); else ""."""
-    asked = query.topic - source.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
+    asked = _asked_words(query, source)
     asked -= content_words(" ".join(query.exact))  # "k600": checked as a term ("Kinetics-600")
     if asked & source.words:  # "what does cutler use to make its initial masks": "masks"
         return ""

@@ -379,27 +379,27 @@ class Assistant:
         if query.kind == "listing":
             k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
         evidence = self.retriever.search(standalone, k=k, intent=query.intent, **filters)
+
+        def unseen(more: list[Evidence]) -> list[Evidence]:  # candidates not found yet
+            have = {e.paper.paper_id for e in evidence}
+            return [e for e in more if e.paper.paper_id not in have]
+
         if query.kind == "listing" and query.named:
             # "which papers build on masked siamese networks?": those that write "MSN" are
             # candidates too, found by the paper's names alone.
             names = " ".join(a for p in query.named for a in self.retriever.papers[p].aliases)
-            have = {e.paper.paper_id for e in evidence}
-            more = self.retriever.search(names, k=MAX_LISTED, **filters) if names else []
-            extra = [e for e in more if e.paper.paper_id not in have]
-            cut = max(0, MAX_LISTED + 4 - len(extra))  # within the candidates the plan checks
+            extra = unseen(self.retriever.search(names, k=MAX_LISTED, **filters) if names else [])
+            cut = max(0, MAX_LISTED + 4 - len(extra))  # ahead of the weakest text matches
             evidence = evidence[:cut] + extra + evidence[cut:]
         if query.kind == "listing" and (words := topic_words(query)) and words != standalone:
             # "which papers use ensembles?": "use" and "papers" are in many abstracts, and BM25
             # counts them; the topic's own words alone find MoViNets' "a simple ensembling technique".
             # Each one is a candidate too, read as the others are.
-            have = {e.paper.paper_id for e in evidence}
-            evidence += [e for e in self.retriever.search(words, k=MAX_LISTED, lexical=True, **filters) if e.paper.paper_id not in have]
+            evidence += unseen(self.retriever.search(words, k=MAX_LISTED, lexical=True, **filters))
         if made := made_thing(query):
             # "which papers propose a benchmark?": any paper may make one; those that write the
             # word are candidates too, each read for whether it makes one.
-            have = {e.paper.paper_id for e in evidence}
-            more = self.retriever.search(" ".join(sorted(made)), k=3 * MAX_LISTED, **filters)
-            evidence += [e for e in more if e.paper.paper_id not in have]
+            evidence += unseen(self.retriever.search(" ".join(sorted(made)), k=3 * MAX_LISTED, **filters))
         # "which of them use CLIP?": only the last answer's papers are candidates, as found
         # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
         if among := bool(focus) and asks_among(question):

@@ -619,11 +619,11 @@ def rank_sentences(
     contribution = contribution_sentence(source.sentences) if _WANTS_IDENTITY.search(question) else None
     # "what is block caching?", "main idea of CutLER?": asked what the paper is and nothing
     # more, it answers with the sentence stating its contribution.
-    defines = contribution_sentence(source.sentences) if unnamed != question and _asks_only_what_it_is(unnamed) else None
-    if alone and defines is None:
-        defines = _introduces(unnamed, source)
-    if reason:  # "why does block caching work?" is not asked what it is
-        defines = None
+    defines = None
+    if not reason:  # "why does block caching work?" is not asked what it is
+        defines = contribution_sentence(source.sentences) if unnamed != question and _asks_only_what_it_is(unnamed) else None
+        if alone and defines is None:
+            defines = _introduces(unnamed, source)
     wants_link = bool(_WANTS_LINK.search(question))
     # "how is EfficientSAM trained?": an abstract's opening sentences on the work it builds on
     # ("... a super large Transformer model trained on ... SA-1B", SAM) are not about the paper.
