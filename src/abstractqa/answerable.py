@@ -380,6 +380,9 @@ def plan_answer(
             return plan
         # "is movie gen open source?": the abstract holds none of the words of what is asked.
         return plan.decline(absent, f"{about} does not mention {unsaid}", [unsaid])
+    if device := _unreported_device(query.text, chosen):
+        # "EfficientSAM latency on a phone?": the abstract gives no figure on that hardware.
+        return plan.decline(absent, f"{about} gives no {device} figure", [f"no {device} figure"])
     return plan
 
 
@@ -544,9 +547,14 @@ def made_thing(query: Query) -> set[str]:
     """The generic head of a listing that asks which papers make one ("which papers propose a
     benchmark?", "... introduce a new dataset?"): the head's stems; empty for other questions."""
     words = query.topic - LISTING_FRAME - MAKING
-    if query.kind == "listing" and words and words <= GENERIC_STEMS and set(stem_run(query.text).split()) & MAKING:
+    making = set(stem_run(query.text).split()) & MAKING or _PAPER_KIND.search(query.text)
+    if query.kind == "listing" and words and words <= GENERIC_STEMS and making:
         return words
     return set()
+
+
+# "which papers are benchmark papers?": a paper of a kind is one that makes the thing.
+_PAPER_KIND = re.compile(r"\b(?:benchmark|dataset)s?\s+(?:papers?|works?|abstracts?)\b", re.I)
 
 
 def _makes(sentence: str, head: set[str]) -> bool:
@@ -745,6 +753,38 @@ def _unreported_protocol(question: str, source: Source) -> tuple[str, list[str]]
         return None
     given = [p for p, pattern in PROTOCOLS.items() if pattern.search(text)]
     return (asked[0], given) if given else None
+
+
+# Hardware a figure is measured on, a closed vocabulary: a speed on a GPU is no speed on a
+# phone. Not a bare "mobile" ("Mobile Video Networks" is a name).
+DEVICES = {
+    "phone": re.compile(r"\b(?:(?:smart|cell|mobile)[- ]?phones?|phones?|iphones?|android|mobile devices?)\b", re.I),
+    "CPU": re.compile(r"\bcpus?\b", re.I),
+    "GPU": re.compile(r"\bgpus?\b|\b[avh]100s?\b", re.I),
+    "TPU": re.compile(r"\btpus?\b", re.I),
+    "edge-device": re.compile(r"\bedge[- ]devices?\b|\braspberry pi\b|\bjetson\b|\bmicrocontrollers?\b", re.I),
+    "laptop": re.compile(r"\blaptops?\b", re.I),
+}
+
+
+# What is measured or done on a device: a speed, or running there.
+_ON_DEVICE = re.compile(
+    r"\b(?:latency|latencies|speeds?|fast|faster|slow|ms|milliseconds?|fps|throughput|real[- ]?time|runs?|running|"
+    r"deploy\w*|inference|time|how long)\b",
+    re.I,
+)
+
+
+def _unreported_device(question: str, source: Source) -> str | None:
+    """"phone" for a question asking about devices ("on a phone CPU") when no sentence of the
+    abstract gives a number beside any of them ("difficult to work on mobile devices" gives no
+    speed on a phone)."""
+    if not _ON_DEVICE.search(question):  # "the LDM edge-device quantization work": a description
+        return None
+    asked = [d for d, pattern in DEVICES.items() if pattern.search(question)]
+    if not asked or any(DEVICES[d].search(t) and numbers_in(t) for d in asked for t in source.sentences):
+        return None
+    return " or ".join(asked)
 
 
 def _opposite_extreme(question: str, source: Source) -> tuple[str, str] | None:

@@ -125,6 +125,7 @@ SHORT_FORMS = {
     "photos": "images",
     "photograph": "image",
     "photographs": "images",
+    "big": "large",
     "biggest": "largest",
     "bigger": "larger",
 }
@@ -506,7 +507,13 @@ _DESCRIBED = re.compile(
     # "the masked-autoencoder model trained jointly on images and videos -- what ...?": a model
     # or method described by how it is made, set apart from the question by a dash or colon.
     r"|^\s*(?:the|that|this)\s+(?P<model>(?:[\w\-]+\s+){0,3}(?:model|method|approach|framework)\s+"
-    r"(?:that|which|trained|built|learned|using|pretrained|pre-trained)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[:\u2013\u2014])",
+    r"(?:that|which|trained|built|learned|using|pretrained|pre-trained)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[:\u2013\u2014])"
+    # "does the paper that assigns a 'quality score' ... report any speedup?": after "does", the
+    # question's own verb is bare ("report"); the description's is not ("assigns").
+    r"|^\s*(?:does|did|do|can|could|would|will)\s+(?:the|that|this|a|one)\s+(?P<aux>(?:[\w\-]+\s+){0,3}"
+    r"(?:paper|work|study|article)\s+(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?]{12,}?)"
+    r"(?=\s+(?:report|mention|say|give|show|use|beat|outperform|get|reach|achieve|evaluate|measure|provide|"
+    r"include|release|compare|train|test|need|require|find|claim|discuss|cover|work|improve|support)\b)",
     re.I,
 )
 
@@ -516,7 +523,7 @@ def described_paper(question: str) -> str | None:
     -> "paper about X"; "The masked-autoencoding paper that trains ... - what % ...?"), when the
     question sets them apart from what it asks."""
     m = _DESCRIBED.search(question)
-    return (m.group("what") or m.group("model")) if m else None
+    return (m.group("what") or m.group("model") or m.group("aux")) if m else None
 
 
 def paper_by_topic(question: str) -> str | None:

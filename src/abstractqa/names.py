@@ -130,7 +130,23 @@ SUPERLATIVE = {
         r"|\b(?:paper|one|work|abstract)\s+(?:is|was)\s+(?:the\s+)?(?:earliest|oldest)\b",
         re.I,
     ),
+    # Two picked by what abstracts state, not by a record field: "which paper trains the largest
+    # model?" (the parameter counts written), "which paper evaluates on the most benchmarks?".
+    "largest_model": re.compile(
+        r"\b(?:largest|biggest)\s+(?:[\w\-]+\s+)?(?:model|network|transformer|vit|net)s?\b|\bmost\s+param(?:eter)?s\b", re.I
+    ),
+    "most_benchmarks": re.compile(r"\bmost\s+(?:[\w\-]+\s+)?(?:benchmarks|datasets|tasks)\b", re.I),
 }
+# Words besides a stated superlative's own that still ask it of the whole collection.
+_STATED_FRAME = {
+    "largest_model": frozenset("train trains trained params parameters parameter size sized big large has have its how many".split()),
+    "most_benchmarks": frozenset("evaluate evaluates evaluated evaluating test tests tested on across report reports".split()),
+}
+# A count written in an abstract: "a 30B parameter transformer", "dense 10 billion parameters";
+# "over 50 benchmarks", "7 datasets".
+_PARAMETERS = re.compile(r"(?<![\w.,-])(\d+(?:\.\d+)?)\s?(?:([kMBT])\b|(thousand|million|billion|trillion)\b)\s*(?:[\w\-]+\s+){0,2}?param", re.I)
+_BENCHMARKS = re.compile(r"(?<![\w.,-])(\d+)\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|tasks)\b", re.I)
+_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 # "which paper has a github link?", "papers with code": the papers whose record gives a URL.
@@ -375,7 +391,8 @@ class CollectionNames:
             rest = _name_key(SUPERLATIVE[intent.superlative].sub(" ", question))
             for author in intent.authors:
                 rest = rest.replace(_name_key(author), " ")
-            if any(w not in STOPWORDS and w not in _FRAME and not w.isdigit() for w in rest.split()):
+            frame = _FRAME | _STATED_FRAME.get(intent.superlative, frozenset())
+            if any(w not in STOPWORDS and w not in frame and not w.isdigit() for w in rest.split()):
                 intent.superlative = ""
         unnamed = not (intent.named or intent.authors or intent.dates or intent.arxiv_ids)
         if unnamed and (m := WITH_LINKS.search(question)):
@@ -441,17 +458,28 @@ class CollectionNames:
         ]
         if not valued:
             return None
-        if which == "most_authors":
+        if which in ("most_authors", "largest_model", "most_benchmarks"):
             return min(valued, key=lambda v: (-v[0], v[1]))[1]
         return (max if which == "latest" else min)(valued)[1]
 
 
-def superlative_value(paper: Paper, which: str) -> int | str | None:
-    """What a superlative compares: the number of authors or the creation date; None when the
-    record lacks it."""
+def superlative_value(paper: Paper, which: str) -> int | float | str | None:
+    """What a superlative compares: the number of authors or the creation date (the record),
+    or the largest parameter count or number of benchmarks the abstract writes; None when it
+    gives none."""
+    if which == "largest_model":
+        counts = [float(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).casefold()] for m in _PARAMETERS.finditer(paper.abstract)]
+        return max(counts, default=None)
+    if which == "most_benchmarks":
+        return max((int(m.group(1)) for m in _BENCHMARKS.finditer(paper.abstract)), default=None)
     if which.endswith("authors"):
         return len(paper.authors) or None
     return paper.created or None
+
+
+def stated_superlative(which: str) -> bool:
+    """Whether the superlative is picked by what abstracts state (not by a record field)."""
+    return which in _STATED_FRAME
 
 
 _COMPARED_PAIR = re.compile(

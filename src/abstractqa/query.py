@@ -34,6 +34,7 @@ from abstractqa.evidence import (
     stem,
     stem_run,
 )
+from abstractqa.names import stated_superlative
 
 if TYPE_CHECKING:
     from abstractqa.names import CollectionNames, QueryIntent
@@ -198,7 +199,12 @@ _INSTRUCTION = re.compile(
     r"^\W*(?:please\s+)?(?:summari[sz]e|explain|describe|tl;?dr|eli5)\b|"
     r"\b(?:give|write)\s+(?:me\s+)?(?:a|an)\s+(?:short\s+|brief\s+|quick\s+)?(?:summary|overview|gist|tl;?dr)\b|"
     r"\bin\s+(?:one|a|two|three|few|\d+)\s+(?:short\s+)?(?:sentences?|lines?|paragraphs?|words)\b|"
-    r"\bin\s+(?:plain\s+english|simple\s+terms|layman'?s\s+terms)\b|\bstands?\s+for\b",
+    r"\bin\s+(?:plain\s+english|simple\s+terms|layman'?s\s+terms)\b|\bstands?\s+for\b|"
+    # a gloss restates what came before it: "benchmark papers, i.e. mainly about evaluating ..."
+    r",?\s*\b(?:i\.\s?e\.|ie,|that is,|in other words)[^?]*|"
+    # hedges: "ensembling in some form", "some kind of distillation"
+    r"\b(?:in|of)\s+(?:some|any|one)\s+(?:form|way|shape|kind|sort|fashion)s?(?:\s+or\s+another)?\b|"
+    r"\b(?:some|any)\s+(?:kind|sort|form|type)s?\s+of\b",
     re.I,
 )
 LISTING_WORDS = frozenset(
@@ -293,6 +299,18 @@ def read_intent(
     return intent, urls
 
 
+_OPENS_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|was|were|can|could)\b", re.I)
+
+
+def question_sentences(text: str) -> str:
+    """The sentences that ask ("... ends with a question mark", "which ones ..."), where the
+    text also has others that only tell (context: "I'm reading up on X and remember ...");
+    else the whole text."""
+    sentences = split_sentences(text)
+    asking = [t for t in sentences if t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)]
+    return " ".join(asking) if 0 < len(asking) < len(sentences) else text
+
+
 def read_query(
     text: str,
     names: CollectionNames,
@@ -303,7 +321,7 @@ def read_query(
     `chunk_share` (the retriever's) tells which topic words are rare in the collection."""
     intent, urls = read_intent(text, names, intent)
     record = _record_fields(text)
-    if intent.superlative:  # "which paper has the most authors?" is answered from the records
+    if intent.superlative and not stated_superlative(intent.superlative):  # "which paper has the most authors?" is answered from the records
         record |= {"authors"} if intent.superlative.endswith("authors") else {"date"}
     if urls and not record:
         record = frozenset({"about"})
@@ -325,9 +343,12 @@ def read_query(
         record = frozenset()
     # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
     comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
-    asks_percent = bool(ASKS_PERCENT.search(text))
-    asks_ratio = bool(ASKS_RATIO.search(text))
-    number = ASKS_NUMBER.search(text)
+    # "I'm reading up on diffusion speedups and ... Which models and solvers did they
+    # demonstrate it on?": the context says which paper; what is asked is the question sentence.
+    asked = question_sentences(text)
+    asks_percent = bool(ASKS_PERCENT.search(asked))
+    asks_ratio = bool(ASKS_RATIO.search(asked))
+    number = ASKS_NUMBER.search(asked)
     asks_value = asks_ratio or bool(number)
     # "By what factor do cascades cut cost compared to the full ensemble?": a number compared
     # within one paper, unless two papers are named or described ("the two ... papers").
