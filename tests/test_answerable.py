@@ -693,6 +693,8 @@ def test_superlatives_are_answered_from_the_records(assistant):
         ("which paper in the collection trains the largest model, and how many params does it have?", "30B"),
         ("biggest model here?", "30B"),
         ("which paper has the most benchmarks evaluated", "over 50 benchmarks"),
+        # the sentence stating the count leads, not the one closest to "datasets"
+        ("which paper evaluates on the most datasets?", "over 50 benchmarks"),
     ],
 )
 def test_a_superlative_over_what_abstracts_state_picks_by_the_stated_numbers(assistant, question, value):

@@ -49,7 +49,7 @@ from abstractqa.evidence import (
     strip_markers,
     terms_in,
 )
-from abstractqa.names import is_english
+from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
     COMPARING_STEMS,
     GENERIC_STEMS,
@@ -155,6 +155,10 @@ def plan_answer(
         # "sam 2 ...": the answer must be about SAM 2, not about SAM.
         numbers = {v.split()[-1] for v in versions}
         query = replace(query, exact=[t for t in query.exact if t not in numbers] + versions)
+    if (which := query.intent.superlative) and sources and sources[0].evidence.reason == "name":
+        # "which paper evaluates on the most datasets?": the sentence stating the count leads.
+        if said := stated_count(sources[0].paper, which):
+            query = replace(query, exact=[*query.exact, said])
     plan = Plan(query, sources)
     if not sources:
         return plan.decline("not_covered", "no papers are indexed")

@@ -477,6 +477,19 @@ def superlative_value(paper: Paper, which: str) -> int | float | str | None:
     return paper.created or None
 
 
+def stated_count(paper: Paper, which: str) -> str:
+    """The words that state the count a stated superlative picked `paper` by ("30B", "50
+    benchmarks"); "" when none does."""
+    pattern = _PARAMETERS if which == "largest_model" else _BENCHMARKS if which == "most_benchmarks" else None
+    value = superlative_value(paper, which) if pattern else None
+    for m in pattern.finditer(paper.abstract) if value is not None else ():
+        if which == "most_benchmarks" and int(m.group(1)) == value:
+            return m.group(0)
+        if which == "largest_model" and float(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).casefold()] == value:
+            return m.group(1) + (m.group(2) or f" {m.group(3)}")
+    return ""
+
+
 def stated_superlative(which: str) -> bool:
     """Whether the superlative is picked by what abstracts state (not by a record field)."""
     return which in _STATED_FRAME
