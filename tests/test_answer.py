@@ -226,6 +226,18 @@ def test_a_comparison_about_one_aspect_leads_with_the_quotes_on_it(assistant):
     assert "We propose Masked Siamese Networks" in split_sentences(msn)[0]
 
 
+def test_a_comparison_about_one_aspect_leads_with_what_each_proposes_on_it(assistant):
+    # Both abstracts say what they propose on the aspect asked ("strategies", "quantization"):
+    # that leads, one clause per paper (before, the quotes led and no sentence said how the two
+    # strategies differ).
+    answer = assistant.ask("the two post-training quantization papers for diffusion models: how do their quantization strategies differ?")
+    lead = first_sentence(answer.answer)
+    assert answer.kind == "comparison" and "global and local strategies [1], while" in lead, answer.answer
+    assert "single-step sampling calibration" in lead and lead.endswith("[2].")
+    assert answer.sentences[0].supported
+    assert answer.answer.count("encompassing both global and local strategies") == 1  # not quoted again
+
+
 def test_words_that_describe_a_compared_paper_are_not_its_aspect(assistant):
     # "egocentric action frame" names LEGO; LaViLa is still quoted on the question (Ego4D),
     # not on what it contributes as if LEGO alone held what is asked.

@@ -177,7 +177,7 @@ class ExtractiveComposer:
         # A paper with a derived title, no name of its own, is "the first/second paper".
         subjects = list(UNNAMED_SUBJECTS) if len(sides) == 2 else [None] * len(sides)
         clauses = [contribution_clause(s, subject) for s, subject in zip(sides, subjects, strict=True)]
-        aspect = compared_aspect(question, sides)
+        aspect = asked = compared_aspect(question, sides)
         if not plan.query.named:  # "the two quantization papers": words every side holds describe them
             common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
             aspect = {w for w in aspect if not all(stem(part) in common for part in w.split("-"))}
@@ -199,6 +199,9 @@ class ExtractiveComposer:
             yield picked
             yield "\n\n"
         led = all(clauses) and not aspect
+        if aspect and not shared_only and all(on := [aspect_clause(s, aspect, asked, subject) for s, subject in zip(sides, subjects, strict=True)]):
+            # "how do their quantization strategies differ?": what each proposes on it.
+            clauses, led = on, True
         said = [aspect & set().union(*s.sentence_words) for s in sides]  # the aspect's words each abstract uses
         # "is there a link between Emu and block caching?": an abstract that names the other
         # paper says how they are linked, in its own words; that answers a question about the
@@ -228,7 +231,8 @@ class ExtractiveComposer:
             # words while another does is quoted on what it contributes ("We propose Masked
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
             if (aspect or shared_only) and (said[part] or not any(said)):
-                yield from self._quotes(question, source, count)
+                shown = {clauses[part].index} if led and clauses[part].whole else set()
+                yield from self._quotes(question, source, count, skip=shown)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
             # full unless the first sentence said all of it). "How does A differ from B?" asks
@@ -434,9 +438,28 @@ def contribution_clause(source: Source, subject: str | None = None) -> Clause | 
     i = contribution_sentence(source.sentences)
     if not (source.paper.aliases or subject):  # a derived title is no name to write about
         return None
+    return _proposed_clause(source, i, subject) or _does_clause(source)
+
+
+def aspect_clause(source: Source, aspect: set[str], asked: set[str], subject: str | None = None) -> Clause | None:
+    """The "we propose ..." sentence that holds the most of the asked aspect's words (then of
+    all the words asked, those every side shares too), with the paper as subject ("how do their
+    quantization strategies differ?": "... proposes an efficient quantization approach
+    encompassing both global and local strategies"); None when no such sentence holds any."""
+    if not (source.paper.aliases or subject):
+        return None
+    held = [
+        (len(aspect & words), len(asked & words), -i)
+        for i, t in enumerate(source.sentences)
+        if _WE_CONTRIBUTE.match(strip_markers(t)) and (aspect | asked) & (words := source.sentence_words[i])
+    ]
+    return _proposed_clause(source, -max(held)[2], subject) if held else None
+
+
+def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clause | None:
     m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" .")) if i is not None else None
     if not m:
-        return _does_clause(source)
+        return None
     title, rest = source.paper.title if source.paper.aliases else subject, m.group("rest")
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
