@@ -1223,6 +1223,18 @@ def test_which_datasets_leads_with_the_sentence_that_lists_them_as_datasets(assi
     assert "Charades" in first_sentence(answer.answer), answer.answer
 
 
+def test_a_pronoun_after_a_clause_asking_for_a_paper_is_that_paper(assistant):
+    # "it" is the dataset the question asks for, not MoViNets of the last answer (the chat
+    # answered "The MoViNets abstract does not mention a number of images").
+    first = assistant.ask("can I run movinet on a raspberry pi in real time?")
+    question = "I need a dataset to check my detector for demographic bias. Which paper gives one, and how many images does it have?"
+    answer = assistant.ask(question, history=[first])
+    assert titles(answer)[:1] == ["FACET"] and "32k images" in first_sentence(answer.answer), answer.answer
+    # a pronoun inside the asking clause is still the last answer's paper
+    followed = assistant.ask("which paper does it build on, and what does it change?", history=[first])
+    assert followed.standalone_question.startswith("Which paper does MoViNets build on"), followed.standalone_question
+
+
 def test_a_terse_follow_up_asks_the_last_papers(assistant):
     # "how many images?" after an answer on Emu: Emu's images, not another paper's "billions
     # of random images"; and "Emu" itself is no counted thing ("SDXLv1.0, Emu is preferred").

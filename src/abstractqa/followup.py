@@ -63,6 +63,17 @@ def asks_among(question: str) -> bool:
     return AMONG.search(question) is not None
 
 
+# "Which paper gives one, and how many images does it have?": the pronoun after a clause that
+# asks for a paper is the paper asked for, not the last answer's ("which paper does it build
+# on, and ...?" is still a follow-up: a pronoun stands inside the asking clause).
+SEEKS_PAPER = re.compile(
+    r"\b(?:which|what|any|is there an?)\s+(?:paper|work|study)\b"
+    r"(?:(?!\b(?:it|its|it's|they|them|their|this|that|these|those)\b)[^?])*?"
+    r"(?:,\s*and|,|\band)\s+[^?]*\b(?:it|its|it's|they|them|their)\b",
+    re.I,
+)
+
+
 def rewrite_follow_up(
     question: str,
     history: list[Answer],
@@ -85,7 +96,7 @@ def rewrite_follow_up(
     named = bool(names.read(question).named)
     elliptic = ELLIPSIS.match(question) is not None and not named and not LISTING.search(question)
     elliptic = elliptic or (last is not None and not named and _terse(question, last, names))
-    pronoun = ANAPHORA.search(question) is not None or asks_among(question)
+    pronoun = ANAPHORA.search(question) is not None and not SEEKS_PAPER.search(question) or asks_among(question)
     bare_record = last is not None and _bare_record(question, names)
     picks = PICK.search(question) is not None
     if last is None or not (pronoun or elliptic or bare_record or picks):
