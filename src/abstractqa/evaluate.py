@@ -56,7 +56,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from abstractqa.errors import AbstractQAError
-from abstractqa.evidence import MARKER, split_sentences
+from abstractqa.evidence import MARKER, SCALE, split_sentences
 from abstractqa.judge import judge_answers
 
 if TYPE_CHECKING:
@@ -198,7 +198,6 @@ _FACT_TOKEN = re.compile(
     r"(?P<num>\d+(?:,\d{3})*(?:\.\d+)?)(?:(?P<unit>[kKMB])(?![^\W\d_])|\s*(?P<word>thousand|million|billion)\b)?"
     r"|[^\W\d_]+|%"
 )
-_SCALE = {"k": 1e3, "thousand": 1e3, "m": 1e6, "million": 1e6, "b": 1e9, "billion": 1e9}
 
 
 def fact_tokens(text: str) -> list[tuple[str, object]]:
@@ -207,7 +206,7 @@ def fact_tokens(text: str) -> list[tuple[str, object]]:
     tokens: list[tuple[str, object]] = []
     for m in _FACT_TOKEN.finditer(text):
         if m.group("num"):
-            scale = _SCALE.get((m.group("unit") or m.group("word") or "").casefold(), 1)
+            scale = SCALE.get((m.group("unit") or m.group("word") or "").casefold(), 1)
             tokens.append(("num", round(float(m.group("num").replace(",", "")) * scale, 6)))
         else:
             tokens.append(("word", m.group(0).casefold()))

@@ -81,8 +81,9 @@ _SCALED = re.compile(
 )
 _SCALE_WORDS = {"k": "thousand", "m": "million", "b": "billion", "t": "trillion"}
 _SCALE_LETTERS = {w: k for k, w in _SCALE_WORDS.items()}
-_SCALE = {k: 10.0 ** (3 * (i + 1)) for i, k in enumerate(_SCALE_WORDS)}  # "k": 1e3 ... "t": 1e12
-_SCALE |= {_SCALE_WORDS[k]: v for k, v in _SCALE.items()}  # "thousand": 1e3 ...
+# What a scale letter or word multiplies by: "k": 1e3 ... "t": 1e12, "thousand": 1e3 ...
+SCALE = {k: 10.0 ** (3 * (i + 1)) for i, k in enumerate(_SCALE_WORDS)}
+SCALE |= {_SCALE_WORDS[k]: v for k, v in SCALE.items()}
 
 
 def scaled_numbers(text: str) -> dict[str, str]:
@@ -91,7 +92,7 @@ def scaled_numbers(text: str) -> dict[str, str]:
     checked against "32k images" and the other way round."""
     out = {}
     for m in _SCALED.finditer(strip_markers(text)):
-        out[m.group(1)] = str(round(float(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).casefold()]))
+        out[m.group(1)] = str(round(float(m.group(1)) * SCALE[(m.group(2) or m.group(3)).casefold()]))
     return out
 
 

@@ -12,11 +12,11 @@ import difflib
 import re
 import unicodedata
 from collections import defaultdict
-from collections.abc import Set
+from collections.abc import Iterator, Set
 from dataclasses import dataclass, field
 from functools import cache
 
-from abstractqa.evidence import STOPWORDS, stem
+from abstractqa.evidence import SCALE, STOPWORDS, stem
 from abstractqa.types import Paper
 
 MONTHS = {
@@ -146,7 +146,6 @@ _STATED_FRAME = {
 # "over 50 benchmarks", "7 datasets".
 _PARAMETERS = re.compile(r"(?<![\w.,-])(\d+(?:\.\d+)?)\s?(?:([kMBT])\b|(thousand|million|billion|trillion)\b)\s*(?:[\w\-]+\s+){0,2}?param", re.I)
 _BENCHMARKS = re.compile(r"(?<![\w.,-])(\d+)\s+(?:[\w\-]+\s+){0,2}?(?:benchmarks|datasets|tasks)\b", re.I)
-_SCALE = {"k": 1e3, "m": 1e6, "b": 1e9, "t": 1e12, "thousand": 1e3, "million": 1e6, "billion": 1e9, "trillion": 1e12}
 
 
 # "which paper has a github link?", "papers with code": the papers whose record gives a URL.
@@ -458,7 +457,7 @@ class CollectionNames:
         ]
         if not valued:
             return None
-        if which in ("most_authors", "largest_model", "most_benchmarks"):
+        if which == "most_authors" or stated_superlative(which):
             return min(valued, key=lambda v: (-v[0], v[1]))[1]
         return (max if which == "latest" else min)(valued)[1]
 
@@ -467,11 +466,8 @@ def superlative_value(paper: Paper, which: str) -> int | float | str | None:
     """What a superlative compares: the number of authors or the creation date (the record),
     or the largest parameter count or number of benchmarks the abstract writes; None when it
     gives none."""
-    if which == "largest_model":
-        counts = [float(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).casefold()] for m in _PARAMETERS.finditer(paper.abstract)]
-        return max(counts, default=None)
-    if which == "most_benchmarks":
-        return max((int(m.group(1)) for m in _BENCHMARKS.finditer(paper.abstract)), default=None)
+    if stated_superlative(which):
+        return max((value for value, _ in _stated_counts(paper, which)), default=None)
     if which.endswith("authors"):
         return len(paper.authors) or None
     return paper.created or None
@@ -480,14 +476,17 @@ def superlative_value(paper: Paper, which: str) -> int | float | str | None:
 def stated_count(paper: Paper, which: str) -> str:
     """The words that state the count a stated superlative picked `paper` by ("30B", "50
     benchmarks"); "" when none does."""
-    pattern = _PARAMETERS if which == "largest_model" else _BENCHMARKS if which == "most_benchmarks" else None
-    value = superlative_value(paper, which) if pattern else None
-    for m in pattern.finditer(paper.abstract) if value is not None else ():
-        if which == "most_benchmarks" and int(m.group(1)) == value:
-            return m.group(0)
-        if which == "largest_model" and float(m.group(1)) * _SCALE[(m.group(2) or m.group(3)).casefold()] == value:
-            return m.group(1) + (m.group(2) or f" {m.group(3)}")
-    return ""
+    return max(_stated_counts(paper, which), key=lambda count: count[0], default=(None, ""))[1]
+
+
+def _stated_counts(paper: Paper, which: str) -> Iterator[tuple[float, str]]:
+    """Each count the abstract writes for a stated superlative: (its value, as written)."""
+    if which == "largest_model":
+        for m in _PARAMETERS.finditer(paper.abstract):
+            yield float(m.group(1)) * SCALE[(m.group(2) or m.group(3)).casefold()], m.group(1) + (m.group(2) or f" {m.group(3)}")
+    elif which == "most_benchmarks":
+        for m in _BENCHMARKS.finditer(paper.abstract):
+            yield int(m.group(1)), m.group(0)
 
 
 def stated_superlative(which: str) -> bool:
