@@ -530,13 +530,9 @@ def bench_queries(report: Report, ingest: dict, scale: Scale) -> None:
 
 
 def _bm25_build_vs_load(assistant) -> tuple[float, float]:
-    import Stemmer
-    from llama_index.core.schema import TextNode
-    from llama_index.retrievers.bm25 import BM25Retriever
-
     from abstractqa.index import Manifest, manifest_path
     from abstractqa.persisted import load_bm25
-    from abstractqa.retrieve import bm25_text
+    from abstractqa.retrieve import Bm25, bm25_text
     from abstractqa.vector_store import bm25_dir
 
     manifest = Manifest.read(manifest_path(assistant.settings))
@@ -544,13 +540,8 @@ def _bm25_build_vs_load(assistant) -> tuple[float, float]:
     by_id = {p.paper_id: p for p in manifest.papers}
 
     def build():
-        nodes = [
-            TextNode(id_=c.chunk_id, text=bm25_text(by_id[c.paper_id], c), metadata={"paper_id": c.paper_id})
-            for c in manifest.chunks
-        ]
-        return BM25Retriever.from_defaults(
-            nodes=nodes, similarity_top_k=40, stemmer=Stemmer.Stemmer("english"), language="english"
-        )
+        texts = [bm25_text(by_id[c.paper_id], c) for c in manifest.chunks]
+        return Bm25.build(texts, [c.chunk_id for c in manifest.chunks], 40)
 
     built = [clock(build)[0] for _ in range(5)]
     loaded = [clock(load_bm25, folder, manifest.chunks, 40)[0] for _ in range(5)]
@@ -585,13 +576,11 @@ def _contention(report: Report, assistant, questions: list[str]) -> None:
 
 def _profile_search(report: Report, assistant, questions: list[str]) -> None:
     """Split a 10k search into its parts, to show where the time goes."""
-    from llama_index.core.schema import QueryBundle
-
     r = assistant.retriever
     parts = {
         "query embedding": lambda q: r.hybrid._embed.get_query_embedding(q),
         "question reading (names, authors, dates)": lambda q: r.names.read(q),
-        "dense + BM25 + fusion (HybridRetriever)": lambda q: r.hybrid._retrieve(QueryBundle(q)),
+        "dense + BM25 + fusion (HybridRetriever)": lambda q: r.hybrid.retrieve(q),
     }
     for name, fn in parts.items():
         default = [clock(fn, q)[0] for q in questions]
@@ -916,6 +905,7 @@ def bench_peers(report: Report, work: Path, embed_model, ingest: dict) -> dict:
     from llama_index.retrievers.bm25 import BM25Retriever
     from llama_index.vector_stores.chroma import ChromaVectorStore
 
+    from abstractqa.embedder import as_llama_index
     from abstractqa.evaluate import gold_papers, load_questions, recall_at_k, reciprocal_rank
 
     section = "Peers (seed corpus, same embedder and questions)"
@@ -937,7 +927,7 @@ def bench_peers(report: Report, work: Path, embed_model, ingest: dict) -> dict:
     t0 = time.perf_counter()
     nodes = SentenceSplitter()(docs)  # llama-index's default transformation: whole abstracts here
     storage = StorageContext.from_defaults(vector_store=ChromaVectorStore(chroma_collection=collection))
-    index = VectorStoreIndex(nodes, storage_context=storage, embed_model=embed_model)
+    index = VectorStoreIndex(nodes, storage_context=storage, embed_model=as_llama_index(embed_model))
     t_ingest = time.perf_counter() - t0
     plain = index.as_retriever(similarity_top_k=5)
     fusion = QueryFusionRetriever(

@@ -273,21 +273,17 @@ def measure(n: int, passes: int = 2) -> dict:
     out["rss_mib"] = vm_kib("VmRSS") / 1024
 
     # The parts of start-up, each on its own (after the RSS figures, which they would inflate).
-    import Stemmer
-    from llama_index.core.schema import TextNode
-    from llama_index.retrievers.bm25 import BM25Retriever
-
-    from abstractqa.index import Manifest, manifest_path, open_vector_store
+    from abstractqa.index import Manifest, manifest_path, open_collection
     from abstractqa.names import CollectionNames, Speller
     from abstractqa.persisted import load_bm25, load_tables
-    from abstractqa.retrieve import bm25_text
+    from abstractqa.retrieve import Bm25, bm25_text
     from abstractqa.vector_store import bm25_dir, tables_path
 
     t0 = time.perf_counter()
     manifest = Manifest.read(manifest_path(settings))
     out["manifest_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
-    open_vector_store(settings, create=False)
+    open_collection(settings, create=False)
     out["chroma_open_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     CollectionNames(manifest.papers)
@@ -300,13 +296,7 @@ def measure(n: int, passes: int = 2) -> dict:
     out["names_load_s"] = time.perf_counter() - t0  # the same, read back as the retriever kept them
     by_id = {p.paper_id: p for p in manifest.papers}
     t0 = time.perf_counter()
-    nodes = [
-        TextNode(id_=c.chunk_id, text=bm25_text(by_id[c.paper_id], c), metadata={"paper_id": c.paper_id})
-        for c in manifest.chunks
-    ]
-    BM25Retriever.from_defaults(
-        nodes=nodes, similarity_top_k=40, stemmer=Stemmer.Stemmer("english"), language="english"
-    )
+    Bm25.build([bm25_text(by_id[c.paper_id], c) for c in manifest.chunks], [c.chunk_id for c in manifest.chunks], 40)
     out["bm25_build_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     assert load_bm25(bm25_dir(settings), manifest.chunks, 40) is not None

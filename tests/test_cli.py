@@ -221,11 +221,12 @@ def test_chat_follow_up_in_the_terminal(index_copy):
 
 def test_default_ask_path_imports_neither_torch_nor_sentence_transformers(index_copy, embed_model):
     """`abstractqa ask` with the default onnx backend runs on onnxruntime and `tokenizers`
-    alone (the session's embedder has exported the model); gradio and llama.cpp stay out too."""
+    alone (the session's embedder has exported the model), and reads the index with Chroma and
+    bm25s: llama-index (about 2 s of imports), gradio and llama.cpp stay out too."""
     from abstractqa.embedder import OnnxEmbedding
 
     assert isinstance(embed_model, OnnxEmbedding)  # the export this process relies on exists
-    heavy = ["torch", "sentence_transformers", "transformers", "gradio", "llama_cpp"]
+    heavy = ["torch", "sentence_transformers", "transformers", "gradio", "llama_cpp", "llama_index"]
     probe = (
         "import json, sys\n"
         "from abstractqa.cli import main\n"

@@ -11,7 +11,7 @@ from abstractqa.embedder import model_vocabulary
 from abstractqa.index import Manifest, manifest_path
 from abstractqa.names import CollectionNames, Speller
 from abstractqa.retrieve import PaperRetriever
-from abstractqa.vector_store import open_vector_store, tables_path
+from abstractqa.vector_store import open_collection, tables_path
 
 
 def test_name_tables_are_kept_at_first_start_and_read_back_at_the_next(index_copy, embed_model):
@@ -52,7 +52,7 @@ def test_name_tables_are_rebuilt_when_the_index_changes_or_the_file_is_damaged(i
     dropped = next(p for p in manifest.papers if p.aliases)
     papers = [p for p in manifest.papers if p.paper_id != dropped.paper_id]
     chunks = [c for c in manifest.chunks if c.paper_id != dropped.paper_id]
-    store = open_vector_store(settings, create=False)
+    store = open_collection(settings, create=False)
 
     def start():
         return PaperRetriever(store, embed_model, papers, chunks, settings.retrieve, tables_path=path)

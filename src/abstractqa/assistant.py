@@ -34,7 +34,7 @@ from abstractqa.prompts import says_cannot_answer
 from abstractqa.query import read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
-from abstractqa.vector_store import IndexUnavailable, bm25_dir, open_vector_store, tables_path
+from abstractqa.vector_store import IndexUnavailable, bm25_dir, open_collection, tables_path
 from abstractqa.verify import Citer, checked_sentences
 
 log = logging.getLogger(__name__)
@@ -132,9 +132,8 @@ class Assistant:
         from abstractqa.retrieve import PaperRetriever
 
         manifest = self._read_manifest()
-        store = open_vector_store(self.settings, create=False)
         self._retriever = PaperRetriever(
-            store,
+            open_collection(self.settings, create=False),
             self.embed_model,
             manifest.papers,
             manifest.chunks,

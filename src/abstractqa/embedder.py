@@ -1,10 +1,13 @@
 """The embedding model that every stage shares: a sentence-transformers model (all-MiniLM-L6-v2
-by default), run by onnxruntime or by torch, behind llama-index's `BaseEmbedding`.
+by default), run by onnxruntime or by torch, with llama-index's embedding methods
+(`get_query_embedding`, `get_text_embedding_batch`; the `Embedder` protocol).
 
 The `onnx` backend (the default on CPU) needs neither torch nor sentence-transformers at run
 time: the model is exported once into ``~/.cache/abstractqa/onnx`` (that one step uses them),
 and the `tokenizers` package reads the model's own ``tokenizer.json``. Loading is then an
-onnxruntime session and a tokenizer, well under a second, instead of importing torch.
+onnxruntime session and a tokenizer, well under a second, instead of importing torch. It is no
+llama-index class either (importing llama-index costs about 2 s on 2 cores, more than the rest
+of a question): `as_llama_index` wraps it where llama-index needs a `BaseEmbedding`.
 
 The vectors are the torch vectors (mean pooling over the attention mask, then L2
 normalisation, as sentence-transformers does for this model family): minimum cosine to
@@ -23,16 +26,14 @@ import re
 import warnings
 from hashlib import sha1
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
-
-from llama_index.core.base.embeddings.base import BaseEmbedding
-from pydantic import PrivateAttr
+from typing import TYPE_CHECKING, Any, Protocol
 
 from abstractqa.config import EmbeddingSettings
 from abstractqa.errors import AbstractQAError
 
 if TYPE_CHECKING:
     import numpy as np
+    from llama_index.core.base.embeddings.base import BaseEmbedding
 
 log = logging.getLogger(__name__)
 
@@ -42,6 +43,19 @@ EXPORT_VERSION = 2
 
 class EmbedderUnavailable(AbstractQAError, RuntimeError):
     """The embedding model can't be loaded; the message says which model and why."""
+
+
+class Embedder(Protocol):
+    """What every stage asks of an embedding model: llama-index's method names, so the onnx
+    embedder and llama-index's `HuggingFaceEmbedding` (the torch backend) serve alike."""
+
+    model_name: str
+
+    def get_query_embedding(self, query: str) -> list[float]: ...
+
+    def get_text_embedding(self, text: str) -> list[float]: ...
+
+    def get_text_embedding_batch(self, texts: list[str], **kwargs: Any) -> list[list[float]]: ...
 
 
 def resolve_model_path(name: str) -> str:
@@ -73,7 +87,7 @@ def _offline_env() -> None:
     os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
 
 
-def load_embedder(settings: EmbeddingSettings) -> BaseEmbedding:
+def load_embedder(settings: EmbeddingSettings) -> Embedder:
     """The configured embedder, loaded offline: onnxruntime on CPU (no torch import once the
     model is exported), torch for `backend: torch` or an accelerator `device`."""
     from abstractqa.index import IndexUnavailable
@@ -93,13 +107,14 @@ def load_embedder(settings: EmbeddingSettings) -> BaseEmbedding:
     return load_torch_embedder(settings, path)
 
 
-def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding:
+def load_torch_embedder(settings: EmbeddingSettings, path: str) -> Embedder:
     """sentence-transformers on torch (llama-index's HuggingFaceEmbedding), on `settings.device`."""
     from abstractqa.index import IndexUnavailable
 
     try:
         import transformers
         from llama_index.embeddings.huggingface import HuggingFaceEmbedding
+        from pydantic import PrivateAttr
     except ImportError as err:
         raise IndexUnavailable(f"the torch embedding backend needs sentence-transformers: {err}") from err
     # Chunking tokenizes whole abstracts only to count tokens; the length warning is noise.
@@ -144,7 +159,7 @@ def load_torch_embedder(settings: EmbeddingSettings, path: str) -> BaseEmbedding
         ) from err
 
 
-def model_tokenizer(embed_model: BaseEmbedding):
+def model_tokenizer(embed_model: Embedder):
     """The embedder's own tokenizer, so chunk sizes are counted in the tokens it sees."""
     tokenize = getattr(embed_model, "tokenize", None)
     if not callable(tokenize):
@@ -152,7 +167,7 @@ def model_tokenizer(embed_model: BaseEmbedding):
     return tokenize
 
 
-def model_vocabulary(embed_model: BaseEmbedding) -> frozenset[str]:
+def model_vocabulary(embed_model: Embedder) -> frozenset[str]:
     """The whole words the embedder's tokenizer knows ("mode", "cascade"; not "msn"): ordinary
     words of the language. Empty for an embedder without a `vocabulary()`."""
     vocabulary = getattr(embed_model, "vocabulary", None)
@@ -344,8 +359,9 @@ class OrtEncoder:
         return out
 
 
-class OnnxEmbedding(BaseEmbedding):
-    """A sentence-transformers model run by onnxruntime, as a llama-index embedding.
+class OnnxEmbedding:
+    """A sentence-transformers model run by onnxruntime, with llama-index's embedding methods
+    (`as_llama_index` makes it a llama-index `BaseEmbedding`).
 
     Example:
         >>> from abstractqa.embedder import OnnxEmbedding, resolve_model_path
@@ -354,15 +370,13 @@ class OnnxEmbedding(BaseEmbedding):
         384
     """
 
-    int8: bool = False
-    batch_size: int = 16  # texts per onnxruntime run
-    _ort: OrtEncoder = PrivateAttr()
-
     def __init__(self, encoder: OrtEncoder, model_name: str, batch_size: int = 16, int8: bool = False):
-        # llama-index hands over up to `embed_batch_size` texts per call; the encoder sorts
-        # them by token count and runs `batch_size` at a time, so a large hand-over pads least.
-        super().__init__(model_name=model_name, embed_batch_size=2048, batch_size=batch_size, int8=int8)
+        """`batch_size` texts go to onnxruntime at a time; the encoder sorts a call's texts by
+        token count first, so a large call pads least."""
         self._ort = encoder
+        self.model_name = model_name
+        self.batch_size = batch_size
+        self.int8 = int8
 
     @classmethod
     def load(
@@ -372,10 +386,6 @@ class OnnxEmbedding(BaseEmbedding):
         path, meta = prepared_model(model_path, int8=int8)
         encoder = OrtEncoder(path, path.parent / "tokenizer.json", meta, threads)
         return cls(encoder, model_name=model_path, batch_size=batch_size, int8=int8)
-
-    @classmethod
-    def class_name(cls) -> str:
-        return "AbstractqaOnnxEmbedding"
 
     @property
     def encoder(self) -> OrtEncoder:
@@ -391,17 +401,52 @@ class OnnxEmbedding(BaseEmbedding):
     def set_threads(self, threads: int | None) -> None:
         self._ort.set_threads(threads)
 
-    def _get_query_embedding(self, query: str) -> list[float]:
+    def get_query_embedding(self, query: str) -> list[float]:
         return self._ort.encode([query])[0].tolist()
 
-    def _get_text_embedding(self, text: str) -> list[float]:
+    def get_text_embedding(self, text: str) -> list[float]:
         return self._ort.encode([text])[0].tolist()
 
-    def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
-        return self._ort.encode(texts, batch=self.batch_size).tolist()
+    def get_text_embedding_batch(self, texts: list[str], **kwargs: Any) -> list[list[float]]:
+        """`kwargs` (llama-index's `show_progress`) are accepted and ignored."""
+        return self._ort.encode(list(texts), batch=self.batch_size).tolist()
 
-    async def _aget_query_embedding(self, query: str) -> list[float]:
-        return self._get_query_embedding(query)
 
-    async def _aget_text_embedding(self, text: str) -> list[float]:
-        return self._get_text_embedding(text)
+def as_llama_index(embed_model: Embedder) -> BaseEmbedding:
+    """`embed_model` as a llama-index `BaseEmbedding`, for llama-index's own pipelines (the
+    benchmark's peers): itself when it is one (the torch backend), else a thin wrapper."""
+    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from pydantic import PrivateAttr
+
+    if isinstance(embed_model, BaseEmbedding):
+        return embed_model
+
+    class Wrapped(BaseEmbedding):
+        _inner: Any = PrivateAttr()
+
+        def __init__(self, inner: Embedder):
+            # llama-index hands over up to `embed_batch_size` texts per call; the onnx encoder
+            # sorts them by token count and runs its own batches, so a large hand-over pads least.
+            super().__init__(model_name=inner.model_name, embed_batch_size=2048)
+            self._inner = inner
+
+        @classmethod
+        def class_name(cls) -> str:
+            return "AbstractqaEmbedding"
+
+        def _get_query_embedding(self, query: str) -> list[float]:
+            return self._inner.get_query_embedding(query)
+
+        def _get_text_embedding(self, text: str) -> list[float]:
+            return self._inner.get_text_embedding(text)
+
+        def _get_text_embeddings(self, texts: list[str]) -> list[list[float]]:
+            return self._inner.get_text_embedding_batch(texts)
+
+        async def _aget_query_embedding(self, query: str) -> list[float]:
+            return self._get_query_embedding(query)
+
+        async def _aget_text_embedding(self, text: str) -> list[float]:
+            return self._get_text_embedding(text)
+
+    return Wrapped(embed_model)

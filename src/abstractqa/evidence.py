@@ -19,9 +19,8 @@ import numpy as np
 from abstractqa.types import Evidence, Paper
 
 if TYPE_CHECKING:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
-
     from abstractqa.config import RankingSettings
+    from abstractqa.embedder import Embedder
 
 # "No. 5" (a number), not the answer "No." before a new sentence.
 ABBREVIATIONS = re.compile(r"\b(?:e\.g|i\.e|et al|vs|cf|Fig|Eq|approx|resp|incl|Dr|Mr|Ms|No(?=\.\s*\d)|[A-Z])\.")
@@ -217,7 +216,7 @@ NUMBER_WORDS = re.compile(
 class SentenceEmbedder:
     """Normalised sentence vectors from the bundled embedder, cached per sentence."""
 
-    def __init__(self, embed_model: BaseEmbedding, max_cache: int = 200_000):
+    def __init__(self, embed_model: Embedder, max_cache: int = 200_000):
         self.embed_model = embed_model
         self._cache: dict[str, np.ndarray] = {}
         self._max_cache = max_cache

@@ -50,7 +50,7 @@ from abstractqa.vector_store import (
 )
 
 if TYPE_CHECKING:
-    from llama_index.core.base.embeddings.base import BaseEmbedding
+    from abstractqa.embedder import Embedder
 
 log = logging.getLogger(__name__)
 
@@ -96,7 +96,7 @@ _EMBEDDER_NAMES = {
 
 
 def __getattr__(name: str):
-    # Resolved on first use, so importing this module doesn't import llama-index.
+    # Resolved on first use, so importing this module doesn't load the embedder's libraries.
     if name in _EMBEDDER_NAMES:
         from abstractqa import embedder
 
@@ -108,7 +108,7 @@ def __getattr__(name: str):
 # Chunking
 
 
-def chunk_papers(papers: list[Paper], settings: Settings, embed_model: BaseEmbedding) -> list[Chunk]:
+def chunk_papers(papers: list[Paper], settings: Settings, embed_model: Embedder) -> list[Chunk]:
     """Split each abstract into runs of whole sentences, at most `chunk_size` model tokens."""
     from llama_index.core.node_parser import SentenceSplitter
 
@@ -232,7 +232,7 @@ class IngestReport:
 
 def ingest(
     settings: Settings,
-    embed_model: BaseEmbedding,
+    embed_model: Embedder,
     paths: list[Path] | None = None,
     replace: bool = False,
     progress: bool = True,
@@ -265,7 +265,7 @@ WRITE_GROUP = 2048
 def _write(
     plan: IngestPlan,
     settings: Settings,
-    embed_model: BaseEmbedding,
+    embed_model: Embedder,
     store: FileManifests | ChromaManifests,
     progress: bool,
 ) -> IngestReport:

@@ -20,11 +20,12 @@ from abstractqa.types import Chunk, Paper
 
 if TYPE_CHECKING:
     from abstractqa.names import CollectionNames, Speller
+    from abstractqa.retrieve import Bm25
 
 log = logging.getLogger(__name__)
 
 # Bump when bm25_text or the BM25 settings change: a persisted index of another format is rebuilt.
-BM25_FORMAT = 2
+BM25_FORMAT = 3
 # Bump when CollectionNames.tables() or Speller.vocabulary() change shape or meaning.
 TABLES_FORMAT = 4
 
@@ -37,34 +38,32 @@ def _bm25_key(chunks: list[Chunk]) -> str:
     return digest.hexdigest()
 
 
-def load_bm25(folder: Path, chunks: list[Chunk], top_k: int):
+def load_bm25(folder: Path, chunks: list[Chunk], top_k: int) -> Bm25 | None:
     """The BM25 index persisted for exactly these chunks, or None (missing, stale, unreadable).
 
     Loading it beats re-tokenizing every chunk at every size measured, from the seeds' 117
     chunks (6 vs 41 ms) to 100,000 papers (benchmarks/RESULTS.md).
     """
     import bm25s
-    import Stemmer
-    from llama_index.retrievers.bm25 import BM25Retriever
+
+    from abstractqa.retrieve import Bm25
 
     try:
         if json.loads((folder / "abstractqa.json").read_text(encoding="utf-8")).get("key") != _bm25_key(chunks):
             return None
-        bm25 = bm25s.BM25.load(str(folder), load_corpus=True, show_progress=False)
+        bm25 = bm25s.BM25.load(str(folder), show_progress=False)
     except (OSError, ValueError):
         return None
-    # The stemmer is code, not data: given again, so questions are stemmed as the chunks were.
-    return BM25Retriever(
-        existing_bm25=bm25, similarity_top_k=top_k, stemmer=Stemmer.Stemmer("english"), language="english"
-    )
+    # The key names the chunks in order: row i of the index is chunks[i].
+    return Bm25(bm25, [c.chunk_id for c in chunks], top_k)
 
 
-def save_bm25(retriever, folder: Path, chunks: list[Chunk]) -> None:
-    """Persist `retriever` for these chunks: written aside, then renamed into place."""
+def save_bm25(index: Bm25, folder: Path, chunks: list[Chunk]) -> None:
+    """Persist `index` for these chunks: written aside, then renamed into place."""
     tmp = folder.with_name(f"{folder.name}.tmp-{os.getpid()}")
     try:
         shutil.rmtree(tmp, ignore_errors=True)
-        retriever.persist(str(tmp), show_progress=False)
+        index.bm25.save(str(tmp), show_progress=False)
         (tmp / "abstractqa.json").write_text(json.dumps({"key": _bm25_key(chunks)}), encoding="utf-8")
         shutil.rmtree(folder, ignore_errors=True)
         os.replace(tmp, folder)

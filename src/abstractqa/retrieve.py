@@ -3,15 +3,18 @@
 On top of the text search, the question is read with the collection's lookup tables
 (`names.py`): named papers and arXiv ids are pinned to the top; authors and dates filter the
 candidates; misspelled words are corrected first.
+
+Questions are answered on Chroma and bm25s directly: llama-index writes the index (chunking,
+`ChromaVectorStore`) but is not imported to read it, which keeps about 2 s of imports off every
+fresh `abstractqa ask` on 2 cores (benchmarks/RESULTS.md).
 """
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
-
-from llama_index.core.retrievers import BaseRetriever
-from llama_index.core.schema import NodeWithScore, QueryBundle, TextNode
 
 from abstractqa.config import RetrieveSettings
 from abstractqa.evidence import expand_short_forms, scale_spellings
@@ -22,38 +25,80 @@ from abstractqa.types import Chunk, Evidence, Paper
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from llama_index.core.base.embeddings.base import BaseEmbedding
-    from llama_index.vector_stores.chroma import ChromaVectorStore
+    from chromadb.api.models.Collection import Collection
+
+    from abstractqa.embedder import Embedder
 
 COLLECTION_LISTED = 50  # "list all papers" in a larger collection: this many, by date
 
 
-class HybridRetriever(BaseRetriever):
+@dataclass(frozen=True)
+class Hit:
+    """One retrieved chunk: its fused score, and its dense similarity to the question
+    (`exp(-cosine distance)`, as llama-index scores Chroma's results; 0 when only BM25 found it)."""
+
+    chunk_id: str
+    paper_id: str
+    text: str
+    score: float
+    dense_score: float
+
+
+class Bm25:
+    """bm25s over the chunks' BM25 texts, English stop words removed and words stemmed (what
+    llama-index's `BM25Retriever` does with the same library); results are chunk ids."""
+
+    def __init__(self, bm25, chunk_ids: list[str], top_k: int):
+        import Stemmer
+
+        self.bm25 = bm25
+        self.chunk_ids = chunk_ids
+        self.top_k = min(top_k, len(chunk_ids))
+        # The stemmer is code, not data: given again, so questions are stemmed as the chunks were.
+        self.stemmer = Stemmer.Stemmer("english")
+
+    @classmethod
+    def build(cls, texts: list[str], chunk_ids: list[str], top_k: int) -> Bm25:
+        import bm25s
+        import Stemmer
+
+        tokens = bm25s.tokenize(texts, stopwords="english", stemmer=Stemmer.Stemmer("english"), show_progress=False)
+        bm25 = bm25s.BM25()
+        bm25.index(tokens, show_progress=False)
+        return cls(bm25, chunk_ids, top_k)
+
+    def retrieve(self, query: str) -> list[tuple[str, float]]:
+        """(chunk id, score) of the best `top_k` chunks for `query`, best first, 0 scores left out."""
+        import bm25s
+
+        if not self.top_k:
+            return []
+        tokens = bm25s.tokenize(query, stopwords="english", stemmer=self.stemmer, show_progress=False)
+        indexes, scores = self.bm25.retrieve(tokens, k=self.top_k, show_progress=False)
+        return [(self.chunk_ids[int(i)], float(v)) for i, v in zip(indexes[0], scores[0], strict=True) if v]
+
+
+class HybridRetriever:
     """Dense + BM25 chunk retrieval fused with weighted reciprocal rank fusion.
 
-    Returns chunks (as `NodeWithScore`), at most `passages_per_paper` per paper, so one
-    paper's many chunks can't push other papers out of the candidates. Each node carries its
-    cosine similarity to the question as `metadata["dense_score"]` (0 when only BM25 found it):
-    per call, so concurrent questions never see each other's scores.
+    Returns chunks (as `Hit`), at most `passages_per_paper` per paper, so one paper's many
+    chunks can't push other papers out of the candidates. Each carries its dense similarity to
+    the question, per call, so concurrent questions never see each other's scores.
     """
 
     def __init__(
         self,
-        store: ChromaVectorStore,
-        embed_model: BaseEmbedding,
+        collection: Collection,
+        embed_model: Embedder,
         chunks: list[Chunk],
         papers: list[Paper],
         settings: RetrieveSettings,
         bm25_dir: Path | None = None,
     ):
         """`bm25_dir` keeps the BM25 index for the next start (None: built every time)."""
-        super().__init__()
-        import Stemmer
-        from llama_index.retrievers.bm25 import BM25Retriever
-
         from abstractqa.persisted import load_bm25, save_bm25
 
-        self._store = store
+        self._collection = collection
         self._embed = embed_model
         self._settings = settings
         self._live = {c.chunk_id: c for c in chunks}
@@ -62,12 +107,8 @@ class HybridRetriever(BaseRetriever):
         top_k = min(settings.candidates, len(chunks))
         self._bm25 = load_bm25(bm25_dir, chunks, top_k) if bm25_dir else None
         if self._bm25 is None:
-            nodes = [
-                TextNode(id_=c.chunk_id, text=bm25_text(by_id[c.paper_id], c), metadata={"paper_id": c.paper_id})
-                for c in chunks
-            ]
-            self._bm25 = BM25Retriever.from_defaults(
-                nodes=nodes, similarity_top_k=top_k, stemmer=Stemmer.Stemmer("english"), language="english"
+            self._bm25 = Bm25.build(
+                [bm25_text(by_id[c.paper_id], c) for c in chunks], [c.chunk_id for c in chunks], top_k
             )
             if bm25_dir:
                 save_bm25(self._bm25, bm25_dir, chunks)
@@ -81,31 +122,30 @@ class HybridRetriever(BaseRetriever):
         indptr = bm25.scores["indptr"]
         return float(indptr[i + 1] - indptr[i]) / bm25.scores["num_docs"]
 
-    def _retrieve(self, query_bundle: QueryBundle) -> list[NodeWithScore]:
-        from llama_index.core.vector_stores import VectorStoreQuery
-
+    def retrieve(self, query: str) -> list[Hit]:
+        """The chunks for `query` by both searches, fused."""
         s = self._settings
-        embedding = self._embed.get_query_embedding(query_bundle.query_str)
+        embedding = self._embed.get_query_embedding(query)
         # Ask for a few more than needed: vectors of an unfinished ingest are ignored.
-        result = self._store.query(
-            VectorStoreQuery(query_embedding=embedding, similarity_top_k=s.candidates + 8)
+        result = self._collection.query(
+            query_embeddings=[embedding], n_results=s.candidates + 8, include=["distances"]
         )
         dense = [
-            (i, sim)
-            for i, sim in zip(result.ids or [], result.similarities or [], strict=False)
+            (i, math.exp(-d))
+            for i, d in zip(result["ids"][0], result["distances"][0], strict=True)
             if i in self._live
         ]
-        return self._fused(query_bundle.query_str, dense)
+        return self._fused(query, dense)
 
-    def lexical(self, query: str) -> list[NodeWithScore]:
+    def lexical(self, query: str) -> list[Hit]:
         """The chunks that hold the query's words, by BM25 alone (scored and grouped as
         `retrieve` does): a listing's topic words find every abstract that writes them."""
         return self._fused(query, [])
 
-    def _fused(self, query: str, dense: list[tuple[str, float]]) -> list[NodeWithScore]:
+    def _fused(self, query: str, dense: list[tuple[str, float]]) -> list[Hit]:
         s = self._settings
         dense_score = dict(dense)
-        sparse = [(n.node.node_id, n.score) for n in self._bm25.retrieve(query) if n.score]
+        sparse = self._bm25.retrieve(query)
         fused: dict[str, float] = defaultdict(float)
         for weight, ranking in ((s.dense_weight, dense), (s.bm25_weight, sparse)):
             for rank, (chunk_id, _) in enumerate(ranking[: s.candidates]):
@@ -117,16 +157,7 @@ class HybridRetriever(BaseRetriever):
             if per_paper[chunk.paper_id] >= s.passages_per_paper:
                 continue
             per_paper[chunk.paper_id] += 1
-            out.append(
-                NodeWithScore(
-                    node=TextNode(
-                        id_=chunk_id,
-                        text=chunk.text,
-                        metadata={"paper_id": chunk.paper_id, "dense_score": dense_score.get(chunk_id, 0.0)},
-                    ),
-                    score=score,
-                )
-            )
+            out.append(Hit(chunk_id, chunk.paper_id, chunk.text, score, dense_score.get(chunk_id, 0.0)))
         return out
 
 
@@ -143,15 +174,15 @@ class PaperRetriever:
     """Ranks papers for a question: hybrid chunk search, grouped per paper, plus metadata intent.
 
     Example:
-        >>> retriever = PaperRetriever(store, embedder, manifest.papers, manifest.chunks, settings.retrieve)  # doctest: +SKIP
+        >>> retriever = PaperRetriever(collection, embedder, manifest.papers, manifest.chunks, settings.retrieve)  # doctest: +SKIP
         >>> [e.paper.title for e in retriever.search("How does MSN differ from I-JEPA?")][:2]  # doctest: +SKIP
         ['MSN', 'I-JEPA']
     """
 
     def __init__(
         self,
-        store: ChromaVectorStore,
-        embed_model: BaseEmbedding,
+        collection: Collection,
+        embed_model: Embedder,
         papers: list[Paper],
         chunks: list[Chunk],
         settings: RetrieveSettings,
@@ -174,7 +205,7 @@ class PaperRetriever:
             self.speller = Speller([p.abstract for p in papers], [a for p in papers for a in p.aliases])
             if tables_path:
                 save_tables(tables_path, papers, chunks, self.names, self.speller)
-        self.hybrid = HybridRetriever(store, embed_model, chunks, papers, settings, bm25_dir)
+        self.hybrid = HybridRetriever(collection, embed_model, chunks, papers, settings, bm25_dir)
         self._chunks_by_paper: dict[str, list[str]] = defaultdict(list)
         for c in chunks:
             self._chunks_by_paper[c.paper_id].append(c.text)
@@ -223,10 +254,10 @@ class PaperRetriever:
             allowed = None  # a date or name that matches nothing is not a filter
 
         hits = self.hybrid.lexical(question) if lexical else self.hybrid.retrieve(question)
-        by_paper: dict[str, list[NodeWithScore]] = defaultdict(list)
+        by_paper: dict[str, list[Hit]] = defaultdict(list)
         for hit in hits:
-            by_paper[hit.node.metadata["paper_id"]].append(hit)
-        ranked = sorted(by_paper, key=lambda pid: -max(h.score or 0 for h in by_paper[pid]))
+            by_paper[hit.paper_id].append(hit)
+        ranked = sorted(by_paper, key=lambda pid: -max(h.score for h in by_paper[pid]))
         if allowed is not None:
             # Every paper that passes the filter stays a candidate, even without a text match.
             ranked = [pid for pid in ranked if pid in allowed] + sorted(
@@ -240,18 +271,18 @@ class PaperRetriever:
             k = max(k, min(len(allowed), COLLECTION_LISTED))
 
         results = []
-        top = max((h.score or 0 for h in hits), default=1.0) or 1.0
+        top = max((h.score for h in hits), default=1.0) or 1.0
         for rank, pid in enumerate(order[:k]):
             paper_hits = by_paper.get(pid, [])
-            passages = [h.node.get_content() for h in paper_hits] or self._chunks_by_paper[pid][:1]
-            fused = max((h.score or 0 for h in paper_hits), default=0.0)
+            passages = [h.text for h in paper_hits] or self._chunks_by_paper[pid][:1]
+            fused = max((h.score for h in paper_hits), default=0.0)
             reason = self._reason(pid, intent, pinned, allowed)
             results.append(
                 Evidence(
                     paper=self.papers[pid],
                     # Pinned and filtered papers outrank text matches; keep scores monotonic.
                     score=(1.0 + (k - rank) / k) if reason != "search" else fused / top,
-                    dense_score=max((h.node.metadata["dense_score"] for h in paper_hits), default=0.0),
+                    dense_score=max((h.dense_score for h in paper_hits), default=0.0),
                     text=passages[0],
                     passages=passages,
                     reason=reason,

@@ -79,7 +79,8 @@ class Vectors:
         return max_batch(self.client)
 
     def store(self) -> ChromaVectorStore:
-        """The collection behind llama-index's vector-store interface (for queries)."""
+        """The collection behind llama-index's vector-store interface (ingest writes through
+        it; questions query the collection itself, without importing llama-index)."""
         from llama_index.vector_stores.chroma import ChromaVectorStore
 
         return ChromaVectorStore(chroma_collection=self.collection)
@@ -125,7 +126,8 @@ def open_collection(settings: Settings, create: bool) -> Collection:
 
 
 def open_vector_store(settings: Settings, create: bool) -> ChromaVectorStore:
-    """The Chroma collection for these settings, embedded or on a server, behind llama-index."""
+    """The Chroma collection for these settings, embedded or on a server, behind llama-index
+    (for writing chunks as ingest does)."""
     return open_vectors(settings, create).store()
 
 
