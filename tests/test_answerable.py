@@ -1063,6 +1063,11 @@ def test_a_metric_asked_by_name_needs_its_value(assistant):
     mrr = assistant.ask("gismo mrr")
     assert mrr.status == "partial" and "no number for MRR" in first_sentence(mrr.answer), mrr.answer
     assert assistant.ask("efficientsam coco ap").status == "answered"
+    # the metric's long name, as people type it (both were answered with the sentence alone)
+    for question in ("GISMo's mean reciprocal rank?", "whats the exact mean reciprocal rank of gismo"):
+        long = assistant.ask(question)
+        assert long.status == "partial", long.answer
+        assert "no number for mean reciprocal rank" in first_sentence(long.answer), long.answer
 
 
 def test_typed_short_forms_find_their_papers(assistant):

@@ -345,7 +345,8 @@ def plan_answer(
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         length = _asked_length(query.text)
         unnamed = ratio if query.asks_ratio else length[1] if length else "this"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or query.metric.upper() or unnamed
+        metric = query.metric if " " in query.metric else query.metric.upper()  # "MRR", "mean reciprocal rank"
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or metric or unnamed
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.

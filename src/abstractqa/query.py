@@ -109,7 +109,11 @@ ASKS_URL = re.compile(
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
 # Metric names, a closed vocabulary: "what is the fid of block caching?" asks a value.
-_METRIC_WORDS = "fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|auc|ndcg|wer|perplexity|f1|m?iou"
+_METRIC_WORDS = (
+    "fid|fvd|bleu|rouge|cider|psnr|ssim|lpips|mrr|auc|ndcg|wer|perplexity|f1|m?iou|"
+    # and the long names people type ("whats the exact mean reciprocal rank GISMo gets")
+    "mean reciprocal rank|fr[eé]chet (?:inception|video) distance|word error rate|mean average precision"
+)
 _METRICS = _METRIC_WORDS + "|m?ap"  # "map"/"ap" are also words: only where a metric is asked
 # "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
 ASKS_NUMBER = re.compile(
@@ -123,9 +127,9 @@ ASKS_NUMBER = re.compile(
     # "what's the compression ratio", "what is the learning rate": a ratio or rate is a value.
     r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}(?:ratio|rate)s?\b|"
     # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
-    rf"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?P<metric>{_METRICS})\b|"
+    rf"\bwhat(?:'?s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:exact\s+|reported\s+|best\s+)?(?P<metric>{_METRICS})\b|"
     # Terse: "gismo mrr?", "emu video fvd": a few words that end with the metric.
-    rf"^\W*(?:[\w\-./]+\s+){{1,4}}(?P<terse>{_METRICS})\W*$|"
+    rf"^\W*(?:[\w\-./']+\s+){{1,4}}(?P<terse>{_METRICS})\W*$|"
     # "wer of the speech-scene model?": a metric the question starts with, then what it is of.
     rf"^\W*(?P<lead>{_METRIC_WORDS})\s+(?:of|for|on|in)\b",
     re.I,
@@ -390,7 +394,7 @@ def read_query(
         asks_ratio=asks_ratio and not asks_percent,
         metric=(number and (number.group("metric") or number.group("terse") or number.group("lead"))) or "",
         # "gismo mrr": the metric a terse question ends with is the thing asked
-        ask=asked_for(text) or (Ask(stem(t.casefold()), False, t.upper()) if number and (t := number.group("terse")) else None),
+        ask=asked_for(text) or (Ask(stem(t.casefold()), False, t if " " in t else t.upper()) if number and (t := number.group("terse")) else None),
         exact=exact_terms(text, names, urls),
         versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],
         urls=urls,
