@@ -920,6 +920,21 @@ def test_the_word_paper_draws_no_question_to_a_sentence_about_the_paper(assistan
     assert answer.status == "answered" and titles(answer) == ["MoViNets"], answer.answer
 
 
+def test_whether_one_paper_lists_an_author_is_answered_yes_or_no(assistant):
+    # "did X write P?" listed the papers X wrote and never said that P is not one of them;
+    # "..., and is X on it?" gave the first author alone.
+    no = assistant.ask("did Florian Metze write the AV-SUPERB paper?")
+    lead = first_sentence(no.answer)
+    assert lead.startswith("No: the record of AV-SUPERB does not list Florian Metze among its authors"), no.answer
+    assert titles(no) == ["AV-SUPERB"] and "Yuan Tseng" in no.citations[0].quote  # the record's author line
+    yes = assistant.ask("who is the first author of VideoCLIP, and is Florian Metze on it?")
+    assert first_sentence(yes.answer).startswith("Yes: Florian Metze is an author of VideoCLIP"), yes.answer
+    assert "The first author of VideoCLIP is Hu Xu" in yes.answer
+    # which papers a person wrote is still a list
+    listing = assistant.ask("did Florian Metze write any papers on video?")
+    assert "papers match" in first_sentence(listing.answer) and "VideoCLIP" in titles(listing), listing.answer
+
+
 def test_a_person_no_record_lists_is_said_not_to_be_an_author(assistant):
     # This was refused with three unrelated "related" papers.
     answer = assistant.ask("is there a paper by yann lecun")

@@ -197,6 +197,8 @@ def plan_answer(
                 plan.says = " ".join([f"None of the {len(filtered)} papers", *picked, f"mentions {about[1]}."])
                 return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
             filtered = kept
+        if query.asks_membership:  # "is Florian Metze on it?": the one paper meant, named or found
+            return _record_plan(plan, (named or [sources[0].n])[:1], [])
         return _record_plan(plan, named, filtered)
 
     # "which paper is about efficient video recognition?": the word "paper" is the frame, and

@@ -377,7 +377,10 @@ class Assistant:
         k = max(answer_settings.max_passages, self.settings.retrieve.top_k)
         if query.kind == "listing":
             k = max(k, MAX_LISTED + 4)  # every plausible paper is checked, not a fixed few
-        evidence = self.retriever.search(standalone, k=k, intent=query.intent, **filters)
+        # "did Metze write the AV-SUPERB paper?": the person is checked against that paper's record,
+        # not a filter that would leave only the papers they wrote.
+        intent = dataclasses.replace(query.intent, authors=[]) if query.asks_membership else query.intent
+        evidence = self.retriever.search(standalone, k=k, intent=intent, **filters)
 
         def unseen(more: list[Evidence]) -> list[Evidence]:  # candidates not found yet
             have = {e.paper.paper_id for e in evidence}

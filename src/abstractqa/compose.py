@@ -32,13 +32,14 @@ from abstractqa.evidence import (
     strip_names,
     terms_in,
 )
-from abstractqa.names import URL_IN_TEXT, is_english, superlative_value
+from abstractqa.names import URL_IN_TEXT, fold, is_english, superlative_value
 from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
     from abstractqa.answerable import Plan
     from abstractqa.config import AnswerSettings
+    from abstractqa.types import Paper
 
 
 class ExtractiveComposer:
@@ -310,7 +311,10 @@ class ExtractiveComposer:
                 said = f"The record of {s.paper.title} lists {count} author{'s' if count > 1 else ''}."
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (count)")
                 yield " "
-            if (authors := plan.query.intent.authors) and not (many or fields or _asks_of_papers(question, authors)):
+            if plan.query.asks_membership:
+                yield membership(s.paper, plan.query.intent.authors, s.n)
+                yield " "
+            elif (authors := plan.query.intent.authors) and not (many or fields or _asks_of_papers(question, authors)):
                 line = record_sentences(s.paper)["authors"]
                 said = f"{join_words(authors)} {'is an author' if len(authors) == 1 else 'are authors'} of {s.paper.title}."
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (author)")
@@ -334,6 +338,23 @@ def _asks_of_papers(question: str, authors: list[str]) -> bool:
     """Whether a question naming authors asks something of their papers ("the main
     contribution of the paper by Tingle Li") rather than which papers they wrote."""
     return bool(content_words(question) - _WHICH_PAPERS - content_words(" ".join(authors)))
+
+
+def membership(paper: Paper, people: list[str], n: int) -> Exact:
+    """"Yes: Florian Metze is an author of X [1]." or "No: the record of AV-SUPERB does not list
+    Florian Metze among its authors [1].", from the paper's author list."""
+    line = record_sentences(paper).get("authors")
+    if line is None:
+        return Exact(f"The record of {paper.title} lists no authors, so it can't say whether {join_words(people)} wrote it.", note="record (author)")
+    listed = fold(", ".join(paper.authors))
+    on = [a for a in people if fold(a) in listed]
+    off = [a for a in people if a not in on]
+    said = []
+    if on:
+        said.append(f"{'Yes: ' if not off else ''}{join_words(on)} {'is an author' if len(on) == 1 else 'are authors'} of {paper.title}.")
+    if off:
+        said.append(f"{'No: t' if not on else 'T'}he record of {paper.title} does not list {join_words(off)} among its authors.")
+    return Exact(" ".join(said), [n], {n: [line]}, note="record (author)")
 
 
 def _date_order(listed: list[Source], fields: frozenset[str], asked: str) -> Exact | None:

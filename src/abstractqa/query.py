@@ -134,6 +134,29 @@ ASKS_NUMBER = re.compile(
     rf"^\W*(?P<lead>{_METRIC_WORDS})\s+(?:of|for|on|in)\b",
     re.I,
 )
+# "is Florian Metze on it?", "did Metze write the AV-SUPERB paper?", "is X an author of Y?":
+# whether one paper's record lists a person (yes or no), not which papers they wrote.
+_MEMBERSHIP = (
+    r"\b(?:is|was)\s+(?:{name})\s+(?:(?:an?|one of the)\s+)?(?:co-?)?authors?\b"
+    r"|\bdid\s+(?:{name})\s+(?:co-?)?(?:write|author)\b"
+    r"|\b(?:is|was)\s+(?:{name})\s+(?:on|among)\b"
+)
+_ASKS_PAPERS = re.compile(r"\b(?:papers|any|which|what)\b", re.I)
+
+
+def asks_membership(text: str, authors: list[str]) -> bool:
+    """Whether the question asks if one paper's record lists a person ("is Florian Metze on
+    it?", "did Metze write AV-SUPERB?"), named in full or by surname."""
+    for part in split_sentences(question_sentences(text)):
+        if _ASKS_PAPERS.search(part):  # "did Metze write any papers on video?": which papers
+            continue
+        for author in authors:
+            name = "|".join(re.escape(n) for n in dict.fromkeys([author, author.split()[-1]]))
+            if re.search(_MEMBERSHIP.format(name=name), part, re.I):
+                return True
+    return False
+
+
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
 ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
 # "speedup?", "by what factor", "1.5x or 2x?": the value wanted is a ratio.
@@ -250,6 +273,7 @@ class Query:
     rare: dict[str, float] = field(default_factory=dict)  # topic stems few passages hold, by share ("audioset")
     unseen: list[str] = field(default_factory=list)  # words as typed that no passage holds ("Sora")
     shared_only: bool = False  # "what do A and B have in common?": what they share, not how they differ
+    asks_membership: bool = False  # "did Metze write AV-SUPERB?": whether one paper's record lists the person
     asks_link: bool = False  # "how is A connected to B?": how they are linked
     author_count: str = ""  # "how many authors": "count"; "which has more (fewer) authors?": "more" ("fewer")
     date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
@@ -402,6 +426,7 @@ def read_query(
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
         unseen=_unseen(text, topic, chunk_share) if chunk_share else [],
         shared_only=bool(_ASKS_SHARED.search(text)) and not _ASKS_DIFFERENCE.search(text),
+        asks_membership=asks_membership(text, intent.authors),
         asks_link=bool(_ASKS_LINK.search(text)),
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
