@@ -695,7 +695,7 @@ def _vm_hwm_kib(pid: int) -> int | None:
     return None
 
 
-HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "gradio", "llama_cpp")
+HEAVY_MODULES = ("torch", "sentence_transformers", "transformers", "gradio", "llama_cpp", "llama_index")
 
 
 def cli_env() -> dict:
