@@ -532,18 +532,12 @@ def bench_queries(report: Report, ingest: dict, scale: Scale) -> None:
 def _bm25_build_vs_load(assistant) -> tuple[float, float]:
     from abstractqa.index import Manifest, manifest_path
     from abstractqa.persisted import load_bm25
-    from abstractqa.retrieve import Bm25, bm25_text
+    from abstractqa.retrieve import Bm25
     from abstractqa.vector_store import bm25_dir
 
     manifest = Manifest.read(manifest_path(assistant.settings))
     folder = bm25_dir(assistant.settings)
-    by_id = {p.paper_id: p for p in manifest.papers}
-
-    def build():
-        texts = [bm25_text(by_id[c.paper_id], c) for c in manifest.chunks]
-        return Bm25.build(texts, [c.chunk_id for c in manifest.chunks], 40)
-
-    built = [clock(build)[0] for _ in range(5)]
+    built = [clock(Bm25.build, manifest.papers, manifest.chunks, 40)[0] for _ in range(5)]
     loaded = [clock(load_bm25, folder, manifest.chunks, 40)[0] for _ in range(5)]
     return statistics.median(built), statistics.median(loaded)
 

@@ -276,7 +276,7 @@ def measure(n: int, passes: int = 2) -> dict:
     from abstractqa.index import Manifest, manifest_path, open_collection
     from abstractqa.names import CollectionNames, Speller
     from abstractqa.persisted import load_bm25, load_tables
-    from abstractqa.retrieve import Bm25, bm25_text
+    from abstractqa.retrieve import Bm25
     from abstractqa.vector_store import bm25_dir, tables_path
 
     t0 = time.perf_counter()
@@ -294,9 +294,8 @@ def measure(n: int, passes: int = 2) -> dict:
     CollectionNames(manifest.papers, kept["names"])
     Speller([], [], vocabulary=kept["speller"])
     out["names_load_s"] = time.perf_counter() - t0  # the same, read back as the retriever kept them
-    by_id = {p.paper_id: p for p in manifest.papers}
     t0 = time.perf_counter()
-    Bm25.build([bm25_text(by_id[c.paper_id], c) for c in manifest.chunks], [c.chunk_id for c in manifest.chunks], 40)
+    Bm25.build(manifest.papers, manifest.chunks, 40)
     out["bm25_build_s"] = time.perf_counter() - t0
     t0 = time.perf_counter()
     assert load_bm25(bm25_dir(settings), manifest.chunks, 40) is not None

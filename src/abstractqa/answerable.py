@@ -59,6 +59,7 @@ from abstractqa.query import (
     WHICH_OF_COUNT,
     Query,
     answers_ask,
+    metric_said,
 )
 from abstractqa.types import Evidence
 
@@ -347,8 +348,7 @@ def plan_answer(
         ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
         length = _asked_length(query.text)
         unnamed = ratio if query.asks_ratio else length[1] if length else "this"
-        metric = query.metric if " " in query.metric else query.metric.upper()  # "MRR", "mean reciprocal rank"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or metric or unnamed
+        thing = str(query.ask) if query.ask else " or ".join(query.exact) or metric_said(query.metric) or unnamed
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.

@@ -32,7 +32,7 @@ from abstractqa.evidence import (
     strip_names,
     terms_in,
 )
-from abstractqa.names import URL_IN_TEXT, fold, is_english, superlative_value
+from abstractqa.names import URL_IN_TEXT, is_english, lists_author, superlative_value
 from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
@@ -346,8 +346,7 @@ def membership(paper: Paper, people: list[str], n: int) -> Exact:
     line = record_sentences(paper).get("authors")
     if line is None:
         return Exact(f"The record of {paper.title} lists no authors, so it can't say whether {join_words(people)} wrote it.", note="record (author)")
-    listed = fold(", ".join(paper.authors))
-    on = [a for a in people if fold(a) in listed]
+    on = [a for a in people if lists_author(paper, a)]
     off = [a for a in people if a not in on]
     said = []
     if on:

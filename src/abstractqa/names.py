@@ -462,6 +462,12 @@ class CollectionNames:
         return (max if which == "latest" else min)(valued)[1]
 
 
+def lists_author(paper: Paper, name: str) -> bool:
+    """Whether the paper's record lists `name` among its authors (accents and case folded; a
+    part of a name, such as a surname, counts)."""
+    return fold(name).strip() in fold(", ".join(paper.authors))
+
+
 def superlative_value(paper: Paper, which: str) -> int | float | str | None:
     """What a superlative compares: the number of authors or the creation date (the record),
     or the largest parameter count or number of benchmarks the abstract writes; None when it

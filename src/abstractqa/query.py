@@ -115,6 +115,12 @@ _METRIC_WORDS = (
     "mean reciprocal rank|fr[eé]chet (?:inception|video) distance|word error rate|mean average precision"
 )
 _METRICS = _METRIC_WORDS + "|m?ap"  # "map"/"ap" are also words: only where a metric is asked
+
+
+def metric_said(name: str) -> str:
+    """A metric as an answer names it: a short name in capitals ("MRR"), a long one as typed."""
+    return name if " " in name else name.upper()
+
 # "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
 ASKS_NUMBER = re.compile(
     r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
@@ -418,7 +424,7 @@ def read_query(
         asks_ratio=asks_ratio and not asks_percent,
         metric=(number and (number.group("metric") or number.group("terse") or number.group("lead"))) or "",
         # "gismo mrr": the metric a terse question ends with is the thing asked
-        ask=asked_for(text) or (Ask(stem(t.casefold()), False, t if " " in t else t.upper()) if number and (t := number.group("terse")) else None),
+        ask=asked_for(text) or (Ask(stem(t.casefold()), False, metric_said(t)) if number and (t := number.group("terse")) else None),
         exact=exact_terms(text, names, urls),
         versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],
         urls=urls,

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING
 
 from abstractqa.config import RetrieveSettings
 from abstractqa.evidence import expand_short_forms, scale_spellings
-from abstractqa.names import CollectionNames, QueryIntent, Speller, fold
+from abstractqa.names import CollectionNames, QueryIntent, Speller, lists_author
 from abstractqa.query import read_intent
 from abstractqa.types import Chunk, Evidence, Paper
 
@@ -45,8 +45,11 @@ class Hit:
 
 
 class Bm25:
-    """bm25s over the chunks' BM25 texts, English stop words removed and words stemmed (what
-    llama-index's `BM25Retriever` does with the same library); results are chunk ids."""
+    """bm25s over the chunks' BM25 texts (`bm25_text`), English stop words removed and words
+    stemmed (what llama-index's `BM25Retriever` does with the same library); results are
+    chunk ids."""
+
+    STOPWORDS = "english"
 
     def __init__(self, bm25, chunk_ids: list[str], top_k: int):
         import Stemmer
@@ -58,23 +61,26 @@ class Bm25:
         self.stemmer = Stemmer.Stemmer("english")
 
     @classmethod
-    def build(cls, texts: list[str], chunk_ids: list[str], top_k: int) -> Bm25:
+    def build(cls, papers: list[Paper], chunks: list[Chunk], top_k: int) -> Bm25:
+        """Index `chunks` (of `papers`), row i being chunks[i]."""
         import bm25s
-        import Stemmer
 
-        tokens = bm25s.tokenize(texts, stopwords="english", stemmer=Stemmer.Stemmer("english"), show_progress=False)
-        bm25 = bm25s.BM25()
-        bm25.index(tokens, show_progress=False)
-        return cls(bm25, chunk_ids, top_k)
+        by_id = {p.paper_id: p for p in papers}
+        index = cls(bm25s.BM25(), [c.chunk_id for c in chunks], top_k)
+        texts = [bm25_text(by_id[c.paper_id], c) for c in chunks]
+        index.bm25.index(index._tokens(texts), show_progress=False)
+        return index
+
+    def _tokens(self, texts: str | list[str]):
+        import bm25s
+
+        return bm25s.tokenize(texts, stopwords=self.STOPWORDS, stemmer=self.stemmer, show_progress=False)
 
     def retrieve(self, query: str) -> list[tuple[str, float]]:
         """(chunk id, score) of the best `top_k` chunks for `query`, best first, 0 scores left out."""
-        import bm25s
-
         if not self.top_k:
             return []
-        tokens = bm25s.tokenize(query, stopwords="english", stemmer=self.stemmer, show_progress=False)
-        indexes, scores = self.bm25.retrieve(tokens, k=self.top_k, show_progress=False)
+        indexes, scores = self.bm25.retrieve(self._tokens(query), k=self.top_k, show_progress=False)
         return [(self.chunk_ids[int(i)], float(v)) for i, v in zip(indexes[0], scores[0], strict=True) if v]
 
 
@@ -102,14 +108,11 @@ class HybridRetriever:
         self._embed = embed_model
         self._settings = settings
         self._live = {c.chunk_id: c for c in chunks}
-        by_id = {p.paper_id: p for p in papers}
         # BM25 sees the words people search metadata by: the name, authors, id and date.
         top_k = min(settings.candidates, len(chunks))
         self._bm25 = load_bm25(bm25_dir, chunks, top_k) if bm25_dir else None
         if self._bm25 is None:
-            self._bm25 = Bm25.build(
-                [bm25_text(by_id[c.paper_id], c) for c in chunks], [c.chunk_id for c in chunks], top_k
-            )
+            self._bm25 = Bm25.build(papers, chunks, top_k)
             if bm25_dir:
                 save_bm25(self._bm25, bm25_dir, chunks)
 
@@ -317,10 +320,8 @@ class PaperRetriever:
             return None
         keep = set(self.papers)
         if authors:
-            wanted = [fold(a).strip() for a in authors if a.strip()]
-            keep = {
-                pid for pid in keep if any(w in fold(", ".join(self.papers[pid].authors)) for w in wanted)
-            }
+            wanted = [a for a in authors if a.strip()]
+            keep = {pid for pid in keep if any(lists_author(self.papers[pid], w) for w in wanted)}
         if date_from or date_to:
             lo, hi = date_from or "0000", (date_to or "9999") + "\uffff"
             keep = {pid for pid in keep if self.papers[pid].created and lo <= self.papers[pid].created <= hi}
