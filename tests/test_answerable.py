@@ -13,7 +13,7 @@ from abstractqa.compose import _lower_first
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import Source, asked_part, content_words, holds_term, numbers_in
 from abstractqa.names import superlative_value
-from abstractqa.query import read_query
+from abstractqa.query import number_asks, read_query
 from abstractqa.types import Evidence
 from abstractqa.verify import Citer, Exact, checked_sentences
 
@@ -1326,3 +1326,76 @@ def test_a_comparison_on_what_neither_paper_says_is_partial(assistant):
     # A head both abstracts use is still what is asked: "architecture wise?" quotes each on it.
     arch = assistant.ask("videopoet vs movie gen architecture wise?")
     assert "decoder-only transformer architecture" in first_sentence(arch.answer), arch.answer
+
+
+def test_a_comparison_of_values_no_compared_abstract_gives_is_partial(assistant):
+    # Block caching names FID without a value and Emu never mentions it: the first sentence
+    # says neither gives a number, instead of quoting both papers as if they answered.
+    answer = assistant.ask("what FID does block caching get on EMU versus the baseline without caching?")
+    assert answer.status == "partial", answer.answer
+    assert first_sentence(answer.answer).startswith("Neither the Block caching nor the Emu abstract gives a number for FID")
+    # One side giving the value ("32 A100 GPUs") keeps the comparison an answer.
+    gpus = assistant.ask("msn vs i-jepa: how many GPUs does each one train on?")
+    assert gpus.status == "answered", gpus.answer
+
+
+def test_a_capitalised_name_no_passage_holds_is_missing(assistant):
+    # "the Pile" is a dataset no abstract mentions; written with a capital inside the question,
+    # it is a name the answer must hold, so the paper's other datasets don't answer it.
+    answer = assistant.ask("how much faster does the text quality pruning train on the Pile dataset?")
+    assert answer.status in ("partial", "not_covered"), answer.answer
+    assert "Pile" in answer.reason, answer.reason
+    # A name typed with capitals is seen as unseen like a lower-case one ("Sora", "sora").
+    for typed in ("How does Sora compare with Movie Gen?", "how does sora compare with movie gen?"):
+        sora = assistant.ask(typed)
+        assert sora.status == "partial" and "sora" in first_sentence(sora.answer).casefold(), sora.answer
+
+
+def test_a_question_after_two_numbers_is_answered_when_one_is_given(assistant):
+    # A count ("a few thousand" images) and a percentage (the 82.9% win rate): the percentage
+    # asked second does not make the count asked first a missing percentage.
+    assert number_asks("how many images does emu tune on and what win rate does it get?") == [
+        "how many images does emu tune on",
+        "what win rate does it get?",
+    ]
+    answer = assistant.ask("how many images does emu quality-tune on and what win rate does it get over the pre-trained model?")
+    assert answer.status == "answered", answer.answer
+    assert "a few thousand" in first_sentence(answer.answer) and "82.9" in answer.answer, answer.answer
+
+
+def test_which_of_the_things_here_is_a_listing(assistant):
+    # "which of the video models here ...": plural things of the collection, every one that
+    # matches (VideoPoet writes "with matching audio", Movie Gen "synchronized audio").
+    names = assistant.retriever.names
+    assert read_query("which of the video generation models here can make sound too?", names).kind == "listing"
+    assert read_query("which generators in this collection make sound?", names).kind == "listing"
+    assert read_query("which model here is the largest?", names).kind != "listing"  # one, singular
+    answer = assistant.ask("which of the video generation models here can make sound too?")
+    cited = {c.title for c in answer.citations}
+    assert {"Movie Gen", "VideoPoet"} <= cited, answer.answer
+
+
+def test_each_bracketed_example_of_a_listing_is_asked(assistant):
+    # "(caching, quantization)": each example is a question of its own; both quantization
+    # papers are listed, though the LDM one's sentences are far from the whole question.
+    answer = assistant.ask("which papers make diffusion models run cheaper (caching, quantization)?")
+    abstracts = {p.paper_id: p.abstract for p in assistant.papers()}
+    cited = [abstracts[c.paper_id] for c in answer.citations]
+    assert len(cited) == 3 and sum("block caching" in a for a in cited) == 1, answer.answer
+    assert sum("quantiz" in a and "Diffusion" in a for a in cited) == 2, answer.answer  # DiT and LDM
+
+
+def test_chat_capitals_are_no_names(assistant):
+    # "OK" asks nothing the abstract must write: the why and the models are answered.
+    names = assistant.retriever.names
+    assert read_query("why is it OK to skip recomputing blocks in block caching? FYI which models?", names).exact == []
+    answer = assistant.ask("Why is it OK for block caching to reuse layer outputs, and what models was it tried on?")
+    assert answer.status == "answered" and "LDM and EMU" in answer.answer, answer.answer
+
+
+def test_a_number_both_compared_abstracts_write_is_what_is_asked(assistant):
+    # "72.4%" stands in both: the question is answered, each side quoted where the number stands.
+    answer = assistant.ask("72.4% turns up in both metaclip and msn, what does each figure measure?")
+    assert answer.status == "answered" and answer.kind == "comparison", answer.answer
+    for part in answer.answer.split("**")[2::2]:  # the text after each side's bold title
+        assert "72.4%" in part.split("[")[0], answer.answer

@@ -60,6 +60,8 @@ from abstractqa.query import (
     Query,
     answers_ask,
     metric_said,
+    number_asks,
+    one_ask,
 )
 from abstractqa.types import Evidence
 
@@ -244,8 +246,16 @@ def plan_answer(
             # "how do msn and i-jepa differ in inference latency": what neither abstract says.
             names = set().union(*(plan.source(n).name_words for n in plan.focus))
             asked = replace(query, topic=query.topic - names)
-            if all(unsaid := [_unmentioned(asked, plan.source(n)) for n in plan.focus]):
+            # "72.4% in both MetaCLIP and MSN - what does each measure?": a term every compared
+            # abstract writes is what is asked about, whatever other words frame it.
+            held = query.exact and not any(_missing_terms(query, plan.source(n)) for n in plan.focus)
+            if not held and all(unsaid := [_unmentioned(asked, plan.source(n)) for n in plan.focus]):
                 return plan.decline("partial", f"no compared paper mentions {unsaid[0]}", [unsaid[0]])
+            if query.asks_number and query.ask and not any(_states_value(query.ask.head, plan.source(n)) for n in plan.focus):
+                # "What FID does block caching reach on EMU compared with the baseline?": a
+                # comparison of values that no compared abstract gives.
+                thing = _number_asked(query)
+                return plan.decline("partial", f"no compared paper gives a number for {thing}", [f"no number for {thing}"])
             return plan
         plan.kind = "factoid"
     if query.kind == "comparison" and not named and (sides := _described_sides(query.text, sources, embed)):
@@ -255,7 +265,7 @@ def plan_answer(
         return plan
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
-        plan.focus = _listed(query, sources, sims)
+        plan.focus = _listed(query, sources, sims, embed)
         plan.kind = "listing"
         if not plan.focus:
             words = ", ".join(sorted(query.topic))
@@ -315,7 +325,7 @@ def plan_answer(
         # ViT model ... with 1B parameters and distill it into ...") finds its paper, however
         # far the question's wording is from that sentence.
         whole = [s for s in candidates if any(words <= bag for bag in s.sentence_words)] if len(words) >= 2 else []
-        if not (listed := _listed(query, sources, sims)) and not whole:
+        if not (listed := _listed(query, sources, sims, embed)) and not whole:
             return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
         if whole and chosen not in whole:
             chosen = max(whole, key=fit)
@@ -345,11 +355,7 @@ def plan_answer(
     # The checks below decline; the answer is partial where the question says which paper it means.
     absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
-        ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
-        length = _asked_length(query.text)
-        unnamed = ratio if query.asks_ratio else length[1] if length else "this"
-        thing = str(query.ask) if query.ask else " or ".join(query.exact) or metric_said(query.metric) or unnamed
-        return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {thing}"])
+        return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
         asked, family = unreported
@@ -577,7 +583,7 @@ def _makes(sentence: str, head: set[str]) -> bool:
 _FILLER = frozenset("a an the of to for with in on and its their our this that these those".split())
 
 
-def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) -> list[int]:
+def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], embed: SentenceEmbedder) -> list[int]:
     """Every candidate paper that matches a listing: all its topic words, close in meaning, or
     a passage that holds one of the topic's rare words ("AudioSet", "ensemble") and is about
     the question."""
@@ -606,8 +612,9 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
     # in a sentence ("we ... apply knowledge distillation"), however long that sentence is.
     phrase = _topic_phrase(query.text, words)
     # "generate video (txt2video etc)": a word no passage holds and no dictionary has is no word
-    # a sentence must hold ("dog breeds" are words: a topic the collection lacks).
-    coined = {stem(w.casefold()) for w in query.unseen if not is_english(w.casefold())}
+    # a sentence must hold ("dog breeds" are words: a topic the collection lacks; "RLHF",
+    # typed in capitals, is a name).
+    coined = {stem(w.casefold()) for w in query.unseen if w.islower() and not is_english(w)}
     held = words - coined or words
     lexical = [
         s.n
@@ -635,6 +642,17 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         if query.kind == "listing"
         and any(sim >= LIST_SPECIFIC and rarest & words for sim, words in zip(sims[s.n], s.sentence_words, strict=False))
     ]
+    # "cheaper diffusion (quantization, caching, etc.)": each example in brackets is asked as
+    # its own question, met by a sentence holding its rarest word close to that question.
+    for example, asked in _bracketed_examples(query.text):
+        if held := (content_words(example) & set(query.rare)) - frame:
+            word, q = min(held, key=lambda w: (query.rare[w], w)), embed.query(asked)
+            specific += [
+                s.n
+                for s in sources
+                if query.kind == "listing"
+                and any(sim >= LIST_SPECIFIC and word in words for sim, words in zip(embed(s.sentences) @ q, s.sentence_words, strict=False))
+            ]
     # "which papers build on masked siamese networks?": the paper named, and those naming it
     # ("When applied to MSN, RoB ...").
     names = named_papers_names(query, sources)
@@ -644,6 +662,15 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray]) ->
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
     return listed[:MAX_LISTED]
+
+
+def _bracketed_examples(text: str) -> list[tuple[str, str]]:
+    """Each example of a bracketed list ("(quantization, caching, etc.)") with the question
+    it stands for: the question outside the brackets, asked of that example."""
+    if not (m := re.search(r"\(([^()]*,[^()]*)\)", text)):
+        return []
+    outside = text[: m.start()] + text[m.end() :]
+    return [(part, f"{outside.rstrip(' ?')} {part.strip()}") for part in m.group(1).split(",") if part.strip()]
 
 
 # "A vs B - how do they ...?": the two sides, each up to where the asked part starts.
@@ -948,8 +975,29 @@ def _asked_length(question: str) -> tuple[re.Pattern, str] | None:
     return (_TRAINING_TIME, "the training time") if re.search(r"\btrain", question, re.I) else (_LENGTH, "the length")
 
 
+def _number_asked(query: Query) -> str:
+    """What a question after a number asks for, in its words ("FID", "the speed-up")."""
+    ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
+    length = _asked_length(query.text)
+    unnamed = ratio if query.asks_ratio else length[1] if length else "this"
+    return str(query.ask) if query.ask else " or ".join(query.exact) or metric_said(query.metric) or unnamed
+
+
+def _states_value(head: str, source: Source) -> bool:
+    """Whether a sentence of the paper holds the asked thing (a stem: "fid", "gpu") and a number."""
+    return any(
+        head in words and (numbers_in(x) or NUMBER_WORDS.search(x))
+        for x, words in zip(source.sentences, source.sentence_words, strict=True)
+    )
+
+
 def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, settings: AnswerSettings) -> bool:
-    """A question after a number is answered by a sentence near the top that holds one."""
+    """A question after a number is answered by a sentence near the top that holds one; a
+    question after several numbers, when one of them is given."""
+    asks = number_asks(query.text)
+    if len(asks) > 1 or asks and asks[0] != query.text:
+        # "why does it work? like how many images ...": each part that asks a number, alone
+        return any(_gives_number(one_ask(query, part), source, embed, settings) for part in asks)
     ranked = rank_sentences(asked_part(query.text), source, embed, settings.ranking, query.exact, query.text, alone=True)
     if not ranked:
         return False

@@ -23,6 +23,7 @@ from abstractqa.evidence import (
     asked_part,
     content_words,
     contribution_sentence,
+    holds_term,
     join_words,
     mentions,
     rank_sentences,
@@ -33,7 +34,7 @@ from abstractqa.evidence import (
     terms_in,
 )
 from abstractqa.names import URL_IN_TEXT, is_english, lists_author, superlative_value
-from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS
+from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS, asks
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
@@ -63,16 +64,16 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            quotes = list(
-                self._quotes(
-                    asked_part(question),
-                    source,
-                    self.settings.sentences_per_paper + 1,
-                    exact=plan.query.exact,
-                    context=question,
-                    alone=True,
-                )
-            )
+            count = self.settings.sentences_per_paper + 1
+            quotes = list(self._quotes(asked_part(question), source, count, exact=plan.query.exact, context=question, alone=True))
+            if len(parts := asks(question)) > 1 and (lead := self._best(question, source, plan.query.exact, question)) is not None:
+                # "why is it OK to reuse outputs, and what models was it tried on?": after the
+                # sentence that best answers the whole question, each ask's own best one.
+                extras = [self._best(part, source, plan.query.exact, question) for part in parts]
+                extras = [i for i in dict.fromkeys(extras) if i is not None and i != lead][: count - 1]
+                rest = self._quotes(asked_part(question), source, count - len(extras), lead, set(extras), plan.query.exact, question, True)
+                quotes = list(rest)
+                quotes[1:1] = [cite(source.sentences[i], source.n) + " " for i in extras]
             if quotes and (said := yes_or_no(asked_part(question), source, quotes[0])):
                 # One first sentence that answers and is cited: "No — this paper ... without
                 # relying on hand-crafted data augmentations [1]." (a bare "No." cites nothing).
@@ -92,6 +93,11 @@ class ExtractiveComposer:
             )
         if plan.missing and plan.status == "answer":
             yield _lacking(plan)
+
+    def _best(self, question: str, source: Source, exact: list[str], context: str) -> int | None:
+        """The index of the sentence that best answers `question` (one ask of `context`)."""
+        ranked = rank_sentences(asked_part(question), source, self.embed, self.settings.ranking, exact, context, True)
+        return ranked[0][1] if ranked else None
 
     def _quotes(
         self,
@@ -143,10 +149,13 @@ class ExtractiveComposer:
         if plan.kind == "comparison" and len(plan.focus) > 1:  # what neither compared abstract says
             sides = [plan.source(n) for n in plan.focus]
             titles = [s.paper.title for s in sides]
+            verb = ("gives", "give") if missing.startswith("no ") else ("mentions", "mention")
+            if verb[0] == "gives":  # "no number for FID": neither gives a number for it
+                missing = "a " + missing.removeprefix("no ")
             says = (
-                f"Neither the {' nor the '.join(titles)} abstract mentions"
+                f"Neither the {' nor the '.join(titles)} abstract {verb[0]}"
                 if len(sides) == 2
-                else f"None of the {join_words(titles)} abstracts mention"
+                else f"None of the {join_words(titles)} abstracts {verb[1]}"
             )
             yield Exact(f"{says} {missing}, so they don't answer this; what each says:", note="absence (exact)")
             for source in sides:
@@ -233,7 +242,10 @@ class ExtractiveComposer:
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
             if (aspect or shared_only) and (said[part] or not any(said)):
                 shown = {clauses[part].index} if led and clauses[part].whole else set()
-                yield from self._quotes(question, source, count, skip=shown)
+                # A number every side writes ("72.4% in both: what does each measure?") is what
+                # is asked about: it is quoted where it stands (a "10B" naming one side is not).
+                numbers = [t for t in plan.query.exact if any(c.isdigit() for c in t) and all(holds_term(x.paper.abstract, t) for x in sides)]
+                yield from self._quotes(question, source, count, skip=shown, exact=numbers)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
             # full unless the first sentence said all of it). "How does A differ from B?" asks

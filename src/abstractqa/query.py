@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from typing import TYPE_CHECKING, Literal
 
@@ -69,7 +69,9 @@ LISTING = re.compile(
     r"^\W*(do|does) (you|we|the (collection|index)) have\b|\bdoes any (paper|work|abstract|study|one)\b|"
     # "who reports results on COCO?": which papers (who wrote one is asked as authors)
     r"^\W*who\b(?!\s+(?:is|are|was|were)\b)|"
-    r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)",
+    r"\b(which|what)\s+(\w+\s+){0,2}(methods|approaches)\s+(in|from|of)\s+the\s+(collection|index)|"
+    # "which of the video models here also output sound?": things of the collection, plural
+    r"\bwhich\s+(?:of\s+the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]+s\s+(?:here|in\s+(?:the|this)\s+(?:collection|corpus|index))\b",
     re.I,
 )
 # "AV-SUPERB evaluates 5 self-supervised models, which ones?": things the question counts,
@@ -336,6 +338,39 @@ def read_intent(
 _OPENS_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|was|were|can|could)\b", re.I)
 
 
+# "..., and what's the win rate?", "...? and how many ...": a second question, not a clause
+# ("learns how far away things are and how the camera moved").
+_NEXT_ASK = re.compile(
+    r"\?\s+|,?\s+and\s+(?=(?:what's|(?:what|how|which|who|when|where)\s+(?:\S+\s+){0,2}?"
+    r"(?:is|are|was|were|do|does|did|can|has|have|many|much)\b|(?:is|are|does|do|did)\s))",
+    re.I,
+)
+
+
+def asks(text: str) -> list[str]:
+    """The parts of a question that each ask something ("why does it work? and how many
+    images ...?" asks two); the question sentences alone when it asks one thing."""
+    return [p for p in _NEXT_ASK.split(question_sentences(text)) if p and p.strip()]
+
+
+def number_asks(text: str) -> list[str]:
+    """The parts of a question that each ask for a number ("roughly how many images ..., and
+    what's the win rate ...?" asks two)."""
+    return [p for p in asks(text) if ASKS_NUMBER.search(p) or ASKS_PERCENT.search(p) or ASKS_RATIO.search(p)]
+
+
+def one_ask(query: Query, part: str) -> Query:
+    """`query` asking only `part` (one of its `number_asks`) of its paper."""
+    percent = bool(ASKS_PERCENT.search(part))
+    return replace(
+        query,
+        text=part,
+        asks_percent=percent,
+        asks_ratio=bool(ASKS_RATIO.search(part)) and not percent,
+        ask=asked_for(part),
+    )
+
+
 def question_sentences(text: str) -> str:
     """The sentences that ask ("... ends with a question mark", "which ones ..."), where the
     text also has others that only tell (context: "I'm reading up on X and remember ...");
@@ -414,6 +449,11 @@ def read_query(
         if not topic - LISTING_FRAME - MAKING:  # "which papers propose a benchmark?": the head is all there is
             topic = content_words(about) - LISTING_WORDS
         topic -= _beside_frame(text)
+    unseen = _unseen(text, topic, chunk_share) if chunk_share else []
+    exact = exact_terms(text, names, urls)
+    # "results on the Pile?": a capitalised word inside a sentence that no passage holds is a
+    # name (a dataset, a model) the collection lacks; an answer must hold it like any other name.
+    exact += [w for w in unseen if w in _capitalised_inside(text) and w not in exact and stem(w.casefold()) not in people]
     return Query(
         text=text,
         kind=kind,
@@ -425,18 +465,26 @@ def read_query(
         metric=(number and (number.group("metric") or number.group("terse") or number.group("lead"))) or "",
         # "gismo mrr": the metric a terse question ends with is the thing asked
         ask=asked_for(text) or (Ask(stem(t.casefold()), False, metric_said(t)) if number and (t := number.group("terse")) else None),
-        exact=exact_terms(text, names, urls),
+        exact=exact,
         versions=[f"{m.group('name')} {m.group('v')}" for m in VERSIONED.finditer(text)],
         urls=urls,
         topic=topic,
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
-        unseen=_unseen(text, topic, chunk_share) if chunk_share else [],
+        unseen=unseen,
         shared_only=bool(_ASKS_SHARED.search(text)) and not _ASKS_DIFFERENCE.search(text),
         asks_membership=asks_membership(text, intent.authors),
         asks_link=bool(_ASKS_LINK.search(text)),
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
     )
+
+
+_TYPED_WORD = re.compile(WORD.pattern, re.I)  # a word as typed, capitals and all ("Sora")
+
+
+def _capitalised_inside(text: str) -> set[str]:
+    """Words written with a capital that don't begin a sentence ("the Pile", not "Does")."""
+    return {m.group(1) for m in re.finditer(r"(?<![.?!:;]\s)(?<!^)(?<=\s)([A-Z][a-z]+)\b", text)}
 
 
 def _unseen(text: str, topic: set[str], chunk_share: Callable[[str], float]) -> list[str]:
@@ -454,7 +502,7 @@ def _unseen(text: str, topic: set[str], chunk_share: Callable[[str], float]) -> 
             and all(chunk_share(p) == 0 for p in parts)
         )
 
-    return list(dict.fromkeys(t for t in WORD.findall(text) if unseen(t)))
+    return list(dict.fromkeys(t for t in _TYPED_WORD.findall(text) if unseen(t)))
 
 
 def _record_fields(text: str) -> frozenset[str]:
@@ -476,6 +524,10 @@ def _record_fields(text: str) -> frozenset[str]:
     return frozenset(fields)
 
 
+# Capitals that are chat, not names: "why is it OK to cache ...", "FYI".
+_CHAT_CAPITALS = frozenset("ok okay fyi btw imo imho asap pls thx tldr eli5 iirc afaik".split())
+
+
 def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]:
     """Numbers and named terms in the question that a passage answering it must contain.
 
@@ -491,7 +543,7 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
         clean = clean.replace(url, " ")
     clean = re.sub(r"\b(19|20)\d\d\b", " ", clean)  # years
     clean = re.sub(r"(?<![\w\-])(\d[\d.,]*[kKmMbBtT]?)-(?=[a-zA-Z])", r"\1 ", clean)  # "10B-parameter": 10B
-    found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t)]
+    found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t) and t.casefold() not in _CHAT_CAPITALS]
     scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
     found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
