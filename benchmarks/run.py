@@ -1049,11 +1049,13 @@ def main(argv: list[str] | None = None) -> int:
         "Medians: start-up figures are medians of repeated fresh processes; latencies are p50/p95 "
         "over repeated queries; ceiling variants are medians of interleaved rounds.",
     ]
+    kind = "quick" if args.quick else "partial" if args.only is not None else "full"
+    flags = (" --quick" if args.quick else "") + (f" --only {' '.join(args.only)}" if args.only is not None else "")
     header = [
-        f"# abstractqa benchmarks ({'quick' if args.quick else 'full'} run)",
+        f"# abstractqa benchmarks ({kind} run)",
         "",
         f"Measured {datetime.now(timezone.utc).strftime('%Y-%m-%d %H:%M UTC')} in one run of "
-        f"`benchmarks/run.py{' --quick' if args.quick else ''}` ({total / 60:.1f} min) on "
+        f"`benchmarks/run.py{flags}` ({total / 60:.1f} min) on "
         f"{os.cpu_count()} CPU cores ({platform.machine()}; no GPU), "
         f"Python {platform.python_version()}. 1-minute load average during the run: mean "
         f"{load_mean:.1f}, max {load_max:.1f} on {os.cpu_count()} cores (other processes share the "

@@ -64,16 +64,15 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            count = self.settings.sentences_per_paper + 1
-            quotes = list(self._quotes(asked_part(question), source, count, exact=plan.query.exact, context=question, alone=True))
-            if len(parts := asks(question)) > 1 and (lead := self._best(question, source, plan.query.exact, question)) is not None:
+            count, exact = self.settings.sentences_per_paper + 1, plan.query.exact
+            lead, extras = None, []
+            if len(parts := asks(question)) > 1 and (lead := self._best(question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.
-                extras = [self._best(part, source, plan.query.exact, question) for part in parts]
+                extras = [self._best(part, source, exact, question) for part in parts]
                 extras = [i for i in dict.fromkeys(extras) if i is not None and i != lead][: count - 1]
-                rest = self._quotes(asked_part(question), source, count - len(extras), lead, set(extras), plan.query.exact, question, True)
-                quotes = list(rest)
-                quotes[1:1] = [cite(source.sentences[i], source.n) + " " for i in extras]
+            quotes = list(self._quotes(asked_part(question), source, count - len(extras), lead, set(extras), exact, question, True))
+            quotes[1:1] = [cite(source.sentences[i], source.n) + " " for i in extras]
             if quotes and (said := yes_or_no(asked_part(question), source, quotes[0])):
                 # One first sentence that answers and is cited: "No — this paper ... without
                 # relying on hand-crafted data augmentations [1]." (a bare "No." cites nothing).
