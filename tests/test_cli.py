@@ -263,3 +263,11 @@ def test_every_error_for_bad_input_shares_one_base():
     for error in (QuestionError, ConfigError, EmbedderUnavailable, EvalInputError, IndexUnavailable,
                   ManifestDamaged, GeneratorError, FilterError, ServeRefused):
         assert issubclass(error, AbstractQAError), error
+
+
+def test_ask_shows_an_abstracts_inline_latex_as_plain_numbers(index_copy):
+    # Emu's abstract writes "$82.9\%$": the terminal shows 82.9%, the JSON keeps the quote as written.
+    shown = run("ask", "what win rate does emu's quality-tuning reach?", data_dir=index_copy).stdout
+    assert "82.9%" in shown and "$" not in shown.split("References:")[0], shown
+    raw = json.loads(run("ask", "what win rate does emu's quality-tuning reach?", "--json", data_dir=index_copy).stdout)
+    assert "$82.9\\%$" in raw["answer"]

@@ -245,6 +245,9 @@ def test_answer_text_is_escaped_but_keeps_the_assistants_markdown():
     assert shown.startswith("**MSN**:")
     assert "![x](" not in shown
     assert shown.endswith("[[1]](#src-3-1).")
+    # An abstract's inline LaTeX around numbers reads as the numbers ("$82.9\%$", "($<$35\%)").
+    latex = render_answer("a win rate of $82.9\\%$ with less ($<$35\\%) cost on $1.1$ billion pairs [1].", 3)
+    assert "a win rate of 82.9% with less (&lt;35%) cost on 1.1 billion pairs" in latex, latex
 
 
 def test_sources_panel_escapes_abstracts_and_marks_the_quote():

@@ -261,6 +261,7 @@ def cmd_chat(args, settings) -> int:
 
 
 def _print_stream(assistant, question, history, mode, **filters):
+    from abstractqa.evidence import plain_math
     from abstractqa.types import Answer, Reading
 
     answer = None
@@ -270,7 +271,7 @@ def _print_stream(assistant, question, history, mode, **filters):
         elif isinstance(item, Reading):
             print(f"({item.text()})", file=sys.stderr, flush=True)
         else:
-            print(item, end="", flush=True)
+            print(plain_math(item), end="", flush=True)
     print()
     return answer
 

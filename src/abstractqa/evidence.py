@@ -59,6 +59,16 @@ _QUANTITY = re.compile(r"[~+±]?\d[\d.,]*(?:%|x|×|[kKmMbBtT])?(?:[-–]\d[\d.,]
 _ENUMERATOR = re.compile(r"\(?\d{1,2}\)[,;:.]?")
 
 
+# "$82.9\%$", "$1.1$", "($<$35\%)": abstracts' inline LaTeX around a number or a sign.
+_INLINE_MATH = re.compile(r"\$([\d.,\s<>~=+\-]*(?:\\%)?)\$")
+
+
+def plain_math(text: str) -> str:
+    """`text` as a reader should see it: an abstract's inline LaTeX around numbers shown as the
+    number ("$82.9\%$" -> "82.9%", "($<$35\%)" -> "(<35%)"); for display only, never checked."""
+    return _INLINE_MATH.sub(lambda m: m.group(1), text).replace("\\%", "%")
+
+
 def numbers_in(text: str) -> set[str]:
     """Quantities written as numbers ("32", "70.8%", "30B", "15%-20%"), as plain digits.
 

@@ -16,7 +16,7 @@ from urllib.parse import urlparse
 
 from abstractqa.assistant import QuestionError
 from abstractqa.errors import AbstractQAError
-from abstractqa.evidence import MARKER, split_sentences
+from abstractqa.evidence import MARKER, plain_math, split_sentences
 from abstractqa.index import IndexUnavailable
 from abstractqa.llm import GeneratorError
 from abstractqa.query import FilterError
@@ -53,7 +53,7 @@ def render_answer(text: str, turn: int) -> str:
     The assistant's own `**Title**:` sections and `- ` items stay Markdown; `<`/`>` are
     escaped and Markdown links/images that came from an abstract are neutralised.
     """
-    safe = html.escape(text, quote=False)
+    safe = html.escape(plain_math(text), quote=False)
     safe = safe.replace("![", "!\\[").replace("](", "\\](")
     # The space before a marker stays; the marker becomes a link to its source in the panel.
     return MARKER.sub(lambda m: m.group(0).split("[")[0] + f"[[{m.group(1)}]](#src-{turn}-{m.group(1)})", safe)
@@ -95,7 +95,7 @@ def paper_of(answer: Answer, paper_id: str) -> Paper | None:
 
 def answer_markdown(answer: Answer) -> str:
     """The answer as a Markdown document with a reference list, for copying or download."""
-    lines = [f"# {answer.question}", "", answer.answer, ""]
+    lines = [f"# {answer.question}", "", plain_math(answer.answer), ""]
     if answer.citations:
         lines += ["## References", ""]
         for c in answer.citations:
