@@ -233,6 +233,9 @@ class ExtractiveComposer:
             for mention in named:
                 yield mention
                 yield "\n\n"
+        # A number every side writes ("72.4% in both: what does each measure?") is what is asked
+        # about: the quotes on the aspect show it where it stands (a "10B" naming one side is not).
+        numbers = [t for t in plan.query.exact if any(c.isdigit() for c in t) and all(holds_term(x.paper.abstract, t) for x in sides)]
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
@@ -241,9 +244,6 @@ class ExtractiveComposer:
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
             if (aspect or shared_only) and (said[part] or not any(said)):
                 shown = {clauses[part].index} if led and clauses[part].whole else set()
-                # A number every side writes ("72.4% in both: what does each measure?") is what
-                # is asked about: it is quoted where it stands (a "10B" naming one side is not).
-                numbers = [t for t in plan.query.exact if any(c.isdigit() for c in t) and all(holds_term(x.paper.abstract, t) for x in sides)]
                 yield from self._quotes(question, source, count, skip=shown, exact=numbers)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in

@@ -453,7 +453,8 @@ def read_query(
     exact = exact_terms(text, names, urls)
     # "results on the Pile?": a capitalised word inside a sentence that no passage holds is a
     # name (a dataset, a model) the collection lacks; an answer must hold it like any other name.
-    exact += [w for w in unseen if w in _capitalised_inside(text) and w not in exact and stem(w.casefold()) not in people]
+    capitalised = _capitalised_inside(text)
+    exact += [w for w in unseen if w in capitalised and w not in exact and stem(w.casefold()) not in people]
     return Query(
         text=text,
         kind=kind,
