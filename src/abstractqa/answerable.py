@@ -563,7 +563,15 @@ def made_thing(query: Query) -> set[str]:
     making = set(stem_run(query.text).split()) & MAKING or _PAPER_KIND.search(query.text)
     if query.kind == "listing" and words and words <= GENERIC_STEMS and making:
         return words
+    # "which papers build a new benchmark for the community to evaluate models on (public eval
+    # set / ...)": a thing made, right after the making verb, is the head whatever follows it.
+    if query.kind == "listing" and (made := {t for t in _ARTEFACTS if _makes(asked_part(query.text), {t})}):
+        return made
     return set()
+
+
+# What a paper may make for others to use: a listing of the papers making one reads every paper.
+_ARTEFACTS = frozenset(stem(w) for w in "benchmark dataset corpus leaderboard testbed".split())
 
 
 # "which papers are benchmark papers?": a paper of a kind is one that makes the thing.

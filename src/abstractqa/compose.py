@@ -32,9 +32,10 @@ from abstractqa.evidence import (
     strip_markers,
     strip_names,
     terms_in,
+    without_names,
 )
 from abstractqa.names import URL_IN_TEXT, is_english, lists_author, superlative_value
-from abstractqa.query import COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS, asks
+from abstractqa.query import ASKS_URL, COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS, asks
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
@@ -64,14 +65,17 @@ class ExtractiveComposer:
         else:
             source = plan.source(plan.focus[0])
             yield f"**{source.paper.title}**: "
-            count, exact = self.settings.sentences_per_paper + 1, plan.query.exact
+            count, asked = self.settings.sentences_per_paper + 1, asked_part(question)
+            # A name that only finds the paper ("... with processing-in-memory (PIM), what
+            # efficiency gains did the co-design give?") says nothing of which sentence answers.
+            exact = [t for t in plan.query.exact if asked == question or holds_term(asked, t)]
             lead, extras = None, []
             if len(parts := asks(question)) > 1 and (lead := self._best(question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.
                 extras = [self._best(part, source, exact, question) for part in parts]
                 extras = [i for i in dict.fromkeys(extras) if i is not None and i != lead][: count - 1]
-            quotes = list(self._quotes(asked_part(question), source, count - len(extras), lead, set(extras), exact, question, True))
+            quotes = list(self._quotes(asked, source, count - len(extras), lead, set(extras), exact, question, True))
             quotes[1:1] = [cite(source.sentences[i], source.n) + " " for i in extras]
             if quotes and (said := yes_or_no(asked_part(question), source, quotes[0])):
                 # One first sentence that answers and is cited: "No — this paper ... without
@@ -208,10 +212,23 @@ class ExtractiveComposer:
             yield picked
             yield "\n\n"
         led = all(clauses) and not aspect
-        if aspect and not shared_only and all(on := [aspect_clause(s, aspect, asked, subject) for s, subject in zip(sides, subjects, strict=True)]):
-            # "how do their quantization strategies differ?": what each proposes on it.
-            clauses, led = on, True
         said = [aspect & set().union(*s.sentence_words) for s in sides]  # the aspect's words each abstract uses
+        # A number every side writes ("72.4% in both: what does each measure?") is what is asked
+        # about: the lead and the quotes show it where it stands (a "10B" naming one side is not).
+        numbers = [t for t in plan.query.exact if any(c.isdigit() for c in t) and all(holds_term(x.paper.abstract, t) for x in sides)]
+        if aspect and not shared_only and not ASKS_URL.search(question):  # "is the code in the same place?": the links answer
+            # One clause per paper on the asked aspect: each paper's best sentence on the
+            # question, said of the paper ("lavila vs videoclip - how do they get their text
+            # supervision": "LaViLa repurposes pre-trained LLMs ..."), else what it proposes on
+            # the aspect ("how do their quantization strategies differ?"), else that sentence
+            # quoted. A paper that never uses the aspect's words while another does is said
+            # for what it is.
+            on = [
+                self._on_aspect(question, s, aspect, asked, subject, plan.query.exact, numbers) if here or not any(said) else clause
+                for s, subject, here, clause in zip(sides, subjects, said, clauses, strict=True)
+            ]
+            if all(on):
+                clauses, led = on, True
         # "is there a link between Emu and block caching?": an abstract that names the other
         # paper says how they are linked, in its own words; that answers a question about the
         # link first, and follows the lead of any other comparison.
@@ -222,7 +239,8 @@ class ExtractiveComposer:
                 yield "\n\n"
             named = []
         if led:
-            joint = ", while " if len(sides) == 2 else "; "
+            quoted = any(_QUOTING in c.text for c in clauses)
+            joint = ", while " if len(sides) == 2 and not quoted else "; "
             text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
             yield text[0].upper() + text[1:] + "."
             # How they differ, then what they share, before the quotes that show each side.
@@ -233,9 +251,6 @@ class ExtractiveComposer:
             for mention in named:
                 yield mention
                 yield "\n\n"
-        # A number every side writes ("72.4% in both: what does each measure?") is what is asked
-        # about: the quotes on the aspect show it where it stands (a "10B" naming one side is not).
-        numbers = [t for t in plan.query.exact if any(c.isdigit() for c in t) and all(holds_term(x.paper.abstract, t) for x in sides)]
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
@@ -258,6 +273,35 @@ class ExtractiveComposer:
             yield "\n\n"
             yield self._shared(shared, sides)
 
+    def _on_aspect(
+        self,
+        question: str,
+        source: Source,
+        aspect: set[str],
+        asked: set[str],
+        subject: str | None,
+        exact: list[str],
+        numbers: list[str],
+    ) -> Clause | None:
+        """The paper's clause on a compared aspect: its best sentence on the question said of the
+        paper, else what it proposes on the aspect (unless the best sentence holds a name asked
+        about and the proposal does not), else its next best said of it, else the best quoted."""
+        if not (ranked := rank_sentences(question, source, self.embed, self.settings.ranking, numbers)):
+            return None
+        best = ranked[0][1]
+        if said := said_clause(source, best, subject):
+            return said
+        names = [t for t in exact if holds_term(source.sentences[best], t)]
+
+        def holds_names(clause: Clause | None) -> bool:
+            return clause is not None and all(holds_term(source.sentences[clause.index], t) for t in names)
+
+        if holds_names(proposed := aspect_clause(source, aspect, asked, subject)):
+            return proposed
+        if len(ranked) > 1 and holds_names(said := said_clause(source, ranked[1][1], subject)):
+            return said  # the next best, said of the paper
+        return quoted_clause(source, best, subject)
+
     @staticmethod
     def _shared(shared: list[str], sides: list[Source]) -> Exact:
         return Exact(
@@ -270,8 +314,13 @@ class ExtractiveComposer:
     def _listing(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         listed = [plan.source(n) for n in plan.focus]
         count = len(listed)
+        # "anything evaluated on kinetics?": a name every listed abstract writes is what they
+        # match on, said in the first sentence ("2 papers mention Kinetics: ...").
+        held = [t for t in plan.query.exact if all(holds_term(s.paper.abstract, t) for s in listed)]
+        held += [t for t in _names_typed(question, listed) if t.casefold() not in {h.casefold() for h in held}]
+        verb = ("mentions", "mention") if held else ("matches", "match")
         yield Exact(
-            f"{count} paper{'s' if count > 1 else ''} match{'es' if count == 1 else ''}: "
+            f"{count} paper{'s' if count > 1 else ''} {verb[count > 1]}{' ' + join_words(held) if held else ''}: "
             + join_words([f"{s.paper.title} [{s.n}]" for s in listed])
             + ".",
             [s.n for s in listed],
@@ -279,7 +328,7 @@ class ExtractiveComposer:
             note="listing",
         )
         # "which papers build on MSN?": each paper's sentence naming MSN says why it is listed.
-        names = named_papers_names(plan.query, plan.sources)
+        names = named_papers_names(plan.query, plan.sources) + held
         for source in listed:
             yield f"\n- **{source.paper.title}**: "
             yield from self._quotes(question, source, 2, contribution_sentence(source.sentences), exact=names)
@@ -435,6 +484,21 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
             yield Exact(line, [n], {n: [line]}, note="record")
 
 
+def _names_typed(question: str, listed: list[Source]) -> list[str]:
+    """Words of the question that every listed abstract writes as a name, inside a sentence
+    and capitalised ("kinetics" -> "Kinetics", "audioset" -> "AudioSet"), as the first writes it."""
+    names = []
+    for word in dict.fromkeys(re.findall(r"[A-Za-z][\w\-]+", question)):
+        pattern = re.compile(rf"(?<![\w\-]){re.escape(word)}(?![\w])", re.I)
+        spelled = [
+            [m.group(0) for m in pattern.finditer(s.paper.abstract) if m.group(0)[0].isupper() and not re.search(r"(?:^|[.!?:]\s+)$", s.paper.abstract[: m.start()])]
+            for s in listed
+        ]
+        if all(spelled):
+            names.append(spelled[0][0])
+    return names
+
+
 def _says_code(source: Source) -> str | None:
     """The abstract's sentence on its code ("We release our benchmark with evaluation code
     ..."), if one speaks of it."""
@@ -487,6 +551,72 @@ def aspect_clause(source: Source, aspect: set[str], asked: set[str], subject: st
     return _proposed_clause(source, -max(held)[2], subject) if held else None
 
 
+# "We repurpose pre-trained LLMs ...", "Our models set ...": a sentence the paper says of itself.
+_WE_DO = re.compile(r"^(?:we\s+(?:(?:also|further|then|first|instead|thus|additionally|finally|empirically|extensively|experimentally|systematically|specifically|similarly)\s+)?(?P<verb>[a-z]+)|our)\s+(?P<rest>.+)$", re.I)
+# "we are", "we have": verbs that change form with "it"; a verb already past ("we found") does not.
+_THIRD_PERSON = {"are": "is", "have": "has", "do": "does", "can": "can", "could": "could", "will": "will", "may": "may"}
+_NO_VERBS = frozenset("even across over only not just then thus hence also".split())
+_PAST = frozenset("found made built showed shown set put ran led began chose took gave kept saw wrote".split())
+
+
+def said_clause(source: Source, i: int, subject: str | None = None) -> Clause | None:
+    """Sentence `i` with the paper as its subject, where the abstract says it of itself: "We
+    repurpose pre-trained LLMs ..." -> "LaViLa repurposes pre-trained LLMs ...", "Our models
+    set ..." -> "Movie Gen's models set ..."; None for any other sentence, and for one that
+    says "we" again (its verbs can't all be turned; "us" and "our" can: "it", "its")."""
+    if not (source.paper.aliases or subject):
+        return None
+    if proposed := _proposed_clause(source, i, subject):  # "We introduce LaViLa, a new approach ..."
+        return proposed
+    sentence = _CONNECTIVE.sub("", strip_markers(source.sentences[i]).rstrip(" ."))
+    name = source.paper.title if source.paper.aliases else subject
+    if any(re.match(rf"{re.escape(n)}\s+[a-z]+s\b", sentence) for n in (source.paper.title, *source.paper.aliases)):
+        return _cut(sentence, i)  # "MetaCLIP takes a raw data pool ..."
+    if source.paper.aliases and any(mentions(URL_IN_TEXT.sub(" ", sentence), n) for n in (source.paper.title, *source.paper.aliases)):
+        # "Compared to the state-of-the-art SDXLv1.0, Emu is preferred 68.4% ... and our Open
+        # User Input benchmark": it names the paper (not inside a link); "our" is the paper's.
+        if not re.search(r"\b(?:we|us)\b", sentence, re.I):
+            own = "|".join(re.escape(n) for n in sorted({source.paper.title, *source.paper.aliases}, key=len, reverse=True))
+            sentence = re.sub(rf"\b[Oo]ur\s+(?=(?:{own})\b)", "", sentence)  # "our EfficientSAMs": the paper itself
+            return _cut(_lower_first(re.sub(r"\b[Oo]ur\b", "its", sentence), source), i)
+    m = _WE_DO.match(sentence)
+    if not m or re.search(r"\bwe\b", m.group("rest"), re.I):
+        return None
+    rest = re.sub(r"\bus\b", "it", re.sub(r"\b[Oo]ur\b", "its", m.group("rest")))
+    if m.group("verb") is None:  # "Our experiments on ... reveal ...": cut short, it would lose its verb
+        return clause if (clause := _cut(f"{name}'s {rest}", i)).whole else None
+    # "We repurpose LLMs ..., and finetune them to ...": the verb after "and" that takes an
+    # object as the first one does is the same subject's.
+    rest = re.sub(r"\b(and\s+)([a-z]+)(?=\s+(?:it|them|the|a|an|its|this|these|those)\b)", lambda v: v.group(0) if v.group(2) in STOPWORDS | _NO_VERBS else v.group(1) + _third_person(v.group(2)), rest)
+    return _cut(f"{name} {_third_person(m.group('verb'))} {rest}", i)
+
+
+_QUOTING = " abstract says: \u201c"
+
+
+def quoted_clause(source: Source, i: int, subject: str | None = None) -> Clause | None:
+    """Sentence `i` quoted as what the paper's abstract says: 'the Emu Video abstract says:
+    "In human evaluations, our generated videos ..."'; None for a paper with no name of its own
+    and no `subject`."""
+    if not (source.paper.aliases or subject):
+        return None
+    owner = f"the {source.paper.title} abstract" if source.paper.aliases else f"{subject}'s abstract"
+    return Clause(f"{owner}{_QUOTING[len(' abstract'):]}{strip_markers(source.sentences[i]).rstrip(' .')}\u201d", True, i)
+
+
+def _third_person(verb: str) -> str:
+    """The verb of "we ..." as said of "it": "repurpose" -> "repurposes", "are" -> "is"; a past
+    form ("found", "trained") as it is."""
+    verb = verb.lower()
+    if verb in _THIRD_PERSON or verb.endswith("ed") or verb in _PAST:
+        return _THIRD_PERSON.get(verb, verb)
+    if re.search(r"(?:s|sh|ch|x|z|o)$", verb):
+        return verb + "es"
+    if re.search(r"[^aeiou]y$", verb):
+        return verb[:-1] + "ies"
+    return verb + "s"
+
+
 def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clause | None:
     m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" .")) if i is not None else None
     if not m:
@@ -499,6 +629,11 @@ def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clau
         what = own.group("what")
         verb = "is" if re.match(r"(?:a|an|the|one)\b", what, re.I) else "are"
         clause = f"{title} {verb} {what}"
+    elif (named := re.match(r"(?P<head>[^,]{1,90}?)\s+and\s+(?P<verb>[a-z]+)\s+(?P<what>.+)$", rest)) and any(
+        mentions(named.group("head"), n) for n in (title, *source.paper.aliases)
+    ):
+        # "We present Mixture of Data Experts (MoDE) and learn a system of ...": "MoDE learns a system of ..."
+        clause = f"{title} {_third_person(named.group('verb'))} {named.group('what')}"
     else:
         clause = f"{title} {m.group('verb').lower()}s {rest}"
     # A long clause ends where the next one starts; "while" and ";" always end it, since they
@@ -551,7 +686,8 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
     all but the question's verb ("use", "need": `_DOING`), only a "No" is given."""
     if not _YES_NO.match(question) or " or " in question.casefold() or _NEGATED.search(question):
         return None  # "... A or B?" is no yes/no; "does it work without labels?" turns the answer
-    asked = content_words(question) - source.name_words - _YES_NO_FRAME
+    unnamed = without_names(question, source)  # "does gismo use a graph?": "graph" is asked, though a name holds it
+    asked = (content_words(unnamed) if unnamed != question else content_words(question) - source.name_words) - _YES_NO_FRAME
     sentence = strip_markers(quote)
     said = content_words(sentence)
     full = True  # every asked word stands in the sentence: it may say "Yes"

@@ -64,7 +64,7 @@ _INLINE_MATH = re.compile(r"\$([\d.,\s<>~=+\-]*(?:\\%)?)\$")
 
 
 def plain_math(text: str) -> str:
-    """`text` as a reader should see it: an abstract's inline LaTeX around numbers shown as the
+    r"""`text` as a reader should see it: an abstract's inline LaTeX around numbers shown as the
     number ("$82.9\%$" -> "82.9%", "($<$35\%)" -> "(<35%)"); for display only, never checked."""
     return _INLINE_MATH.sub(lambda m: m.group(1), text).replace("\\%", "%")
 
@@ -484,13 +484,20 @@ def asked_part(question: str) -> str:
     """A one-paper question without the words that find the paper ("what iNat-18 accuracy did
     the MAE pre-pretraining paper get" -> "what iNat-18 accuracy did get"). Comparisons keep
     them: there they say what each side is."""
+    whole = question
     if described := described_paper(question):
         question = question.replace(described, " ")
     question = _LOCATING.sub(" ", question)  # "In the audio-visual benchmark (AV-SUPERB), which ..."
     if m := _ASKED_AFTER.search(question):  # "the SEER-style paper on ... — how big did they make it?"
         question = m.group("asked")
     question = ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
-    return _PAPER_BY_TOPIC.sub(" ", question).strip() or question
+    asked = _PAPER_BY_TOPIC.sub(" ", question).strip()
+    # "There's a paper that adds ... What did their biggest model get on iNaturalist-18?": a
+    # description may take the whole sentence that holds it; what is asked is the question.
+    if not content_words(asked):
+        asking = [t for t in split_sentences(whole) if t.rstrip().endswith("?")]
+        return " ".join(asking) or whole
+    return asked
 
 
 # An opening phrase that says where to look, then the question: "In the X paper, how many ...?",
@@ -614,7 +621,10 @@ def rank_sentences(
         sims = (sims + vectors @ embed.query(unnamed)) / 2
     bags = source.sentence_words
     asked = content_words(question)
-    words = asked - source.name_words
+    # The words of the names the question writes find the paper; a word of a long name it
+    # does not write is asked ("does gismo use a graph?": "Graph-based Ingredient Substitution
+    # Module (GISMo)" holds it).
+    words = content_words(bare) if bare != question else asked - source.name_words
     idf = {w: math.log(1 + len(bags) / (1 + sum(w in bag for bag in bags))) for w in words}
     total = sum(idf.values()) or 1.0
     wants_number = bool(WANTS_NUMBER.search(question))

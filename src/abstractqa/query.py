@@ -62,7 +62,8 @@ _ASKS_LINK = re.compile(
 )
 LISTING = re.compile(
     # not "the MAE papers largest model" (a possessive, typed without its apostrophe)
-    r"\b(papers|abstracts|works|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
+    # "what did they find works as ...": "works", a verb, lists nothing
+    r"\b(papers|abstracts|(?<!\bit\s)(?<!\bwhat\s)(?<!\bthat\s)(?<!\bthis\s)(?<!\bfind\s)works(?!\s+(?:as|well|better|best|because)\b)|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
     r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
     # "is there any work on X?", "does any paper Y?": which papers, if any
     r"^\W*(is|are) there\s+(any|some|a|an)?\s*(\w+\s+)?(work|research|study|article|abstract|anything)\b|"
@@ -100,6 +101,9 @@ _ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url
 ASKS_DATE = re.compile(
     r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|put on|uploaded|submitted|written|appear\w*|out)\b|"
     r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|"
+    # "arXiv id + date?", "authors and date", "submission date?": the date as one record field of several
+    r"\b(?:id|ids|authors?|link|url)\s*(?:\+|&|/|,|and)\s*(?:the\s+)?date\b|\bdate\s*(?:\+|&|/|,|and)\s*(?:the\s+)?(?:arxiv\s+)?(?:id|authors?)\b|"
+    r"\b(?:submission|publication|posting|release) date\b|"
     # "which one came out first?", "which is newer?": the dates answer it
     r"\bwhich\b[^?]*\b(came|come|comes|published|posted|released|submitted|appeared)( out)? (first|earlier|last|later)\b|"
     r"\bwhich\b[^?]*\b(is|was) (?:the )?(newer|older|more recent|newest|oldest|latest|earliest|most recent)\b",
@@ -178,7 +182,7 @@ GENERIC_HEADS = frozenset(
     focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
     name names way ways thing things part parts metric metrics compute resources topic
-    topics theme themes""".split()
+    topics theme themes trick tricks ingredient ingredients""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
