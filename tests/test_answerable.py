@@ -158,6 +158,13 @@ def test_a_listing_says_the_name_every_listed_paper_writes(assistant):
     # a word some listed abstract writes only in lower case is no name they share
     answer = assistant.ask("which papers use neural architecture search?")
     assert " papers match: " in first_sentence(answer.answer), answer.answer
+    # an asked term as the abstracts write it; "Epic" of "Epic-Kitchens" is no name of its own
+    answer = assistant.ask("papers that use ego4d or epic kitchens")
+    assert first_sentence(answer.answer).startswith("2 papers mention Ego4D: "), answer.answer
+    # "CLIP" typed in capitals is not the "audio-visual clip" a listed abstract writes
+    answer = assistant.ask("Which works try to improve CLIP by changing how its image-text training data is curated or partitioned?")
+    listed = [assistant.retriever.papers[c.paper_id].abstract for c in answer.citations]
+    assert ("mention CLIP" in first_sentence(answer.answer)) == all("CLIP" in a for a in listed), answer.answer
 
 
 def test_sound_is_matched_by_audio(assistant):

@@ -316,8 +316,7 @@ class ExtractiveComposer:
         count = len(listed)
         # "anything evaluated on kinetics?": a name every listed abstract writes is what they
         # match on, said in the first sentence ("2 papers mention Kinetics: ...").
-        held = [t for t in plan.query.exact if all(holds_term(s.paper.abstract, t) for s in listed)]
-        held += [t for t in _names_typed(question, listed) if t.casefold() not in {h.casefold() for h in held}]
+        held = _names_typed(question, listed, plan.query.exact)
         verb = ("mentions", "mention") if held else ("matches", "match")
         yield Exact(
             f"{count} paper{'s' if count > 1 else ''} {verb[count > 1]}{' ' + join_words(held) if held else ''}: "
@@ -484,19 +483,27 @@ def record_facts(source: Source, fields: frozenset[str], both_authors: bool = Fa
             yield Exact(line, [n], {n: [line]}, note="record")
 
 
-def _names_typed(question: str, listed: list[Source]) -> list[str]:
-    """Words of the question that every listed abstract writes as a name, inside a sentence
-    and capitalised ("kinetics" -> "Kinetics", "audioset" -> "AudioSet"), as the first writes it."""
-    names = []
-    for word in dict.fromkeys(re.findall(r"[A-Za-z][\w\-]+", question)):
-        pattern = re.compile(rf"(?<![\w\-]){re.escape(word)}(?![\w])", re.I)
+def _names_typed(question: str, listed: list[Source], exact: list[str]) -> list[str]:
+    """Names of the question that every listed abstract writes, as the first one writes them: an
+    asked term ("ego4d" -> "Ego4D"; typed with capitals, "CLIP", only in those capitals, not a
+    video "clip"), or a word it writes capitalised inside a sentence ("kinetics" -> "Kinetics" of
+    "Kinetics-400"; not "Epic" of "Epic-Kitchens")."""
+    names: dict[str, str] = {}
+    words = [(t, True) for t in exact] + [(w, False) for w in re.findall(r"[A-Za-z][\w\-]+", question)]
+    for word, asked in words:
+        cased = asked and any(c.isupper() for c in word)
+        pattern = re.compile(rf"(?<![\w\-]){re.escape(word)}(?![\w]|-[A-Za-z])", 0 if cased else re.I)
         spelled = [
-            [m.group(0) for m in pattern.finditer(s.paper.abstract) if m.group(0)[0].isupper() and not re.search(r"(?:^|[.!?:]\s+)$", s.paper.abstract[: m.start()])]
+            [
+                m.group(0)
+                for m in pattern.finditer(s.paper.abstract)
+                if asked or m.group(0)[0].isupper() and not re.search(r"(?:^|[.!?:]\s+)$", s.paper.abstract[: m.start()])
+            ]
             for s in listed
         ]
         if all(spelled):
-            names.append(spelled[0][0])
-    return names
+            names.setdefault(spelled[0][0].casefold(), spelled[0][0])
+    return list(names.values())
 
 
 def _says_code(source: Source) -> str | None:
