@@ -285,7 +285,8 @@ class ExtractiveComposer:
     ) -> Clause | None:
         """The paper's clause on a compared aspect: its best sentence on the question said of the
         paper, else what it proposes on the aspect (unless the best sentence holds a name asked
-        about and the proposal does not), else its next best said of it, else the best quoted."""
+        about and the proposal does not), else its next best said of it, else the best quoted
+        where it holds a word of the aspect (or an asked name), else what the paper is."""
         if not (ranked := rank_sentences(question, source, self.embed, self.settings.ranking, numbers)):
             return None
         best = ranked[0][1]
@@ -300,6 +301,8 @@ class ExtractiveComposer:
             return proposed
         if len(ranked) > 1 and holds_names(said := said_clause(source, ranked[1][1], subject)):
             return said  # the next best, said of the paper
+        if not (names or aspect & source.sentence_words[best]) and (what := contribution_clause(source, subject)):
+            return what  # a best sentence without the aspect's words ("72.4% top-1"): what the paper is
         return quoted_clause(source, best, subject)
 
     @staticmethod
