@@ -239,8 +239,7 @@ class ExtractiveComposer:
                 yield "\n\n"
             named = []
         if led:
-            quoted = any(_QUOTING in c.text for c in clauses)
-            joint = ", while " if len(sides) == 2 and not quoted else "; "
+            joint = ", while " if len(sides) == 2 and not any(c.quoted for c in clauses) else "; "
             text = joint.join(f"{c.text} [{s.n}]" for s, c in zip(sides, clauses, strict=True))
             yield text[0].upper() + text[1:] + "."
             # How they differ, then what they share, before the quotes that show each side.
@@ -533,6 +532,7 @@ class Clause(NamedTuple):
     text: str
     whole: bool  # it says all its sentence says (nothing was cut)
     index: int  # the sentence it comes from
+    quoted: bool = False  # the sentence quoted whole ("the X abstract says: "..."")
 
 
 def contribution_clause(source: Source, subject: str | None = None) -> Clause | None:
@@ -601,9 +601,6 @@ def said_clause(source: Source, i: int, subject: str | None = None) -> Clause | 
     return _cut(f"{name} {_third_person(m.group('verb'))} {rest}", i)
 
 
-_QUOTING = " abstract says: \u201c"
-
-
 def quoted_clause(source: Source, i: int, subject: str | None = None) -> Clause | None:
     """Sentence `i` quoted as what the paper's abstract says: 'the Emu Video abstract says:
     "In human evaluations, our generated videos ..."'; None for a paper with no name of its own
@@ -611,7 +608,7 @@ def quoted_clause(source: Source, i: int, subject: str | None = None) -> Clause 
     if not (source.paper.aliases or subject):
         return None
     owner = f"the {source.paper.title} abstract" if source.paper.aliases else f"{subject}'s abstract"
-    return Clause(f"{owner}{_QUOTING[len(' abstract'):]}{strip_markers(source.sentences[i]).rstrip(' .')}\u201d", True, i)
+    return Clause(f"{owner} says: \u201c{strip_markers(source.sentences[i]).rstrip(' .')}\u201d", True, i, quoted=True)
 
 
 def _third_person(verb: str) -> str:
