@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import os
+import subprocess
 import sys
 import urllib.error
 import urllib.request
@@ -215,9 +216,16 @@ def test_backend_that_cannot_start_is_a_chat_message(seed_index_dir, embed_model
 
 def test_abstractqa_serve_shows_the_page_then_answers(index_copy):
     """`abstractqa serve` as a user runs it. The page, with every indexed paper, is served
-    before the embedder and retriever load; a question asked at once waits for them."""
+    before the embedder and retriever load; a question asked at once waits for them. Vectors the
+    collection lost under an unchanged manifest are restored after the page is up."""
     from gradio_client import Client
 
+    from abstractqa.index import Manifest, manifest_path, open_collection
+
+    settings = make_settings(index_copy)
+    chunks = {c.chunk_id for c in Manifest.read(manifest_path(settings)).chunks}
+    lost = [i for i in chunks if i.startswith("2301.08243:")]  # I-JEPA's
+    open_collection(settings, create=False).delete(ids=lost)
     url = f"http://127.0.0.1:{free_port()}"
     env = {
         **os.environ,
@@ -232,6 +240,32 @@ def test_abstractqa_serve_shows_the_page_then_answers(index_copy):
         assert "Papers (43)" in page and "I-JEPA" in page  # the Papers tab's table
         out = ask(Client(url, verbose=False), "How many GPUs were used to train I-JEPA?")
         assert "32 A100 GPUs" in text(out["chat"][-1]) and 'id="src-0-1"' in out["sources"]
+    assert lost and set(open_collection(settings, create=False).get(include=[])["ids"]) == chunks
+
+
+def test_serve_puts_the_page_up_before_importing_chroma_or_the_models(index_copy):
+    """Before the page is served `abstractqa serve` reads the manifest alone: Chroma, bm25s,
+    llama-index and torch load after the server is up (Gradio's own imports are most of the
+    launch time already)."""
+    heavy = ["chromadb", "bm25s", "llama_index", "torch", "sentence_transformers", "onnxruntime"]
+    probe = (
+        "import json, sys\n"
+        "import abstractqa.web.app as web_app\n"
+        "def launch(*args, **kwargs):\n"
+        f"    print(json.dumps([m for m in {heavy!r} if m in sys.modules]))\n"
+        "    sys.exit(0)\n"
+        "web_app.launch = launch\n"
+        "from abstractqa.cli import main\n"
+        "main(['serve', '--port', '1'])\n"
+    )
+    env = {
+        **os.environ,
+        "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy),
+        "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(SEEDS)]),
+    }
+    proc = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout.strip().splitlines()[-1]) == []
 
 
 # -- the pieces the app renders with, one function at a time ----------------------------------

@@ -75,7 +75,7 @@ class Assistant:
         self._manifests = None  # where the manifest lives (file or Chroma), opened on first use
         self._manifest_version: object = None
         self._checked_at = 0.0
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # reentrant: `load` ingests (which takes it) while holding it
         self._embed_lock = threading.Lock()  # the web app loads it while a question may need it
         self._generate_lock = threading.Lock()  # one in-process LLM can't run two prompts at once
 
@@ -206,13 +206,24 @@ class Assistant:
                 self._retriever = None
 
     def ensure_index(
-        self, progress: bool = True, on_remove: Callable[[list[Paper]], None] | None = None
+        self,
+        progress: bool = True,
+        on_remove: Callable[[list[Paper]], None] | None = None,
+        vectors: bool = True,
     ) -> tuple[Corpus, IngestReport | None]:
-        """Ingest when the index is missing, older than the seed files or missing vectors."""
+        """Ingest when the index is missing, older than the seed files or (unless `vectors` is
+        False, which leaves Chroma unopened) missing vectors."""
         plan = plan_ingest(self.settings)
-        if is_current(plan, self.settings):
+        if is_current(plan, self.settings, vectors=vectors):
             return plan.corpus, None
         return self.ingest(progress=progress, on_remove=on_remove)
+
+    def load(self) -> None:
+        """Restore vectors the collection lost, then load the retriever (and the embedder).
+        A question asked meanwhile waits: `retriever` takes the same lock."""
+        with self._lock:
+            self.ensure_index(progress=False)
+            self.retriever  # noqa: B018 - loading is the point
 
     def papers(self) -> list[Paper]:
         """Every indexed paper. Before the first question this reads the index's manifest

@@ -373,14 +373,15 @@ def missing_vectors(settings: Settings, manifest: Manifest) -> int:
     return len(ids) - len(vectors.existing_ids(ids))
 
 
-def is_current(plan: IngestPlan, settings: Settings) -> bool:
-    """True when an ingest would change nothing: same papers, every listed vector present."""
+def is_current(plan: IngestPlan, settings: Settings, vectors: bool = True) -> bool:
+    """True when an ingest would change nothing: same papers, every listed vector present
+    (`vectors=False`: the manifest alone, which opens no Chroma)."""
     old = plan.old
     if old is None or plan.damaged or plan.removed:
         return False
     if old.hashes != {p.paper_id: p.content_hash for p in plan.papers}:
         return False
-    return missing_vectors(settings, old) == 0
+    return not vectors or missing_vectors(settings, old) == 0
 
 
 def index_status(papers: list[Paper], settings: Settings) -> str:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import threading
 from collections.abc import Iterator
 from dataclasses import dataclass
 from hashlib import sha1
@@ -40,8 +41,18 @@ def collection_name(settings: Settings) -> str:
     return f"aqa-{model}{backend}-c{idx.chunk_size}-o{idx.chunk_overlap}-p{PARSER_VERSION}"
 
 
+# chromadb's shared system cache is not safe to fill from two threads at once: a question's
+# retriever and `serve`'s warm-up opening the same folder together got KeyError(path).
+_CLIENT_LOCK = threading.Lock()
+
+
 def chroma_client(settings: Settings) -> ClientAPI:
     """An embedded `PersistentClient` under `data_dir`, or an `HttpClient` for a `chroma run` server."""
+    with _CLIENT_LOCK:
+        return _chroma_client(settings)
+
+
+def _chroma_client(settings: Settings) -> ClientAPI:
     import chromadb
     from chromadb.config import Settings as ChromaSettings
 

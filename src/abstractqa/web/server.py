@@ -85,8 +85,9 @@ def serving_threads(settings: Settings, embed_model=None) -> None:
 
 
 def warm_up(assistant: Assistant) -> None:
-    """Load what answering needs (embedder, Chroma, BM25) and set the embedder's threads."""
-    assistant.retriever  # noqa: B018 - loading is the point; it loads the embedder as well
+    """Restore vectors the collection lost (the page went up on the manifest's word), load
+    what answering needs (embedder, Chroma, BM25) and set the embedder's threads."""
+    assistant.load()
     serving_threads(assistant.settings, assistant.embed_model)
 
 
@@ -107,7 +108,9 @@ def serve(
         print(f"abstractqa: error: {err}", file=sys.stderr)
         return 2
     assistant = Assistant(settings)
-    assistant.ensure_index()  # may ingest, which wants every core
+    # May ingest, which wants every core. Chroma (0.5 s of imports) is not opened for the page:
+    # whether every vector is there is checked in `warm_up`, after the server is up.
+    assistant.ensure_index(vectors=False)
 
     from abstractqa.web.app import build_app, launch  # Gradio: only the server needs it
 
