@@ -60,6 +60,14 @@ def test_query_reads_kind_names_and_exact_terms(assistant):
     # a date asked tersely beside another record field (only the arXiv id was given)
     assert read_query("arXiv id + date for the paper that pretrains one ViT on images and videos?", names).record == {"arxiv", "date"}
     assert read_query("submission date of msn?", names).record == {"date"}
+    assert read_query("what's the arXiv id of I-JEPA, and what creation date is listed?", names).record == {"arxiv", "date"}
+    # the comparison is the papers' own, and no topic; so is a hedge and an instruction
+    openclip = read_query(
+        "Which papers mention OpenCLIP as a point of comparison? I think there might be more than one. Please check all.", names
+    )
+    assert openclip.kind == "listing" and openclip.topic == {"openclip", "mention"}, openclip.topic
+    assert "whether" not in read_query("which papers use ego4d, whether for training or validation?", names).topic
+    assert read_query("training cost of MoDE in dollars?", names).asks_number
 
 
 def test_a_question_about_how_two_papers_relate_is_a_comparison(assistant):
@@ -1395,6 +1403,50 @@ def test_a_comparison_of_values_no_compared_abstract_gives_is_partial(assistant)
     # One side giving the value ("32 A100 GPUs") keeps the comparison an answer.
     gpus = assistant.ask("msn vs i-jepa: how many GPUs does each one train on?")
     assert gpus.status == "answered", gpus.answer
+
+
+@pytest.mark.parametrize(
+    ("question", "listed"),
+    [
+        ("Which papers mention OpenCLIP as a point of comparison in their abstract? I think there might be more than one.", {"OpenCLIP"}),
+        ("Which works in this collection use the Ego4D dataset in some way, whether for training or validation?", {"Ego4D"}),
+        ("which papers evaluate on COCO?", {"COCO"}),
+    ],
+)
+def test_a_listing_of_a_typed_name_lists_the_papers_writing_it(assistant, question, listed):
+    """A term typed as a name is what every listed abstract writes, and each abstract writing it
+    is listed ("this collection" makes nothing: it was read as "collect ... dataset")."""
+    answer = assistant.ask(question)
+    papers = {assistant.retriever.papers[c.paper_id].paper_id: assistant.retriever.papers[c.paper_id] for c in answer.citations}
+    writing = {p.paper_id for p in assistant.retriever.papers.values() if all(t in p.abstract for t in listed)}
+    assert answer.kind == "listing" and set(papers) == writing, answer.answer
+    assert first_sentence(answer.answer).startswith(f"{len(writing)} papers mention {', '.join(sorted(listed))}"), answer.answer
+
+
+@pytest.mark.parametrize(
+    "question",
+    [
+        "does any of these papers say how much it cost in dollars to train movie gen?",
+        "how much did it cost to train MetaCLIP?",
+        "training cost of MoDE in dollars?",  # "less ($<$35\\%) training cost" is no amount of money
+    ],
+)
+def test_a_cost_in_money_is_a_number_no_abstract_gives(assistant, question):
+    answer = assistant.ask(question)
+    assert answer.status == "partial" and "cost in" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_sentence_that_only_tells_finds_the_paper_and_the_question_picks_the_lead(assistant):
+    answer = assistant.ask(
+        "SceneTextGen avoids a predefined layout stage for rendering text in images. What are the three key components it integrates?"
+    )
+    assert "three key components" in first_sentence(answer.answer), answer.answer
+    assert asked_part("MSN is a self-supervised method. What does it predict?") == "What does it predict?"
+
+
+def test_how_much_less_cost_asks_for_a_ratio_not_money(assistant):
+    answer = assistant.ask("how much less compute cost does MoDE need compared with CLIP?")
+    assert answer.status == "answered" and "35" in first_sentence(answer.answer), answer.answer
 
 
 def test_a_capitalised_name_no_passage_holds_is_missing(assistant):

@@ -48,6 +48,7 @@ from abstractqa.evidence import (
     stem_run,
     strip_markers,
     terms_in,
+    writes,
 )
 from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
@@ -285,9 +286,15 @@ def plan_answer(
                 plan.focus.append(max(others, key=lambda s: best_per_source[s.n]).n)
         if len(plan.focus) == 1:
             plan.kind = "factoid"
-            if set(missing := _missing_terms(query, plan.source(plan.focus[0]))) & set(versions):
+            if set(missing := _missing_terms(query, one)) & set(versions):
                 # "sam vs sam 2": the one paper found doesn't write the versioned name asked about.
                 return plan.decline("not_covered", f"the closest paper does not mention {', '.join(missing)}", missing)
+            if query.asks_number and not _gives_number(query, one, embed, settings):
+                # "does any paper say how much it cost to train movie gen?": the one paper
+                # found is asked for a number it doesn't give.
+                about = "the paper named" if one.n in named else "the closest paper"
+                status: Status = "partial" if one.n in named else "not_covered"
+                return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
         elif query.kind == "comparison" or two:
             plan.kind = "comparison"  # the two described papers, side by side
         return plan
@@ -560,16 +567,18 @@ def made_thing(query: Query) -> set[str]:
     """The generic head of a listing that asks which papers make one ("which papers propose a
     benchmark?", "... introduce a new dataset?"): the head's stems; empty for other questions."""
     words = query.topic - LISTING_FRAME - MAKING
-    making = set(stem_run(query.text).split()) & MAKING or _PAPER_KIND.search(query.text)
+    text = _THE_COLLECTION.sub(" ", query.text)  # "works in this collection use ...": no making
+    making = set(stem_run(text).split()) & MAKING or _PAPER_KIND.search(text)
     if query.kind == "listing" and words and words <= GENERIC_STEMS and making:
         return words
     # "which papers build a new benchmark for the community to evaluate models on (public eval
     # set / ...)": a thing made, right after the making verb, is the head whatever follows it.
-    if query.kind == "listing" and (made := {t for t in _ARTEFACTS if _makes(asked_part(query.text), {t})}):
+    if query.kind == "listing" and (made := {t for t in _ARTEFACTS if _makes(asked_part(text), {t})}):
         return made
     return set()
 
 
+_THE_COLLECTION = re.compile(r"\b(?:this|the|our|your)\s+(?:collection|corpus|index)\b", re.I)
 # What a paper may make for others to use: a listing of the papers making one reads every paper.
 _ARTEFACTS = frozenset(stem(w) for w in "benchmark dataset corpus leaderboard testbed".split())
 
@@ -666,6 +675,12 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     names = named_papers_names(query, sources)
     naming = [s.n for s in sources if names and any(mentions(s.paper.abstract, n) for n in names)]
     listed = list(dict.fromkeys(lexical + naming + close + paired + specific))
+    # "which papers use ego4d ...?", "... mention OpenCLIP as a point of comparison?": a listed
+    # abstract writes a term typed as a name; where none of those the words found writes it,
+    # the papers writing it are the list, whatever the rest of the question is close to.
+    if query.kind == "listing" and (terms := [t for t in query.exact if re.search(r"[A-Za-z]", t)]):
+        if writing := [s.n for s in sources if all(writes(s.paper.abstract, t) for t in terms)]:
+            listed = [n for n in listed if n in writing] or writing
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
@@ -975,9 +990,21 @@ _LENGTH = re.compile(
 _TRAINING_TIME = re.compile(r"\d[\d.,]*[kKmM]?(?:\s|-)?(?:(?:GPU|TPU)[\s-]?)?(?:hours?|hrs?|days?|weeks?|months?|epochs?|steps?|iterations?)\b")
 
 
-def _asked_length(question: str) -> tuple[re.Pattern, str] | None:
-    """For "how long ...?", the number-with-unit a sentence must hold and its name: a training
-    time ("38 hours", "100 epochs") for "how long did it train?", not a video's 16 seconds."""
+# "how much did it cost in dollars?": money, not the parameter count a sentence beside it gives.
+# "how much less training cost ...?" asks a ratio: "cost" the verb, after "how much", asks money.
+_ASKS_MONEY = re.compile(
+    r"\b(?:dollars?|usd|euros?)\b|\$|\bhow much (?:did|does|do|would|will|it|they|that)\b[^?]*\bcost\b|\b(?:price|money)\b",
+    re.I,
+)
+_MONEY = re.compile(r"(?<![<>=])[$€£]\s?\d|\d[\d.,]*\s?(?:[kKmMbB]\s?)?(?:dollars|USD|EUR|euros)\b|\b(?:USD|EUR)\s?\d")
+
+
+def _asked_unit(question: str) -> tuple[re.Pattern, str] | None:
+    """The number-with-unit a question asks for, which a sentence must hold, and its name: a
+    training time ("38 hours", "100 epochs") for "how long did it train?", not a video's 16
+    seconds; an amount of money ("$2M") for "how much did it cost?"."""
+    if _ASKS_MONEY.search(question):
+        return _MONEY, "the cost in dollars" if re.search(r"dollar|usd|\$", question, re.I) else "the cost in money"
     if not _HOW_LONG.search(question):
         return None
     return (_TRAINING_TIME, "the training time") if re.search(r"\btrain", question, re.I) else (_LENGTH, "the length")
@@ -986,8 +1013,10 @@ def _asked_length(question: str) -> tuple[re.Pattern, str] | None:
 def _number_asked(query: Query) -> str:
     """What a question after a number asks for, in its words ("FID", "the speed-up")."""
     ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
-    length = _asked_length(query.text)
-    unnamed = ratio if query.asks_ratio else length[1] if length else "this"
+    unit = _asked_unit(query.text)
+    unnamed = ratio if query.asks_ratio else unit[1] if unit else "this"
+    if unit and unit[0] is _MONEY:
+        return unit[1]  # "how much did training cost": the money, not the "training" asked of
     return str(query.ask) if query.ask else " or ".join(query.exact) or metric_said(query.metric) or unnamed
 
 
@@ -1012,8 +1041,8 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     near = [x for score, _, x in ranked if score >= ranked[0][0] - NUMBER_WINDOW]
     if query.asks_ratio:  # "speedup?": a ratio ("2.5x", "3 times faster"), not any number
         return any(_RATIO.search(strip_markers(x)) or _REDUCTION.search(strip_markers(x)) for x in near)
-    if length := _asked_length(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
-        return any(length[0].search(strip_markers(x)) for x in near)
+    if unit := _asked_unit(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
+        return any(unit[0].search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
         return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)

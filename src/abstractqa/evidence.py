@@ -32,13 +32,14 @@ WORD = re.compile(r"[a-z0-9]+(?:[.\-][a-z0-9]+)*")
 STOPWORDS = frozenset(
     """a an and are as at be been by can could did do does for from had has have how i if in into
     is it its it's of on or our so such than that the their them then there these they this those
-    to up us was we were what whats what's when where which while who whom whose whos why will with would should shall might must you your my own
+    to up us was we were what whats what's when where which while who whom whose whos why whether will with would should shall might must you your my own
     paper papers work method methods approach model models propose proposed present use used using
     uses about also both between compare compared differ different difference versus vs other
     authors author abstract abstracts describe described explain tell me show shows give list any all each
     much many more most main key new achieve achieves achieved reach reaches report reported
     don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn
-    dont doesnt didnt isnt arent wasnt werent""".split()  # "don't" is read as "don" and "t"
+    dont doesnt didnt isnt arent wasnt werent
+    explicitly specifically actually really basically essentially particularly especially somehow""".split()  # "don't" is read as "don" and "t"
 )
 
 
@@ -391,6 +392,14 @@ def mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
+def writes(text: str, term: str) -> bool:
+    """Whether `text` holds the typed `term` as a whole word: in the capitals it was typed with
+    ("CLIP", not a video "clip"), in any case where it was typed without ("ego4d": "Ego4D")."""
+    if any(c.isupper() for c in term):
+        return mentions(text, term)
+    return mentions(text.casefold(), term)
+
+
 _IMAGENET = re.compile(r"\bImageNet\b(?!-?\s?(?:21|22)[kK])", re.I)
 
 
@@ -495,9 +504,22 @@ def asked_part(question: str) -> str:
     # "There's a paper that adds ... What did their biggest model get on iNaturalist-18?": a
     # description may take the whole sentence that holds it; what is asked is the question.
     if not content_words(asked):
-        asking = [t for t in split_sentences(whole) if t.rstrip().endswith("?")]
-        return " ".join(asking) or whole
-    return asked
+        return question_sentences(whole)
+    # "SceneTextGen avoids a predefined layout stage. What are the three key components it
+    # integrates?": a sentence that only tells finds the paper; the sentence that asks is asked.
+    return question_sentences(asked)
+
+
+_OPENS_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|was|were|can|could)\b", re.I)
+
+
+def question_sentences(text: str) -> str:
+    """The sentences that ask ("... ends with a question mark", "which ones ..."), where the
+    text also has others that only tell (context: "I'm reading up on X and remember ...");
+    else the whole text."""
+    sentences = split_sentences(text)
+    asking = [t for t in sentences if t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)]
+    return " ".join(asking) if 0 < len(asking) < len(sentences) else text
 
 
 # An opening phrase that says where to look, then the question: "In the X paper, how many ...?",

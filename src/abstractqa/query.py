@@ -29,6 +29,7 @@ from abstractqa.evidence import (
     described_paper,
     initials,
     numbers_in,
+    question_sentences,
     scaled_numbers,
     split_sentences,
     stem,
@@ -103,7 +104,7 @@ ASKS_DATE = re.compile(
     r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|"
     # "arXiv id + date?", "authors and date", "submission date?": the date as one record field of several
     r"\b(?:id|ids|authors?|link|url)\s*(?:\+|&|/|,|and)\s*(?:the\s+)?date\b|\bdate\s*(?:\+|&|/|,|and)\s*(?:the\s+)?(?:arxiv\s+)?(?:id|authors?)\b|"
-    r"\b(?:submission|publication|posting|release) date\b|"
+    r"\b(?:submission|publication|posting|release|creation) date\b|"
     # "which one came out first?", "which is newer?": the dates answer it
     r"\bwhich\b[^?]*\b(came|come|comes|published|posted|released|submitted|appeared)( out)? (first|earlier|last|later)\b|"
     r"\bwhich\b[^?]*\b(is|was) (?:the )?(newer|older|more recent|newest|oldest|latest|earliest|most recent)\b",
@@ -130,7 +131,7 @@ def metric_said(name: str) -> str:
 # "how many X", "what BLEU does P reach": a value is wanted, so the answer must hold a number.
 ASKS_NUMBER = re.compile(
     r"\b(how many|how much|by how|how (large|long|big|fast)|what (?:percentage|fraction|accuracy|score)|"
-    r"the number\b|top-[15]\b)|\b(what|which)\s+[\w\-/@]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
+    r"the number\b|top-[15]\b|in (?:us )?(?:dollars|usd|euros))\b|\b(what|which)\s+[\w\-/@]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
     r"(reach|achieve|attain|obtain|score|get)\b|"
     # Terse: "param count?", "mrr number", "exact speedup?", "1.5x or 2x faster?"
     r"\b(count|number|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b|"
@@ -210,7 +211,7 @@ _EXACT_TERM = re.compile(
 # Verbs of a listing question's frame ("which papers study X"): they say nothing of the topic.
 LISTING_FRAME = frozenset(
     stem(w)
-    for w in """study studies use uses report reports introduce deal discuss address propose show evaluate
+    for w in """study studies use uses rely relies report reports introduce deal discuss address propose show evaluate
     tackle focus talk talks cover covers mention mentions explore explores investigate investigates
     look looks examine examines say says said relate related relevant pertain involve concern regard regarding
     conclude concludes find finds found claim claims argue argues""".split()
@@ -234,6 +235,7 @@ def _beside_frame(text: str) -> set[str]:
 
 # How the answer should read, not what it is about: "summarize cutler in one sentence", "what
 # does SAMI stand for?", "explain I-JEPA in plain english".
+_AS_COMPARISON = r"\b(?:as|for)\s+(?:a\s+)?(?:(?:point|basis|baseline)\s+(?:of|for)\s+)?comparison\b"
 _INSTRUCTION = re.compile(
     r"^\W*(?:please\s+)?(?:summari[sz]e|explain|describe|tl;?dr|eli5)\b|"
     r"\b(?:give|write)\s+(?:me\s+)?(?:a|an)\s+(?:short\s+|brief\s+|quick\s+)?(?:summary|overview|gist|tl;?dr)\b|"
@@ -243,9 +245,16 @@ _INSTRUCTION = re.compile(
     r",?\s*\b(?:i\.\s?e\.|ie,|that is,|in other words)[^?]*|"
     # hedges: "ensembling in some form", "some kind of distillation"
     r"\b(?:in|of)\s+(?:some|any|one)\s+(?:form|way|shape|kind|sort|fashion)s?(?:\s+or\s+another)?\b|"
-    r"\b(?:some|any)\s+(?:kind|sort|form|type)s?\s+of\b",
+    r"\b(?:some|any)\s+(?:kind|sort|form|type)s?\s+of\b|"
+    # a later sentence telling the assistant how to answer: "Please make sure to go through all
+    # of them, not just the self-supervised ones."
+    r"(?<=[.?!])\s+(?:please\s+)?(?:make sure|be sure|don'?t (?:forget|miss|skip)|remember|please)\b[^.?!]*[.?!]?|"
+    r"\b(?:i think |maybe |probably )?there (?:might|may|could|should|must) be (?:more than one|several|a few|many|multiple)\b[^.?!]*|"
+    # "which papers mention OpenCLIP as a point of comparison?": what they compare with is the topic
+    + _AS_COMPARISON,
     re.I,
 )
+_AS_COMPARED = re.compile(_AS_COMPARISON, re.I)
 LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
@@ -339,9 +348,6 @@ def read_intent(
     return intent, urls
 
 
-_OPENS_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|was|were|can|could)\b", re.I)
-
-
 # "..., and what's the win rate?", "...? and how many ...": a second question, not a clause
 # ("learns how far away things are and how the camera moved").
 _NEXT_ASK = re.compile(
@@ -375,15 +381,6 @@ def one_ask(query: Query, part: str) -> Query:
     )
 
 
-def question_sentences(text: str) -> str:
-    """The sentences that ask ("... ends with a question mark", "which ones ..."), where the
-    text also has others that only tell (context: "I'm reading up on X and remember ...");
-    else the whole text."""
-    sentences = split_sentences(text)
-    asking = [t for t in sentences if t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)]
-    return " ".join(asking) if 0 < len(asking) < len(sentences) else text
-
-
 def read_query(
     text: str,
     names: CollectionNames,
@@ -415,7 +412,9 @@ def read_query(
     if _ASKS_IDENTITY.search(text):
         record = frozenset()
     # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
-    comparison = (COMPARISON.search(ASIDE.sub(" ", text)) or alternatives) and not record
+    # "which papers use OpenCLIP as a point of comparison?": the comparison is the papers' own.
+    framed = _AS_COMPARED.sub(" ", ASIDE.sub(" ", text))
+    comparison = (COMPARISON.search(framed) or alternatives) and not record
     # "I'm reading up on diffusion speedups and ... Which models and solvers did they
     # demonstrate it on?": the context says which paper; what is asked is the question sentence.
     asked = question_sentences(text)
