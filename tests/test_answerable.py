@@ -1444,6 +1444,22 @@ def test_a_sentence_that_only_tells_finds_the_paper_and_the_question_picks_the_l
     assert asked_part("MSN is a self-supervised method. What does it predict?") == "What does it predict?"
 
 
+def test_a_number_asked_of_one_modalitys_model_is_not_anothers(assistant):
+    audio = assistant.ask("How many parameters does Movie Gen's audio generation model have?")
+    assert audio.status == "partial" and "audio generation model" in first_sentence(audio.answer), audio.answer
+    video = assistant.ask("How many parameters does Movie Gen's video generation model have?")
+    assert video.status == "answered" and "30B" in first_sentence(video.answer), video.answer
+
+
+def test_a_comparison_leads_on_the_aspect_its_question_sentence_asks(assistant):
+    # the first sentence tells what both share; the aspect asked is in the second
+    answer = assistant.ask(
+        "Movie Gen and VideoPoet both generate video along with audio. Beyond that shared capability, "
+        "how do they differ architecturally, based on what the abstracts say?"
+    )
+    assert answer.kind == "comparison" and "decoder-only" in first_sentence(answer.answer), answer.answer
+
+
 def test_how_much_less_cost_asks_for_a_ratio_not_money(assistant):
     answer = assistant.ask("how much less compute cost does MoDE need compared with CLIP?")
     assert answer.status == "answered" and "35" in first_sentence(answer.answer), answer.answer

@@ -371,6 +371,11 @@ def plan_answer(
         # "imagenet linear probe accuracy of ..." of an abstract reporting zero-shot accuracy.
         asked, given = protocol
         return plan.decline(absent, f"{about} reports {join_words(given)} figures, not {asked}", [f"no {asked} figure (it reports {join_words(given)})"])
+    if query.asks_number and (other := _other_modality_model(query.text, chosen)):
+        # "how many parameters does Movie Gen's audio model have?" of an abstract sizing only
+        # its video generation model.
+        asked, given = other
+        return plan.decline(absent, f"{about} gives figures for the {given}, not the {asked}", [f"no figure for the {asked}"])
     if opposite := _opposite_extreme(query.text, chosen):
         # "the smallest Movie Gen model" of an abstract that reports only its largest: another model.
         return plan.decline(absent, f"{about} reports the {opposite[1]}, not the {opposite[0]}", [f"the {opposite[0]}"])
@@ -810,6 +815,23 @@ def _unreported_protocol(question: str, source: Source) -> tuple[str, list[str]]
         return None
     given = [p for p, pattern in PROTOCOLS.items() if pattern.search(text)]
     return (asked[0], given) if given else None
+
+
+# What a model makes or reads, a closed vocabulary: "the audio model" is not "the video model".
+_MODALITY_MODEL = re.compile(
+    r"\b(audio|video|image|text|speech|music)[- ](?:(?:generation|generative|foundation|diffusion)[- ])?(?:model|generator)s?\b", re.I
+)
+
+
+def _other_modality_model(question: str, source: Source) -> tuple[str, str] | None:
+    """("audio generation model", "video generation model") for a number asked of one modality's
+    model where the abstract's sentences with numbers speak of another modality's model only."""
+    if not (asked := _MODALITY_MODEL.search(question)):
+        return None
+    said = [m for x in source.sentences if numbers_in(x) for m in _MODALITY_MODEL.finditer(x)]
+    if not said or any(m.group(1).casefold() == asked.group(1).casefold() for m in said):
+        return None
+    return asked.group(0), said[0].group(0)
 
 
 # Hardware a figure is measured on, a closed vocabulary: a speed on a GPU is no speed on a

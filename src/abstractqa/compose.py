@@ -26,6 +26,7 @@ from abstractqa.evidence import (
     holds_term,
     join_words,
     mentions,
+    question_sentences,
     rank_sentences,
     record_sentences,
     stem,
@@ -286,7 +287,12 @@ class ExtractiveComposer:
         paper, else what it proposes on the aspect (unless the best sentence holds a name asked
         about and the proposal does not), else its next best said of it, else the best quoted
         where it holds a word of the aspect (or an asked name), else what the paper is."""
-        if not (ranked := rank_sentences(question, source, self.embed, self.settings.ranking, numbers)):
+        # "Movie Gen and VideoPoet both generate video with audio. How do they differ
+        # architecturally?": what they share only frames the aspect asked ("What does each add
+        # beyond that?" names none: there the whole question is what to rank by).
+        asking = question_sentences(question)
+        ranked_by = asking if aspect & content_words(asking) else question
+        if not (ranked := rank_sentences(ranked_by, source, self.embed, self.settings.ranking, numbers)):
             return None
         best = ranked[0][1]
         if said := said_clause(source, best, subject):
