@@ -1460,6 +1460,18 @@ def test_a_comparison_leads_on_the_aspect_its_question_sentence_asks(assistant):
     assert answer.kind == "comparison" and "decoder-only" in first_sentence(answer.answer), answer.answer
 
 
+def test_a_comparison_after_a_number_leads_each_side_with_its_figure(assistant):
+    answer = assistant.ask("Emu vs Emu Video: what headline human-preference number does each report against its comparison point?")
+    lead = first_sentence(answer.answer)
+    assert answer.kind == "comparison" and "81%" in lead and "[2]" in lead, answer.answer
+
+
+def test_a_hyphenated_compound_is_a_phrase_a_listed_sentence_holds(assistant):
+    # IMP writes "Mixture-of-Experts (MoE)" in a sentence far in meaning from the question
+    answer = assistant.ask("any papers here that use some sort of mixture-of-experts idea? list them")
+    assert answer.kind == "listing" and set(titles(answer)) >= {"IMP", "MoDE"}, answer.answer
+
+
 def test_how_much_less_cost_asks_for_a_ratio_not_money(assistant):
     answer = assistant.ask("how much less compute cost does MoDE need compared with CLIP?")
     assert answer.status == "answered" and "35" in first_sentence(answer.answer), answer.answer

@@ -29,6 +29,7 @@ from abstractqa.evidence import (
     NUMBER_OF_WORD,
     NUMBER_TERM,
     NUMBER_WORDS,
+    PERCENT,
     VALUE_FORMS,
     WORD,
     SentenceEmbedder,
@@ -643,7 +644,8 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         for s in sources
         if held
         and any(held <= bag for bag in s.sentence_words)
-        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or phrase and any(phrase in stem_run(t) for t in s.sentences))
+        # a compound typed with hyphens ("mixture-of-experts") is a phrase of its own
+        and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or any("-" in w for w in held) or phrase and any(phrase in stem_run(t) for t in s.sentences))
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
@@ -1066,7 +1068,7 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     if unit := _asked_unit(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
         return any(unit[0].search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
-        return any(re.search(r"\d\s*\\?%|\bper ?cent\b", x) for x in near)  # "82.9%", LaTeX "82.9\%"
+        return any(PERCENT.search(x) for x in near)
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)
 
 

@@ -17,6 +17,7 @@ from abstractqa import prompts
 from abstractqa.answerable import RECORD_FRAME, named_papers_names
 from abstractqa.evidence import (
     CODE_WORD,
+    PERCENT,
     STOPWORDS,
     SentenceEmbedder,
     Source,
@@ -26,6 +27,7 @@ from abstractqa.evidence import (
     holds_term,
     join_words,
     mentions,
+    numbers_in,
     question_sentences,
     rank_sentences,
     record_sentences,
@@ -42,6 +44,7 @@ from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 if TYPE_CHECKING:
     from abstractqa.answerable import Plan
     from abstractqa.config import AnswerSettings
+    from abstractqa.query import Query
     from abstractqa.types import Paper
 
 
@@ -225,7 +228,7 @@ class ExtractiveComposer:
             # quoted. A paper that never uses the aspect's words while another does is said
             # for what it is.
             on = [
-                self._on_aspect(question, s, aspect, asked, subject, plan.query.exact, numbers) if here or not any(said) else clause
+                self._on_aspect(question, s, aspect, asked, subject, plan.query, numbers) if here or not any(said) else clause
                 for s, subject, here, clause in zip(sides, subjects, said, clauses, strict=True)
             ]
             if all(on):
@@ -280,13 +283,15 @@ class ExtractiveComposer:
         aspect: set[str],
         asked: set[str],
         subject: str | None,
-        exact: list[str],
+        query: Query,
         numbers: list[str],
     ) -> Clause | None:
         """The paper's clause on a compared aspect: its best sentence on the question said of the
-        paper, else what it proposes on the aspect (unless the best sentence holds a name asked
-        about and the proposal does not), else its next best said of it, else the best quoted
-        where it holds a word of the aspect (or an asked name), else what the paper is."""
+        paper (of a question after a number, the best that gives one), else what it proposes on
+        the aspect (unless the best sentence holds a name asked about and the proposal does not),
+        else its next best said of it, else the best quoted where it holds a word of the aspect
+        (or an asked name), else what the paper is."""
+        exact = query.exact
         # "Movie Gen and VideoPoet both generate video with audio. How do they differ
         # architecturally?": what they share only frames the aspect asked ("What does each add
         # beyond that?" names none: there the whole question is what to rank by).
@@ -294,9 +299,16 @@ class ExtractiveComposer:
         ranked_by = asking if aspect & content_words(asking) else question
         if not (ranked := rank_sentences(ranked_by, source, self.embed, self.settings.ranking, numbers)):
             return None
+        valued = []
+        if query.asks_number:
+            # "what headline preference number does each report?": each side's figure leads.
+            valued = [r for r in ranked if (query.asks_percent and PERCENT.search(r[2])) or (not query.asks_percent and numbers_in(r[2]))]
+            ranked = valued + [r for r in ranked if r not in valued]
         best = ranked[0][1]
         if said := said_clause(source, best, subject):
             return said
+        if valued:  # the figure, quoted, rather than a proposal without it
+            return quoted_clause(source, best, subject)
         names = [t for t in exact if holds_term(source.sentences[best], t)]
 
         def holds_names(clause: Clause | None) -> bool:

@@ -392,6 +392,10 @@ def mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
+# A percentage as abstracts write it: "82.9%", LaTeX "82.9\\%", "81 percent".
+PERCENT = re.compile(r"\d\s*\\?%|\bper ?cent\b", re.I)
+
+
 def writes(text: str, term: str) -> bool:
     """Whether `text` holds the typed `term` as a whole word: in the capitals it was typed with
     ("CLIP", not a video "clip"), in any case where it was typed without ("ego4d": "Ego4D")."""
