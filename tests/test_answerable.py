@@ -1442,6 +1442,8 @@ def test_a_sentence_that_only_tells_finds_the_paper_and_the_question_picks_the_l
     )
     assert "three key components" in first_sentence(answer.answer), answer.answer
     assert asked_part("MSN is a self-supervised method. What does it predict?") == "What does it predict?"
+    # a statement checked in passing ("..., right?") tells, it doesn't ask
+    assert asked_part("Both are about CLIP training data, right? What's the difference?") == "What's the difference?"
 
 
 def test_a_number_asked_of_one_modalitys_model_is_not_anothers(assistant):

@@ -522,8 +522,12 @@ def question_sentences(text: str) -> str:
     text also has others that only tell (context: "I'm reading up on X and remember ...");
     else the whole text."""
     sentences = split_sentences(text)
-    asking = [t for t in sentences if t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)]
+    asking = [t for t in sentences if (t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)) and not _TAG_QUESTION.search(t)]
     return " ".join(asking) if 0 < len(asking) < len(sentences) else text
+
+
+# "Both are about CLIP training data, right?": a statement checked in passing, which tells.
+_TAG_QUESTION = re.compile(r",\s*(?:right|correct|no|yes|yeah|true)\s*\?\s*$", re.I)
 
 
 # An opening phrase that says where to look, then the question: "In the X paper, how many ...?",
