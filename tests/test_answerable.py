@@ -1423,6 +1423,12 @@ def test_a_listing_of_a_typed_name_lists_the_papers_writing_it(assistant, questi
     assert first_sentence(answer.answer).startswith(f"{len(writing)} papers mention {', '.join(sorted(listed))}"), answer.answer
 
 
+def test_a_typed_name_picks_among_the_topics_papers_and_adds_none(assistant):
+    # LaViLa and VideoPoet write "LLMs"; no paper quantizes one
+    answer = assistant.ask("anything on 4-bit weight quantization of LLMs like LLaMA?")
+    assert answer.status == "not_covered", answer.answer
+
+
 @pytest.mark.parametrize(
     "question",
     [

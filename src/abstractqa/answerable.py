@@ -682,12 +682,13 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     names = named_papers_names(query, sources)
     naming = [s.n for s in sources if names and any(mentions(s.paper.abstract, n) for n in names)]
     listed = list(dict.fromkeys(lexical + naming + close + paired + specific))
-    # "which papers use ego4d ...?", "... mention OpenCLIP as a point of comparison?": a listed
-    # abstract writes a term typed as a name; where none of those the words found writes it,
-    # the papers writing it are the list, whatever the rest of the question is close to.
-    if query.kind == "listing" and (terms := [t for t in query.exact if re.search(r"[A-Za-z]", t)]):
-        if writing := [s.n for s in sources if all(writes(s.paper.abstract, t) for t in terms)]:
-            listed = [n for n in listed if n in writing] or writing
+    # "which papers use ego4d, whether for training or validation?": a listed abstract writes the
+    # one name the question types (the topic's other words find papers, the name picks among
+    # them; it adds none: "4-bit quantization of LLMs" lists no paper that merely writes "LLMs").
+    terms = [t for t in query.exact if re.search(r"[A-Za-z]", t)]
+    if query.kind == "listing" and len(terms) == 1 and not _asked_count(query.text):
+        writing = {s.n for s in sources if writes(s.paper.abstract, terms[0])}
+        listed = [n for n in listed if n in writing] or listed
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
