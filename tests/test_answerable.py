@@ -1330,6 +1330,16 @@ def test_a_terse_follow_up_asks_the_last_papers(assistant):
     assert "billion image-text pairs" in first_sentence(follow.answer), follow.answer
 
 
+def test_an_it_that_stands_for_a_cost_is_no_follow_up(assistant):
+    first = assistant.ask("which papers mention OpenCLIP as a point of comparison?")
+    question = "how much did it cost to train MetaCLIP, in dollars?"
+    follow = assistant.ask(question, history=[first])
+    assert follow.standalone_question == question and [c.title for c in follow.citations] == ["MetaCLIP"], follow.answer
+    # "it" after a named paper still points back: "how does it compare with MSN?"
+    again = assistant.ask("how does it compare with MSN?", history=[assistant.ask("what does I-JEPA predict?")])
+    assert {"I-JEPA", "MSN"} <= {c.title for c in again.citations}, again.answer
+
+
 def test_a_follow_up_on_a_word_no_passage_holds_is_a_new_question(assistant):
     # "what is lora?" after MSN was answered with MSN's quotes.
     first = assistant.ask("what is msn")

@@ -53,6 +53,9 @@ PICK = re.compile(r"\bwhich\s+(?:one|of\s+(?:the\s+)?(?:two|both|pair))\b(?!\s+(
 _PLURAL = re.compile(r"\b(they|them|their|both|these|those|each)\b", re.I)
 
 
+_DUMMY_IT = re.compile(r"\b(?:did|does|do|would|will|can)\s+it\s+(?:cost|take)\b|\bit\s+(?:costs?|takes?|took)\b", re.I)
+
+
 def asks_of_each(question: str) -> bool:
     """Whether a follow-up asks something of each of the last answer's papers (not which of them)."""
     return _PLURAL.search(question) is not None and not asks_among(question)
@@ -96,7 +99,10 @@ def rewrite_follow_up(
     named = bool(names.read(question).named)
     elliptic = ELLIPSIS.match(question) is not None and not named and not LISTING.search(question)
     elliptic = elliptic or (last is not None and not named and _terse(question, last, names))
-    pronoun = ANAPHORA.search(question) is not None and not SEEKS_PAPER.search(question) or asks_among(question)
+    # "how much did it cost to train MetaCLIP?": an "it" that only stands for the cost or time
+    # of what the question names points at nothing before.
+    said = _DUMMY_IT.sub(" ", question) if named else question
+    pronoun = ANAPHORA.search(said) is not None and not SEEKS_PAPER.search(question) or asks_among(question)
     bare_record = last is not None and _bare_record(question, names)
     picks = PICK.search(question) is not None
     if last is None or not (pronoun or elliptic or bare_record or picks):
