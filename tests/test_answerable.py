@@ -1445,6 +1445,7 @@ def test_a_typed_name_picks_among_the_topics_papers_and_adds_none(assistant):
         "does any of these papers say how much it cost in dollars to train movie gen?",
         "how much did it cost to train MetaCLIP?",
         "training cost of MoDE in dollars?",  # "less ($<$35\\%) training cost" is no amount of money
+        "what did it cost, in USD, to pretrain I-JEPA?",  # "USD" is the unit, no name the abstract lacks
     ],
 )
 def test_a_cost_in_money_is_a_number_no_abstract_gives(assistant, question):

@@ -585,6 +585,7 @@ def made_thing(query: Query) -> set[str]:
 
 
 _THE_COLLECTION = re.compile(r"\b(?:this|the|our|your)\s+(?:collection|corpus|index)\b", re.I)
+
 # What a paper may make for others to use: a listing of the papers making one reads every paper.
 _ARTEFACTS = frozenset(stem(w) for w in "benchmark dataset corpus leaderboard testbed".split())
 

@@ -530,6 +530,8 @@ def _record_fields(text: str) -> frozenset[str]:
 
 # Capitals that are chat, not names: "why is it OK to cache ...", "FYI".
 _CHAT_CAPITALS = frozenset("ok okay fyi btw imo imho asap pls thx tldr eli5 iirc afaik".split())
+# "in USD": a currency is the unit of a money ask (a number with a currency answers it), no name.
+_CURRENCIES = frozenset("usd eur gbp".split())
 
 
 def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]:
@@ -547,7 +549,7 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
         clean = clean.replace(url, " ")
     clean = re.sub(r"\b(19|20)\d\d\b", " ", clean)  # years
     clean = re.sub(r"(?<![\w\-])(\d[\d.,]*[kKmMbBtT]?)-(?=[a-zA-Z])", r"\1 ", clean)  # "10B-parameter": 10B
-    found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t) and t.casefold() not in _CHAT_CAPITALS]
+    found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t) and t.casefold() not in _CHAT_CAPITALS | _CURRENCIES]
     scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
     found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
