@@ -392,7 +392,7 @@ def mentions(text: str, name: str) -> bool:
     return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
 
 
-# A percentage as abstracts write it: "82.9%", LaTeX "82.9\\%", "81 percent".
+# A percentage as abstracts write it: "82.9%", LaTeX "82.9\%", "81 percent".
 PERCENT = re.compile(r"\d\s*\\?%|\bper ?cent\b", re.I)
 
 
