@@ -11,7 +11,7 @@ import pytest
 from abstractqa.answerable import _named_versions
 from abstractqa.compose import _lower_first
 from abstractqa.evaluate import first_sentence
-from abstractqa.evidence import Source, asked_part, content_words, holds_term, numbers_in
+from abstractqa.evidence import Source, asked_part, content_words, described_paper, holds_term, numbers_in
 from abstractqa.names import superlative_value
 from abstractqa.query import number_asks, read_query
 from abstractqa.types import Evidence
@@ -1558,3 +1558,98 @@ def test_a_number_both_compared_abstracts_write_is_what_is_asked(assistant):
     clauses = first_sentence(answer.answer).split("; ")
     assert len(clauses) == 2 and all("72.4%" in c for c in clauses), answer.answer
     assert "[1]" in clauses[0] and "[2]" in clauses[1] and answer.sentences[0].supported
+
+
+def test_every_paper_is_a_listing_and_a_later_instruction_no_topic(assistant):
+    # "I need every paper ...": each one, so a listing; "some version of" hedges. "list each w/
+    # the number they report" says how to answer: "number" is no word a listed paper must hold.
+    names = assistant.retriever.names
+    every = "I need every paper in the collection that reports results on some version of Kinetics. Which are they?"
+    assert read_query(every, names).kind == "listing"
+    assert "version" not in read_query(every, names).topic
+    answer = assistant.ask(every)
+    assert {"IMP", "MoViNets"} <= {c.title for c in answer.citations}, answer.answer
+    coco = assistant.ask("which papers evaluate on COCO? list each w/ the number they report")
+    assert coco.status == "answered" and {"CutLER", "EfficientSAMs"} <= {c.title for c in coco.citations}, coco.answer
+
+
+def test_a_rate_or_share_is_given_by_a_percentage(assistant):
+    # "preference rates" (plural) and "what share of patches" ask for percentages, which Emu
+    # Video's "81% vs. Google's Imagen Video" and the unified ViT's "90% of the image" give.
+    rates = assistant.ask(
+        "The text-to-video model that generates an image first and then a video from it: what preference rates did it get against Imagen Video?"
+    )
+    assert rates.status == "answered" and "81%" in first_sentence(rates.answer), rates.answer
+    names = assistant.retriever.names
+    share = "One ViT trained by masked autoencoding on images and videos: what share of image patches vs video patches can be dropped?"
+    assert read_query(share, names).kind == "factoid"  # two values of one paper, not two papers
+    assert read_query(share, names).asks_percent
+    answer = assistant.ask(share)
+    assert answer.status == "answered" and "90%" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_percentage_of_another_quantity_is_no_accuracy(assistant):
+    # MoViNets gives "the same accuracy as X3D-XL ... 80% fewer FLOPs and 65% less memory": no
+    # accuracy figure, so an accuracy asked is not given; a saving asked is.
+    accuracy = assistant.ask("MoViNet-A5-Stream: what's its exact top-1 accuracy on Kinetics 600?")
+    assert accuracy.status in ("partial", "not_covered"), accuracy.answer
+    saving = assistant.ask("by what % does MoViNet-A5-Stream cut FLOPs compared with X3D-XL?")
+    assert saving.status == "answered" and "80% fewer FLOPs" in first_sentence(saving.answer), saving.answer
+
+
+def test_the_asking_sentences_terms_are_what_is_asked(assistant):
+    # "CTR" finds the paper; "(Criteo, Avazu, KDD)" is asked, and the abstract names none.
+    answer = assistant.ask(
+        "The weight-sharing supernet paper for recommender models reports results on three CTR prediction "
+        "benchmarks. Which datasets are those exactly (Criteo, Avazu, KDD)?"
+    )
+    assert answer.status == "partial" and "KDD" in answer.reason, answer.answer
+
+
+def test_contrasting_a_paper_with_a_described_one_is_a_comparison(assistant):
+    # "contrast the block caching paper with the post-training quantization paper for ...":
+    # two papers, not one paper described "with" something; both sides are answered.
+    question = (
+        "I'm writing a related-work paragraph on making diffusion inference cheaper. Could you contrast the block "
+        "caching paper with the post-training quantization paper for diffusion transformers? Specifically: what does "
+        "each one change at inference time?"
+    )
+    assert described_paper(question) is None
+    answer = assistant.ask(question)
+    assert answer.kind == "comparison", answer.answer
+    lead = first_sentence(answer.answer)
+    assert "[1]" in lead and "[2]" in lead and "group-wise quantization" in lead, answer.answer
+
+
+def test_an_author_set_of_two_papers_is_answered_from_both_records(assistant):
+    # Described papers, in the question's order: who is on the first list and not the second.
+    difference = assistant.ask(
+        "The NAS survey and the deep active learning survey share most of their authors. "
+        "Which author is on the active learning survey but not the NAS one?"
+    )
+    lead = first_sentence(difference.answer)
+    assert difference.kind == "record" and lead.startswith("Brij B. Gupta is on"), difference.answer
+    assert len(difference.citations) == 2 and difference.sentences[0].supported, difference.answer
+    # Named papers: the order typed decides the difference; "both" asks who is on each list.
+    mode = first_sentence(assistant.ask("who is on MoDE but not MetaCLIP?").answer)
+    assert mode.startswith("Jiawei Ma, Shih-Fu Chang and Wen-Tau Yih are on the author list of MoDE"), mode
+    common = first_sentence(assistant.ask("which authors wrote both MetaCLIP and MoDE?").answer)
+    assert "Hu Xu" in common and "Jiawei Ma" not in common and "Christoph Feichtenhofer" not in common, common
+    # First and last authors of two described papers: each record answers.
+    both = assistant.ask(
+        "The NAS survey and the deep active learning survey share an author list to a large degree. "
+        "Who is first author on both, and who is last on both?"
+    )
+    assert len(both.citations) == 2 and "Pengzhen Ren" in both.answer and "Xin Wang" in both.answer, both.answer
+
+
+def test_one_and_the_other_described_are_the_compared_papers(assistant):
+    # "One trains a dense 10B-parameter model, the other a 1B ViT": each side is the paper whose
+    # abstract writes its number (10 billion; 1B), however far its sentences are in meaning.
+    answer = assistant.ask(
+        "Two papers scale self-supervised vision pretraining to very large models but take opposite views on data. "
+        "One trains a dense 10B-parameter model, the other a 1B ViT. How do their data choices differ?"
+    )
+    abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
+    assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
+    assert "dense 10 billion parameters" in abstracts[0] and "with 1B parameters" in abstracts[1], answer.answer

@@ -44,6 +44,7 @@ from abstractqa.evidence import (
     mentions,
     numbers_in,
     paper_by_topic,
+    question_sentences,
     rank_sentences,
     stem,
     stem_run,
@@ -204,6 +205,14 @@ def plan_answer(
             filtered = kept
         if query.asks_membership:  # "is Florian Metze on it?": the one paper meant, named or found
             return _record_plan(plan, (named or [sources[0].n])[:1], [])
+        if query.author_set and (pair := _author_set_papers(query, sources, named, embed)):
+            # "which author is on the DAL survey but not the NAS one?": both records, in the
+            # order the question takes them.
+            return _record_plan(plan, pair, [])
+        if not (named or filtered) and (sides := _described_sides(query.text, sources, embed, _AND_SIDES)):
+            # "The NAS survey and the deep active learning survey ...: who is first author on
+            # both?": each described paper's record.
+            return _record_plan(plan, sides, [])
         return _record_plan(plan, named, filtered)
 
     # "which paper is about efficient video recognition?": the word "paper" is the frame, and
@@ -260,7 +269,9 @@ def plan_answer(
                 return plan.decline("partial", f"no compared paper gives a number for {thing}", [f"no number for {thing}"])
             return plan
         plan.kind = "factoid"
-    if query.kind == "comparison" and not named and (sides := _described_sides(query.text, sources, embed)):
+    if query.kind == "comparison" and not named and (
+        sides := _described_sides(query.text, sources, embed) or _described_sides(query.text, sources, embed, ONE_OTHER)
+    ):
         # "the MAE pre-pretraining paper vs the single-ViT images+videos one - ...": each side
         # is the paper its own words describe best.
         plan.focus = sides
@@ -353,6 +364,10 @@ def plan_answer(
         found = len(missing) < len([t for t in query.exact if not NUMBER_TERM.fullmatch(t)])
         # A number asked of terms the paper lacks ("GLUE score" of a paper without GLUE) is not given.
         found = found and not query.asks_number
+        # "The supernet paper reports three CTR benchmarks. Which are they (Criteo, Avazu, KDD)?":
+        # the asking sentence's terms are what is asked; the telling one's only find the paper.
+        if asked := [t for t in query.exact if holds_term(question_sentences(query.text), t)]:
+            found = found and not set(asked) <= set(missing)
         said = [_compact(t) for t in missing]  # "10b" is matched as 10000000000, and said as 10B
         reason = f"{about} does not mention {', '.join(said)}"
         if found and not set(missing) & set(versions):
@@ -707,28 +722,66 @@ def _bracketed_examples(text: str) -> list[tuple[str, str]]:
 
 # "A vs B - how do they ...?": the two sides, each up to where the asked part starts.
 _SIDES = re.compile(r"(?P<a>[^?:;]+?)\s+(?:vs\.?|versus)\s+(?P<b>[^?:;]+?)(?:\s+-+\s|[?:,;.\u2013\u2014](?!\d)|$)", re.I)
-_A_PAPER = re.compile(r"\b(?:paper|work|study|survey|article|abstract)\b", re.I)
+_A_PAPER = re.compile(r"\b(?:paper|work|study|survey|article|abstract|one)\b", re.I)
 SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it describes no paper here
 
 
-def _described_sides(question: str, sources: list[Source], embed: SentenceEmbedder) -> list[int] | None:
+# "the NAS survey and the deep active learning survey": two papers described, side by side.
+_AND_SIDES = re.compile(
+    r"\b(?P<a>the\s+(?:[\w\-+]+\s+){0,5}?(?:paper|survey|work|study|article))\s+and\s+"
+    r"(?P<b>the\s+(?:[\w\-+]+\s+){0,5}?(?:paper|survey|work|study|article|one))\b",
+    re.I,
+)
+
+
+# "Two papers ... One trains a dense 10B-parameter model, the other a 1B ViT.": each side as described.
+ONE_OTHER = re.compile(
+    r"\bone\s+(?P<a>[^,.;?]{8,}?)\s*[,;]\s*(?:and\s+|while\s+|whereas\s+)?the other\s+(?:one\s+)?(?P<b>[^.;?]{4,}?)\s*(?:[.;?]|$)",
+    re.I,
+)
+# "on the active learning survey but not the NAS one": the paper whose authors are kept, then the other.
+_BUT_NOT = re.compile(
+    r"\b(?:on|in|of)\s+(?P<a>(?:the\s+)?[^?,]+?)\s*,?\s+but\s+not\s+(?:on\s+|in\s+|of\s+)?(?P<b>(?:the\s+)?[^?,.]+?)\s*(?:[?,.]|$)",
+    re.I,
+)
+
+
+def _author_set_papers(query: Query, sources: list[Source], named: list[int], embed: SentenceEmbedder) -> list[int] | None:
+    """The two papers of an author set question, in the question's order: named, or described."""
+    if len(named) >= 2:
+        papers = {s.n: s.paper for s in sources}
+        text = query.text.casefold()
+        at = {n: min((i for name in (papers[n].title, *papers[n].aliases) if (i := text.find(name.casefold())) >= 0), default=len(text)) for n in named}
+        return sorted(named, key=at.get)[:2]
+    if named:
+        return None
+    return _described_sides(query.text, sources, embed, _BUT_NOT if query.author_set == "difference" else _AND_SIDES)
+
+
+def _described_sides(
+    question: str, sources: list[Source], embed: SentenceEmbedder, sides: re.Pattern = _SIDES
+) -> list[int] | None:
     """The two papers a "A vs B" comparison describes (no names), one per side; None unless
     each side has its own closest paper, close enough to be the one it describes."""
-    m = _SIDES.search(question)
+    m = sides.search(question)
     # A side is a described paper: two words at least, or one beside "paper" ("the committee
     # models paper"); "cnns vs transformers" compares two kinds of model, not two papers.
     if not m or not all(len(content_words(m.group(g))) >= 2 or _A_PAPER.search(m.group(g)) for g in "ab"):
         return None
     vectors = {s.n: embed(s.sentences) for s in sources if s.sentences}
     words_of = {s.n: s.words for s in sources}
+    numbers_of = {s.n: numbers_in(s.paper.abstract) for s in sources}
     picks = []
     for side in (m.group("a"), m.group("b")):
         d, words = embed.query(side), content_words(side) - GENERIC_STEMS
         close = {n: float((v @ d).max()) for n, v in vectors.items()}
-        # Meaning and the side's own words ("images+videos", "single"), as a listing weighs them.
-        fit = {n: c + len(words & words_of[n]) / len(words) for n, c in close.items()} if words else close
+        # Meaning and the side's own words ("images+videos", "single"), as a listing weighs them;
+        # a number the side gives ("a 1B ViT") is the paper's when its abstract writes it.
+        numbers = numbers_in(side)
+        held = {n: bool(numbers) and numbers <= numbers_of[n] for n in close}
+        fit = {n: c + (len(words & words_of[n]) / len(words) if words else 0.0) + held[n] for n, c in close.items()}
         n = max(fit, key=fit.get)
-        if close[n] < SIDE_SIMILAR:
+        if close[n] < SIDE_SIMILAR and not held[n]:
             return None
         picks.append(n)
     return picks if picks[0] != picks[1] else None
@@ -908,6 +961,14 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
 _RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b|\b(?:two|three|four|five|ten)(?:-fold|\s+times)\b|\d+-fold", re.I)
 # "80% fewer FLOPs", "65% less memory": a saving, which answers "how much faster" too.
 _REDUCTION = re.compile(r"\d[\d.,]*\s?\\?%\s+(?:fewer|less|lower|faster|smaller|cheaper|reduction)\b", re.I)
+# A percentage that is a change of some quantity ("80% fewer FLOPs", "5% higher", "by 5%"),
+# and a question asking for one ("how much less memory", "by what %").
+_CHANGES = r"fewer|less|lower|faster|slower|smaller|cheaper|reduction|more|higher|larger|better|improvement|gain|increase|decrease"
+_RELATIVE = re.compile(rf"(?:\bby\s+|[+\u2212])\d[\d.,]*\s?\\?%|\d[\d.,]*\s?\\?%\s+(?:{_CHANGES})\b", re.I)
+_ASKS_CHANGE = re.compile(
+    rf"\b(?:{_CHANGES}|reduc\w*|sav(?:e|es|ed|ing)|cut|improv\w*|gain\w*|increas\w*|decreas\w*|boost\w*)\b|\bby (?:what|how much)\b",
+    re.I,
+)
 
 
 _ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmarks?)\b", re.I)
@@ -1070,7 +1131,10 @@ def _gives_number(query: Query, source: Source, embed: SentenceEmbedder, setting
     if unit := _asked_unit(query.text):  # "how long are its videos?": a number with its unit ("16 seconds")
         return any(unit[0].search(strip_markers(x)) for x in near)
     if query.asks_percent:  # "top-1 %?": a percentage, not any number
-        return any(PERCENT.search(x) for x in near)
+        # "its exact top-1 accuracy?" is not given by "80% fewer FLOPs", a change of another
+        # quantity; "by what % does it cut FLOPs?" asks for one.
+        relative = _ASKS_CHANGE.search(query.text)
+        return any(PERCENT.search(x if relative else _RELATIVE.sub(" ", x)) for x in near)
     return any(numbers_in(x) or NUMBER_WORDS.search(x) for x in near)
 
 

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from abstractqa import prompts
-from abstractqa.answerable import RECORD_FRAME, named_papers_names
+from abstractqa.answerable import ONE_OTHER, RECORD_FRAME, named_papers_names
 from abstractqa.evidence import (
     CODE_WORD,
     PERCENT,
@@ -201,6 +201,8 @@ class ExtractiveComposer:
         # Words of a description ("the LEGO egocentric action frame paper", "the power-law
         # clustering paper") name a side, not what is asked of both.
         aspect -= content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
+        if not plan.query.named and (one := ONE_OTHER.search(question)):  # "One trains a 10B model, the other a 1B ViT."
+            aspect -= content_words(f"{one.group('a')} {one.group('b')}")
         # "cutler vs efficientsam - what task does each one target?": words neither abstract
         # uses ask what each paper is for, which is what the lead says; "videopoet vs movie gen
         # architecture wise?" still asks about the architecture both abstracts describe.
@@ -368,6 +370,8 @@ class ExtractiveComposer:
             yield order
         elif many and (order := _author_order(listed, plan.query.author_count)):  # "which one has more authors?"
             yield order
+        elif len(listed) == 2 and plan.query.author_set and all(s.paper.authors for s in listed):
+            yield author_set_fact(listed, plan.query.author_set)
         elif many:
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
@@ -490,6 +494,31 @@ def superlative_fact(source: Source, which: str) -> Exact:
     value = superlative_value(paper, which)
     line = next((x for x in source.record_lines if ("author" in x.casefold()) == which.endswith("authors")), "")
     return Exact(f"{paper.title} {_SUPERLATIVE_SAYS[which]} ({value}).", [source.n], {source.n: [line] if line else []}, note="record")
+
+
+def author_set_fact(pair: list[Source], kind: str) -> Exact:
+    """Who is on the first paper's author list and not the second's ("difference"), or on both
+    ("common"), checked against both records."""
+    one, other = pair
+    theirs = {a.casefold() for a in other.paper.authors}
+    if kind == "difference":
+        found = [a for a in one.paper.authors if a.casefold() not in theirs]
+        said = (
+            f"{join_words(found)} {'is' if len(found) == 1 else 'are'} on the author list of {one.paper.title} [{one.n}] "
+            f"but not on that of {other.paper.title} [{other.n}]."
+            if found
+            else f"Every author of {one.paper.title} [{one.n}] is also an author of {other.paper.title} [{other.n}]."
+        )
+    else:
+        found = [a for a in one.paper.authors if a.casefold() in theirs]
+        said = (
+            f"{join_words(found)} {'is' if len(found) == 1 else 'are'} on the author lists of both {one.paper.title} [{one.n}] "
+            f"and {other.paper.title} [{other.n}]."
+            if found
+            else f"No author is on both {one.paper.title} [{one.n}] and {other.paper.title} [{other.n}]."
+        )
+    quotes = {s.n: [record_sentences(s.paper)["authors"]] for s in pair}
+    return Exact(said, [one.n, other.n], quotes, note="record (author set)")
 
 
 def record_facts(source: Source, fields: frozenset[str], both_authors: bool = False) -> Iterator[Exact]:

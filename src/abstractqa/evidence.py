@@ -549,8 +549,10 @@ ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 
 
 _DESCRIBED = re.compile(
+    # (one paper: "contrast the block caching paper with the PTQ paper for DiTs" describes two)
     r"\b(?:the|that|this|a|one)\s+(?P<what>(?:[\w\-]+\s+){0,3}(?:paper|work|study|article)\s+"
-    r"(?:about|on|that|which|where|introducing|proposing|with)\b[^,;:?\u2013\u2014]{12,}?)(?:\s+-+\s|[,;:?\u2013\u2014])"
+    r"(?:about|on|that|which|where|introducing|proposing|with)\b(?:(?!\b(?:paper|work|study|article)\b)[^,;:?\u2013\u2014]){12,}?)"
+    r"(?:\s+-+\s|[,;:?\u2013\u2014])"
     # "the masked-autoencoder model trained jointly on images and videos -- what ...?": a model
     # or method described by how it is made, set apart from the question by a dash or colon.
     r"|^\s*(?:the|that|this)\s+(?P<model>(?:[\w\-]+\s+){0,3}(?:model|method|approach|framework)\s+"

@@ -20,6 +20,7 @@ from typing import TYPE_CHECKING, Literal
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import (
     ASIDE,
+    PERCENT,
     SHORT_FORMS,
     STOPWORDS,
     VALUE_FORMS,
@@ -47,7 +48,7 @@ _PAIR_IS = r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+"
 _ASKS_IDENTITY = re.compile(_PAIR_IS + r"(?:the\s+same|different)\b", re.I)
 COMPARISON = re.compile(
     r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
-    r"share|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
+    r"share(?!\s+of\b)|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
     r"\bseparates?\b[^?]*\bfrom\b|"
     # "how do Emu and Emu Video relate?", "how is the power-law paper connected to MSN",
     # "is there a link between Emu and block caching", "are they the same thing?"
@@ -66,6 +67,8 @@ LISTING = re.compile(
     # "what did they find works as ...": "works", a verb, lists nothing
     r"\b(papers|abstracts|(?<!\bit\s)(?<!\bwhat\s)(?<!\bthat\s)(?<!\bthis\s)(?<!\bfind\s)works(?!\s+(?:as|well|better|best|because)\b)|studies|articles|publications)\b(?!\s+\w+est\b)|\blist (all|the|every|them)\b|"
     r"^\s*(anything|any (paper|work|study|one)s?)\b|\b(which|what) ones\b|"
+    # "I need every paper in the collection that reports ...": each one, so all of them
+    r"\bevery (paper|work|study|article|abstract|publication)\b|"
     # "is there any work on X?", "does any paper Y?": which papers, if any
     r"^\W*(is|are) there\s+(any|some|a|an)?\s*(\w+\s+)?(work|research|study|article|abstract|anything)\b|"
     r"^\W*(do|does) (you|we|the (collection|index)) have\b|\bdoes any (paper|work|abstract|study|one)\b|"
@@ -171,7 +174,7 @@ def asks_membership(text: str, authors: list[str]) -> bool:
 
 
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
-ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rate\b", re.I)
+ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rates?\b|\b(?:share|fraction|proportion) of\b", re.I)
 # "speedup?", "by what factor", "1.5x or 2x?": the value wanted is a ratio.
 ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow much\b[^?]*\b(?:faster|quicker|slower|speed\w*(?:\s+\w+){0,2}\s+up)\b|\bhow many times\b|\bwhat factor\b|\bhow many-fold\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
@@ -183,7 +186,7 @@ GENERIC_HEADS = frozenset(
     focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
     name names way ways thing things part parts metric metrics compute resources topic
-    topics theme themes trick tricks ingredient ingredients""".split()
+    topics theme themes trick tricks ingredient ingredients stuff""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
@@ -245,20 +248,24 @@ _INSTRUCTION = re.compile(
     r",?\s*\b(?:i\.\s?e\.|ie,|that is,|in other words)[^?]*|"
     # hedges: "ensembling in some form", "some kind of distillation"
     r"\b(?:in|of)\s+(?:some|any|one)\s+(?:form|way|shape|kind|sort|fashion)s?(?:\s+or\s+another)?\b|"
-    r"\b(?:some|any)\s+(?:kind|sort|form|type)s?\s+of\b|"
+    r"\b(?:some|any)\s+(?:kind|sort|form|type|version|variant)s?\s+of\b|"
     # a later sentence telling the assistant how to answer: "Please make sure to go through all
     # of them, not just the self-supervised ones."
     r"(?<=[.?!])\s+(?:please\s+)?(?:make sure|be sure|don'?t (?:forget|miss|skip)|remember|please)\b[^.?!]*[.?!]?|"
+    # "which papers evaluate on COCO? list each w/ the number they report": how to answer
+    r"(?<=[.?!])\s+(?:list|name|give|say|tell me|include|add|cite|quote)\s+(?:each|every|all|them|the|me|one|a|it|for)\b[^.?!]*[.?!]?|"
     r"\b(?:i think |maybe |probably )?there (?:might|may|could|should|must) be (?:more than one|several|a few|many|multiple)\b[^.?!]*|"
     # "which papers mention OpenCLIP as a point of comparison?": what they compare with is the topic
     + _AS_COMPARISON,
     re.I,
 )
 _AS_COMPARED = re.compile(_AS_COMPARISON, re.I)
+# "image patches vs video patches": two kinds of one thing (one head noun), not two papers.
+_VALUES_VS = re.compile(r"\b[\w\-]+\s+(?P<head>[a-z][\w\-]*)\s+(?:vs\.?|versus)\s+[\w\-]+\s+(?P=head)\b", re.I)
 LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
-    anything any ones one several etc""".split()
+    anything any ones one several etc every need corpus""".split()
 )
 
 
@@ -298,6 +305,7 @@ class Query:
     asks_link: bool = False  # "how is A connected to B?": how they are linked
     author_count: str = ""  # "how many authors": "count"; "which has more (fewer) authors?": "more" ("fewer")
     date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
+    author_set: str = ""  # "who is on A but not B?": "difference"; "who wrote both A and B?": "common"
 
     @property
     def named(self) -> list[str]:
@@ -318,6 +326,26 @@ _ASKS_SHARED = re.compile(r"\b(?:in common|share[sd]?|sharing|alike|similar(?:it
 _ASKS_DIFFERENCE = re.compile(r"\b(?:diff\w*|contrast\w*|distinguish\w*|unlike|versus|vs\.?|apart|separates?)(?!\w)", re.I)
 # "how many authors", "which one has more (fewer) authors?"
 _ASKS_AUTHOR_COUNT = re.compile(r"\b(how many|number of|more|fewer)\s+(?:co-?)?authors\b", re.I)
+# "which author is on the DAL survey but not the NAS one?", "who is on both A and B?", "authors
+# in common": a set made of two papers' author lists.
+_ASKS_AN_AUTHOR = re.compile(r"\b(?:which|what)\s+(?:co-?)?authors?\b|\bwho\b", re.I)
+_AUTHOR_DIFFERENCE = re.compile(r"\bbut not\b|\bnot (?:on|in|of)\b|\bonly (?:on|in|of)\b", re.I)
+_AUTHOR_COMMON = re.compile(r"\bboth\b|\bin common\b|\bshared\b|\bco-?authored (?:both|each)\b", re.I)
+
+
+def author_set(text: str) -> str:
+    """ "difference" or "common" where the asking sentence asks which authors are on one paper
+    and not the other (or on both); "" otherwise, and for first or last authors."""
+    asked = question_sentences(text)
+    if not _ASKS_AN_AUTHOR.search(asked) or ASKS_FIRST_AUTHOR.search(asked) or ASKS_LAST_AUTHOR.search(asked):
+        return ""
+    if not re.search(r"\b(?:co-?)?authors?\b|\bwho\s+(?:wrote|is on|are on|appears?|is listed|are listed)\b", asked, re.I):
+        return ""
+    if _AUTHOR_DIFFERENCE.search(asked):
+        return "difference"
+    return "common" if _AUTHOR_COMMON.search(asked) else ""
+
+
 # "which came out first?", "which is newer?": the order of the papers' dates.
 _ASKS_LAST = re.compile(r"\b(?:last|later|latest|newer|newest|more recent|most recent|after)\b", re.I)
 _ASKS_FIRST = re.compile(r"\b(?:first|earlier|earliest|older|oldest|before)\b", re.I)
@@ -391,6 +419,8 @@ def read_query(
     `chunk_share` (the retriever's) tells which topic words are rare in the collection."""
     intent, urls = read_intent(text, names, intent)
     record = _record_fields(text)
+    if authors_set := author_set(text):  # "which author is on A but not B?": the author lists
+        record |= {"authors"}
     if intent.superlative and not stated_superlative(intent.superlative):  # "which paper has the most authors?" is answered from the records
         record |= {"authors"} if intent.superlative.endswith("authors") else {"date"}
     if urls and not record:
@@ -414,6 +444,8 @@ def read_query(
     # "(ensembles vs. cascades)": an aside that names a paper's topic asks for no comparison.
     # "which papers use OpenCLIP as a point of comparison?": the comparison is the papers' own.
     framed = _AS_COMPARED.sub(" ", ASIDE.sub(" ", text))
+    if len(intent.named) < 2:  # "what share of image patches vs video patches ...?": one paper's two values
+        framed = _VALUES_VS.sub(" ", framed)
     comparison = (COMPARISON.search(framed) or alternatives) and not record
     # "I'm reading up on diffusion speedups and ... Which models and solvers did they
     # demonstrate it on?": the context says which paper; what is asked is the question sentence.
@@ -475,11 +507,14 @@ def read_query(
         topic=topic,
         rare={w: share for w in topic - _VAGUE if chunk_share and 0 < (share := chunk_share(w)) <= RARE_SHARE},
         unseen=unseen,
-        shared_only=bool(_ASKS_SHARED.search(text)) and not _ASKS_DIFFERENCE.search(text),
+        # "A and B both put modalities through one shared transformer. What does each add?": what
+        # the telling sentence says they share is context; the asking sentence asks of each.
+        shared_only=bool(_ASKS_SHARED.search(asked)) and not _ASKS_DIFFERENCE.search(text),
         asks_membership=asks_membership(text, intent.authors),
         asks_link=bool(_ASKS_LINK.search(text)),
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
+        author_set=authors_set,
     )
 
 
@@ -608,11 +643,15 @@ def asked_for(question: str) -> Ask | None:
     return None
 
 
+# "what preference rates?", "what share of patches?": asked, a rate or share is a percentage.
+_SHARES = frozenset(map(stem, ("rate", "share", "fraction", "proportion", "percentage")))
+
+
 def answers_ask(abstract: str, ask: Ask) -> bool:
     """True when the abstract mentions the asked-for thing; for a quantity, as what a number
     counts ("32 A100 GPUs", "32k images"; not "images" beside "1B parameters"). Some things
     count as mentioned by their values (`VALUE_FORMS`)."""
-    form = VALUE_FORMS.get(ask.head)
+    form = VALUE_FORMS.get(ask.head) or (PERCENT if ask.head in _SHARES else None)
     for sentence in split_sentences(abstract):
         if form is not None and form.search(sentence):
             return True
