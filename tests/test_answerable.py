@@ -11,7 +11,14 @@ import pytest
 from abstractqa.answerable import _named_versions
 from abstractqa.compose import _lower_first
 from abstractqa.evaluate import first_sentence
-from abstractqa.evidence import Source, asked_part, content_words, described_paper, holds_term, numbers_in
+from abstractqa.evidence import (
+    Source,
+    asked_part,
+    content_words,
+    described_paper,
+    holds_term,
+    numbers_in,
+)
 from abstractqa.names import superlative_value
 from abstractqa.query import number_asks, read_query
 from abstractqa.types import Evidence
@@ -1653,3 +1660,23 @@ def test_one_and_the_other_described_are_the_compared_papers(assistant):
     abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
     assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
     assert "dense 10 billion parameters" in abstracts[0] and "with 1B parameters" in abstracts[1], answer.answer
+
+
+def test_what_a_telling_sentence_says_both_share_is_context(assistant):
+    # "both put modalities through one shared transformer" tells; "what does each introduce?"
+    # asks of each: how they differ leads, not the words both abstracts mention.
+    question = (
+        "IMP and the BERT+ViT unified foundation model both put several modalities through one shared transformer. "
+        "What training technique does each introduce to make that joint training work?"
+    )
+    assert not read_query(question, assistant.retriever.names).shared_only
+    answer = assistant.ask(question)
+    assert answer.kind == "comparison" and not answer.answer.startswith("Both abstracts mention"), answer.answer
+    assert read_query("what do IMP and MoDE share?", assistant.retriever.names).shared_only
+
+
+def test_stuff_is_no_thing_an_abstract_must_name(assistant):
+    # "what surprising stuff does it pick up" asks for findings in any words, as "things" does.
+    answer = assistant.ask("what surprising stuff does the 10B param model trained on random uncurated images pick up besides semantics?")
+    assert answer.status == "answered", answer.answer
+
