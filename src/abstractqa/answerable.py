@@ -966,7 +966,7 @@ _REDUCTION = re.compile(r"\d[\d.,]*\s?\\?%\s+(?:fewer|less|lower|faster|smaller|
 _CHANGES = r"fewer|less|lower|faster|slower|smaller|cheaper|reduction|more|higher|larger|better|improvement|gain|increase|decrease"
 _RELATIVE = re.compile(rf"(?:\bby\s+|[+\u2212])\d[\d.,]*\s?\\?%|\d[\d.,]*\s?\\?%\s+(?:{_CHANGES})\b", re.I)
 _ASKS_CHANGE = re.compile(
-    rf"\b(?:{_CHANGES}|reduc\w*|sav(?:e|es|ed|ing)|cut|improv\w*|gain\w*|increas\w*|decreas\w*|boost\w*)\b|\bby (?:what|how much)\b",
+    rf"\b(?:{_CHANGES}|reduc\w*|sav(?:e|es|ed|ings?)|cut|improv\w*|gain\w*|increas\w*|decreas\w*|boost\w*)\b|\bby (?:what|how much)\b",
     re.I,
 )
 
