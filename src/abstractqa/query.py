@@ -252,6 +252,8 @@ _INSTRUCTION = re.compile(
     # a later sentence telling the assistant how to answer: "Please make sure to go through all
     # of them, not just the self-supervised ones."
     r"(?<=[.?!])\s+(?:please\s+)?(?:make sure|be sure|don'?t (?:forget|miss|skip)|remember|please)\b[^.?!]*[.?!]?|"
+    # "I need every paper that ...", "we want the papers on ...": a request, not its topic
+    r"\b(?:i|we)\s+(?:really\s+)?(?:need|want)\b|"
     # "which papers evaluate on COCO? list each w/ the number they report": how to answer
     r"(?<=[.?!])\s+(?:list|name|give|say|tell me|include|add|cite|quote)\s+(?:each|every|all|them|the|me|one|a|it|for)\b[^.?!]*[.?!]?|"
     r"\b(?:i think |maybe |probably )?there (?:might|may|could|should|must) be (?:more than one|several|a few|many|multiple)\b[^.?!]*|"
@@ -265,7 +267,7 @@ _VALUES_VS = re.compile(r"\b[\w\-]+\s+(?P<head>[a-z][\w\-]*)\s+(?:vs\.?|versus)\
 LISTING_WORDS = frozenset(
     stem(w)
     for w in """which list find papers abstracts works studies articles publications here collection index there
-    anything any ones one several etc every need corpus""".split()
+    anything any ones one several etc every corpus""".split()
 )
 
 
