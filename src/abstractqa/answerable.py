@@ -960,10 +960,11 @@ def _named_versions(query: Query, sources: list[Source]) -> list[str]:
 
 _RATIO = re.compile(r"\d(?:[\d.,]*)\s?(?:x|×|\\times)(?!\w)|\d[\d.,]*\s+times\b|\b(?:two|three|four|five|ten)(?:-fold|\s+times)\b|\d+-fold", re.I)
 # "80% fewer FLOPs", "65% less memory": a saving, which answers "how much faster" too.
-_REDUCTION = re.compile(r"\d[\d.,]*\s?\\?%\s+(?:fewer|less|lower|faster|smaller|cheaper|reduction)\b", re.I)
+_SAVINGS = r"fewer|less|lower|faster|smaller|cheaper|reduction"
+_REDUCTION = re.compile(rf"\d[\d.,]*\s?\\?%\s+(?:{_SAVINGS})\b", re.I)
 # A percentage that is a change of some quantity ("80% fewer FLOPs", "5% higher", "by 5%"),
 # and a question asking for one ("how much less memory", "by what %").
-_CHANGES = r"fewer|less|lower|faster|slower|smaller|cheaper|reduction|more|higher|larger|better|improvement|gain|increase|decrease"
+_CHANGES = _SAVINGS + "|slower|more|higher|larger|better|improvement|gain|increase|decrease"
 _RELATIVE = re.compile(rf"(?:\bby\s+|[+\u2212])\d[\d.,]*\s?\\?%|\d[\d.,]*\s?\\?%\s+(?:{_CHANGES})\b", re.I)
 _ASKS_CHANGE = re.compile(
     rf"\b(?:{_CHANGES}|reduc\w*|sav(?:e|es|ed|ings?)|cut|improv\w*|gain\w*|increas\w*|decreas\w*|boost\w*)\b|\bby (?:what|how much)\b",
