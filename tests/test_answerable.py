@@ -1681,3 +1681,26 @@ def test_stuff_is_no_thing_an_abstract_must_name(assistant):
     answer = assistant.ask("what surprising stuff does the 10B param model trained on random uncurated images pick up besides semantics?")
     assert answer.status == "answered", answer.answer
 
+
+
+def test_a_follow_up_on_an_author_set_asks_the_other_set(assistant):
+    # After "who wrote both?", "only on X" keeps X's authors and "not on X" the other paper's;
+    # the follow-up names one paper, the conversation the other.
+    first = assistant.ask("which authors are on both MetaCLIP and MoDE?")
+    only = assistant.ask("and who is only on MoDE?", history=[first])
+    lead = first_sentence(only.answer)
+    assert lead.startswith("Jiawei Ma, Shih-Fu Chang and Wen-Tau Yih are on the author list of MoDE"), only.answer
+    missing = first_sentence(assistant.ask("and who isn't on MoDE?", history=[first]).answer)
+    assert "Christoph Feichtenhofer" in missing and "Jiawei Ma" not in missing and "Hu Xu" not in missing, missing
+    # "the first author" is a record field, not "the first" of the two papers.
+    firsts = assistant.ask("and who is the first author of MoDE?", history=[first])
+    assert first_sentence(firsts.answer) == "The first author of MoDE is Jiawei Ma [1].", firsts.answer
+
+
+def test_what_a_comparison_asks_after_a_colon_leads(assistant):
+    # "cutler vs the single image+video MAE model: which needs labels?": the words before the
+    # colon find the papers; each side's clause is its sentence on labels.
+    answer = assistant.ask("cutler vs the single image+video MAE model: which needs labels?")
+    lead = first_sentence(answer.answer)
+    assert answer.kind == "comparison" and "[1]" in lead and "[2]" in lead, answer.answer
+    assert "without any human labels" in lead and "without requiring any labeled data" in lead, answer.answer

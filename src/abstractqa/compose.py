@@ -21,6 +21,7 @@ from abstractqa.evidence import (
     STOPWORDS,
     SentenceEmbedder,
     Source,
+    asked_after,
     asked_part,
     content_words,
     contribution_sentence,
@@ -264,7 +265,7 @@ class ExtractiveComposer:
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
             if (aspect or shared_only) and (said[part] or not any(said)):
                 shown = {clauses[part].index} if led and clauses[part].whole else set()
-                yield from self._quotes(question, source, count, skip=shown, exact=numbers)
+                yield from self._quotes(asked_after(question) or question, source, count, skip=shown, exact=numbers)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
             # full unless the first sentence said all of it). "How does A differ from B?" asks
@@ -297,7 +298,7 @@ class ExtractiveComposer:
         # "Movie Gen and VideoPoet both generate video with audio. How do they differ
         # architecturally?": what they share only frames the aspect asked ("What does each add
         # beyond that?" names none: there the whole question is what to rank by).
-        asking = question_sentences(question)
+        asking = asked_after(question) or question_sentences(question)
         ranked_by = asking if aspect & content_words(asking) else question
         if not (ranked := rank_sentences(ranked_by, source, self.embed, self.settings.ranking, numbers)):
             return None
@@ -855,7 +856,12 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
     for "Compare A and B" / "How does A differ from B?"."""
     question = strip_names(question, [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
-    return content_words(question) - GENERIC_STEMS - COMPARING_STEMS
+    asked = content_words(question) - GENERIC_STEMS - COMPARING_STEMS
+    # "cutler vs the single image+video MAE model: which needs labels?": the words before the
+    # colon say which papers, those after it what is asked of them.
+    if (after := asked_after(question)) and (words := content_words(after) - GENERIC_STEMS - COMPARING_STEMS):
+        return words
+    return asked
 
 
 # "the LEGO egocentric action frame paper": words that describe a paper.

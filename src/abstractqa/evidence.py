@@ -501,8 +501,8 @@ def asked_part(question: str) -> str:
     if described := described_paper(question):
         question = question.replace(described, " ")
     question = _LOCATING.sub(" ", question)  # "In the audio-visual benchmark (AV-SUPERB), which ..."
-    if m := _ASKED_AFTER.search(question):  # "the SEER-style paper on ... — how big did they make it?"
-        question = m.group("asked")
+    if asked := asked_after(question):  # "the SEER-style paper on ... — how big did they make it?"
+        question = asked
     question = ASIDE.sub(" ", question)  # "LEGO (egocentric action frame generation)"
     asked = _PAPER_BY_TOPIC.sub(" ", question).strip()
     # "There's a paper that adds ... What did their biggest model get on iNaturalist-18?": a
@@ -544,6 +544,15 @@ _ASKED_AFTER = re.compile(
     r"(?P<asked>(?:[\w/]+\s+){0,3}(?:what|which|how|who|when|where|why|does|do|did|is|are|was|were|can)\b[^\-\u2013\u2014:]*)$",
     re.I,
 )
+
+
+def asked_after(question: str) -> str | None:
+    """What a question asks after a dash or colon that sets the papers apart ("cutler vs the
+    single image+video MAE model: which needs labels?" -> "which needs labels?"); None without one."""
+    m = _ASKED_AFTER.search(question)
+    return m.group("asked") if m else None
+
+
 # An aside in brackets of three words or more and no number: it says which paper, not what is asked.
 ASIDE = re.compile(r"\((?=[^()\d]*\s[^()\d]*\s)[^()\d]+\)")
 

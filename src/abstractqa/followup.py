@@ -24,7 +24,7 @@ if TYPE_CHECKING:
 
 ANAPHORA = re.compile(
     r"\b(it|its|it's|they|them|their|(this|that|the same) (one|paper|method|model|work|approach|study|article)|"
-    r"the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b",
+    r"the (paper|method|model|approach)|both|these|those|the (first|second|former|latter))\b(?!\s+(?:co-?)?authors?\b)",
     re.I,
 )
 
@@ -93,6 +93,8 @@ def rewrite_follow_up(
     last = _last_answered(history)
     if last is not None and (switched := _switched(question, last.standalone_question, names)):
         return switched
+    if last is not None and (authors := _author_set_follow_up(question, last, names)):
+        return authors
     if last is not None and (switched := _switched_variant(question, last.standalone_question)):
         return switched, list(dict.fromkeys(c.paper_id for c in last.citations))
     # "what about papers on speech?" is a new listing, not the same papers asked again.
@@ -207,6 +209,38 @@ def _switched(question: str, before: str, names: CollectionNames) -> tuple[str, 
     spelled = "|".join(re.escape(a) for a in sorted({paper.title, *paper.aliases}, key=len, reverse=True))
     switched, count = re.subn(rf"(?<![\w-])(?:{spelled})(?![\w-])", other.title, before, flags=re.I)
     return (switched, [new[0]]) if count else None
+
+
+# "and who is only on MoDE?" after "which authors are on both MetaCLIP and MoDE?": the other
+# set of the same two author lists. "only on X" keeps X's authors; "not on X" the other's.
+_ONLY_ON = re.compile(r"\b(?:only|just|solely|exclusively)\b", re.I)
+_NOT_ON = re.compile(r"\b(?:not|isn't|aren't|missing)\b", re.I)
+_BOTH = re.compile(r"\bboth\b|\bin common\b|\bshared?\b|\boverlap", re.I)
+_AUTHOR_SET_FRAME = content_words(
+    "who which what authors author names name people person only just solely exclusively not isn't aren't missing on in of "
+    "both common shared share overlap list lists listed appear appears one ones paper papers other then else"
+)
+
+
+def _author_set_follow_up(question: str, last: Answer, names: CollectionNames) -> tuple[str, list[str]] | None:
+    """The author set a follow-up asks of the two papers of an author set answer, as its own question."""
+    if not read_query(last.standalone_question, names).author_set:
+        return None
+    focus, titles = _papers(last)
+    named = names.read(question).named
+    if len(focus) != 2 or not set(named) <= set(focus) or len(named) > 1:
+        return None
+    own = content_words(" ".join(n for p in focus for n in (names.papers[p].title, *names.papers[p].aliases)))
+    if content_words(question) - _AUTHOR_SET_FRAME - own:
+        return None  # "and who is the first author of MoDE?" asks something else
+    if named and (_ONLY_ON.search(question) or _NOT_ON.search(question)):
+        kept = named[0] if _ONLY_ON.search(question) else next(p for p in focus if p != named[0])
+        pair = [kept, next(p for p in focus if p != kept)]
+        one, other = (names.papers[p].title for p in pair)
+        return f"Who is on the {one} author list but not on the {other} one?", pair
+    if not named and _BOTH.search(question):
+        return f"Which authors are on both {titles[0]} and {titles[1]}?", focus
+    return None
 
 
 # A variant written as a head and its version: "ViT-H", "ViT-L/14", "Kinetics-600".
