@@ -1704,3 +1704,15 @@ def test_what_a_comparison_asks_after_a_colon_leads(assistant):
     lead = first_sentence(answer.answer)
     assert answer.kind == "comparison" and "[1]" in lead and "[2]" in lead, answer.answer
     assert "without any human labels" in lead and "without requiring any labeled data" in lead, answer.answer
+
+
+def test_each_described_side_of_a_vs_finds_its_own_paper(assistant):
+    # "the model ... vs the one that distills a 1B ViT": two papers described side by side (not
+    # one), and each side's own search finds its paper, however the whole question ranks them.
+    answer = assistant.ask(
+        "The model that scales self-supervised training to billions of uncurated internet images vs the one "
+        "that distills a 1B ViT into smaller models: where does each get its training images?"
+    )
+    abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
+    assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
+    assert "dense 10 billion parameters" in abstracts[0] and "with 1B parameters" in abstracts[1], answer.answer

@@ -758,6 +758,16 @@ def _author_set_papers(query: Query, sources: list[Source], named: list[int], em
     return _described_sides(query.text, sources, embed, _BUT_NOT if query.author_set == "difference" else _AND_SIDES)
 
 
+def side_descriptions(question: str) -> list[str]:
+    """The words that describe each side of a comparison of papers described, not named ("the
+    10B-param model trained on random images vs the one that distills a 1B ViT"): each is
+    searched on its own, as one side's words may find nothing in a search of the whole."""
+    for sides in (_SIDES, ONE_OTHER, _AND_SIDES):
+        if m := sides.search(question):
+            return [m.group("a"), m.group("b")]
+    return []
+
+
 def _described_sides(
     question: str, sources: list[Source], embed: SentenceEmbedder, sides: re.Pattern = _SIDES
 ) -> list[int] | None:

@@ -16,6 +16,7 @@ from abstractqa.answerable import (
     MAX_LISTED,
     made_thing,
     plan_answer,
+    side_descriptions,
     topic_words,
     wants_topic_check,
     weigh_judgment,
@@ -409,6 +410,13 @@ class Assistant:
             # counts them; the topic's own words alone find MoViNets' "a simple ensembling technique".
             # Each one is a candidate too, read as the others are.
             evidence += unseen(self.retriever.search(words, k=MAX_LISTED, lexical=True, **filters))
+        if query.kind == "comparison" and len(query.named) < 2:
+            # "the 10B model on random images vs the one that distills a 1B ViT": each described
+            # side's closest paper is a candidate, ahead of the whole question's weakest matches.
+            extra = unseen([e for side in side_descriptions(standalone) for e in self.retriever.search(side, k=1, **filters)])
+            extra = list({e.paper.paper_id: e for e in extra}.values())
+            cut = max(0, answer_settings.max_passages - len(extra))
+            evidence = evidence[:cut] + extra + evidence[cut:]
         if made := made_thing(query):
             # "which papers propose a benchmark?": any paper may make one; those that write the
             # word are candidates too, each read for whether it makes one.

@@ -581,7 +581,12 @@ def described_paper(question: str) -> str | None:
     -> "paper about X"; "The masked-autoencoding paper that trains ... - what % ...?"), when the
     question sets them apart from what it asks."""
     m = _DESCRIBED.search(question)
-    return (m.group("what") or m.group("model") or m.group("aux")) if m else None
+    described = (m.group("what") or m.group("model") or m.group("aux")) if m else None
+    # "the 10B-param model trained on random images vs the one that distills a 1B ViT: ...":
+    # two papers described, side by side.
+    if described and re.search(r"\b(?:vs\.?|versus)\s+(?:the|that|this|a)\s+(?:[\w\-]+\s+){0,4}?(?:paper|work|study|one|model|method)\b", described, re.I):
+        return None
+    return described
 
 
 def paper_by_topic(question: str) -> str | None:
