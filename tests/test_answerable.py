@@ -1716,3 +1716,15 @@ def test_each_described_side_of_a_vs_finds_its_own_paper(assistant):
     abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
     assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
     assert "dense 10 billion parameters" in abstracts[0] and "with 1B parameters" in abstracts[1], answer.answer
+
+
+def test_two_papers_told_of_then_asked_of_each_are_compared(assistant):
+    # An author in a telling sentence narrows the candidates; "what does each ...?" after "the two
+    # ... papers" compares them, the other side found by its own description ("the adversarial-attack one").
+    answer = assistant.ask(
+        "The two audio-visual papers by Po-Yao Huang that aren't about speech: AV-SUPERB and the adversarial-attack one. "
+        "What does each set out to evaluate?"
+    )
+    abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
+    assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
+    assert "AV-SUPERB" in abstracts[0] and "adversarial" in abstracts[1], answer.answer

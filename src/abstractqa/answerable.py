@@ -242,6 +242,11 @@ def plan_answer(
         # other paper of the collection, and is answered from the named one.
         own = plan.source(named[0]).name_words
         describing = query.topic - LISTING_FRAME - _PREDECESSOR - own
+        # "AV-SUPERB and the adversarial-noise one": the other side's own description, where a
+        # candidate holds its words, rather than every word of the question.
+        if (other := _OTHER_DESCRIBED.search(query.text)) and (words := content_words(other.group("d")) - own - LISTING_FRAME):
+            if any(words & s.words for s in sources if s.n not in named):
+                describing = words
         # The paper that holds the most of the describing words ("power-law clustering"), then
         # the closest: a paper with one of them ("clustering") is a weaker match.
         others = sorted(
@@ -718,6 +723,14 @@ def _bracketed_examples(text: str) -> list[tuple[str, str]]:
         return []
     outside = text[: m.start()] + text[m.end() :]
     return [(part, f"{outside.rstrip(' ?')} {part.strip()}") for part in m.group(1).split(",") if part.strip()]
+
+
+# "AV-SUPERB and the adversarial-noise one", "VideoCLIP vs the caption-reconstruction approach":
+# the paper compared with the named one, described.
+_OTHER_DESCRIBED = re.compile(
+    r"\b(?:and|vs\.?|versus|with|to|from)\s+the\s+(?P<d>(?:[\w\-+]+\s+){1,5}?)(?:paper|one|work|study|method|model|approach)\b",
+    re.I,
+)
 
 
 # "A vs B - how do they ...?": the two sides, each up to where the asked part starts.

@@ -411,6 +411,10 @@ def one_ask(query: Query, part: str) -> Query:
     )
 
 
+_EACH_ASKED = re.compile(r"^\W*(?:what|how)\b[^?]*\beach\b", re.I | re.M)
+_THE_TWO = re.compile(r"\b(?:the|these|those)\s+(?:two|2)\s+(?:[\w\-]+\s+){0,3}?(?:papers|works|studies|articles)\b", re.I)
+
+
 def read_query(
     text: str,
     names: CollectionNames,
@@ -439,6 +443,9 @@ def read_query(
     alternatives = len(intent.named) >= 2 and re.search(
         r"\b(or|better|worse|each|respectively|similar|relate[sd]?|connected|linked|tied)\b", text, re.I
     )
+    # "The two audio-visual papers from the Po-Yao Huang list ...: AV-SUPERB and the adversarial-noise
+    # one. What is each trying to measure?": two papers told of, then asked of each.
+    alternatives = alternatives or (_EACH_ASKED.search(question_sentences(text)) and _THE_TWO.search(text))
     # "VideoCLIP and MMPT point to the same repo - are they the same thing?": the question asks
     # whether two papers are one, whatever record it mentions on the way.
     if _ASKS_IDENTITY.search(text):
