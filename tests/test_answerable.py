@@ -20,7 +20,7 @@ from abstractqa.evidence import (
     numbers_in,
 )
 from abstractqa.names import superlative_value
-from abstractqa.query import number_asks, read_query
+from abstractqa.query import listed_asks, number_asks, read_query
 from abstractqa.types import Evidence
 from abstractqa.verify import Citer, Exact, checked_sentences
 
@@ -1728,3 +1728,36 @@ def test_two_papers_told_of_then_asked_of_each_are_compared(assistant):
     abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
     assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
     assert "AV-SUPERB" in abstracts[0] and "adversarial" in abstracts[1], answer.answer
+
+
+def test_a_list_of_items_after_a_colon_asks_each(assistant):
+    # "the figures: A, B, the C model": each item is an ask, and its best sentence is shown.
+    assert listed_asks("metaclip numbers: ViT-B against CLIP, the 1B-data run, the ViT-H model") == [
+        "ViT-B against CLIP",
+        "the 1B-data run",
+        "the ViT-H model",
+    ]
+    assert listed_asks("MSN vs I-JEPA: how do they differ?") == []
+    answer = assistant.ask("metaclip imagenet zero-shot, the figures: ViT-B against CLIP, the 1B-data run, the ViT-H model")
+    assert all(f in answer.answer for f in ("70.8%", "72.4%", "80.5%")), answer.answer
+
+
+def test_clipped_words_and_adverbs_are_read_as_meant(assistant):
+    # "configs" is "configurations" (the abstract's word), so the question is answered, not
+    # declined for a thing no abstract names; "exactly" is no thing asked for.
+    configs = assistant.ask(
+        "recsys model-hardware co-design with a weight-sharing supernet: which hardware configs does it search, "
+        "and how much energy efficiency does co-design buy?"
+    )
+    assert configs.status == "answered" and "1.8x energy efficiency" in configs.answer, configs.answer
+    exactly = assistant.ask("what exactly is SAMI, and on which data are the EfficientSAM models finetuned?")
+    assert exactly.status == "answered" and "SA-1B" in first_sentence(exactly.answer) + exactly.answer, exactly.answer
+
+
+def test_a_url_above_several_papers_pages_lists_them_all(assistant):
+    # "github.com/facebookresearch" holds four papers' code; a page below one of them is one paper.
+    answer = assistant.ask("which papers keep their code under github.com/facebookresearch?")
+    titles = {c.title for c in answer.citations}
+    assert {"CutLER", "LaViLa", "MetaCLIP", "MoDE"} <= titles, answer.answer
+    mode = assistant.ask("whose code is at github.com/facebookresearch/MetaCLIP/tree/main/mode?")
+    assert [c.title for c in mode.citations] == ["MoDE"], mode.answer

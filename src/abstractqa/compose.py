@@ -39,7 +39,7 @@ from abstractqa.evidence import (
     without_names,
 )
 from abstractqa.names import URL_IN_TEXT, is_english, lists_author, superlative_value
-from abstractqa.query import ASKS_URL, COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS, asks
+from abstractqa.query import ASKS_URL, COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS, asks, listed_asks
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
@@ -75,7 +75,10 @@ class ExtractiveComposer:
             # efficiency gains did the co-design give?") says nothing of which sentence answers.
             exact = [t for t in plan.query.exact if asked == question or holds_term(asked, t)]
             lead, extras = None, []
-            if len(parts := asks(question)) > 1 and (lead := self._best(question, source, exact, question)) is not None:
+            # "..., and how many ...?" asks two things; "numbers please: vs CLIP on ViT-B, with 1B
+            # data, and the ViT-H result" asks one per item.
+            parts = asks(question) if len(asks(question)) > 1 else listed_asks(question)
+            if len(parts) > 1 and (lead := self._best(question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.
                 extras = [self._best(part, source, exact, question) for part in parts]

@@ -39,7 +39,8 @@ STOPWORDS = frozenset(
     much many more most main key new achieve achieves achieved reach reaches report reported
     don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn
     dont doesnt didnt isnt arent wasnt werent
-    explicitly specifically actually really basically essentially particularly especially somehow""".split()  # "don't" is read as "don" and "t"
+    explicitly specifically actually really basically essentially particularly especially somehow
+    exactly precisely roughly approximately""".split()  # "don't" is read as "don" and "t"
 )
 
 
@@ -128,6 +129,9 @@ SHORT_FORMS = {
     "arch": "architecture",
     "vid": "video",
     "vids": "videos",
+    "config": "configuration",
+    "configs": "configurations",
+    "hw": "hardware",
     # Not short, but the word abstracts write for it: "the biggest model" is "our largest model",
     # "how many pictures" is counted in "32k images".
     "picture": "image",

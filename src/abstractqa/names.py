@@ -316,8 +316,10 @@ class CollectionNames:
             exact = self._urls.get(url)
             # The most specific page: ".../MetaCLIP/tree/main/mode" is MoDE's, not MetaCLIP's.
             near = [(len(key), pid) for key, pid in self._urls.items() if url.startswith(key) or key.startswith(url)]
+            # "github.com/facebookresearch": a place above several papers' pages holds them all.
+            below = [pid for key, pid in self._urls.items() if key.startswith(url + "/")]
             if exact or near:
-                found.append(exact or max(near)[1])
+                found += [exact] if exact else below if len(set(below)) > 1 else [max(near)[1]]
         return list(dict.fromkeys(found))
 
     @staticmethod

@@ -393,6 +393,21 @@ def asks(text: str) -> list[str]:
     return [p for p in _NEXT_ASK.split(question_sentences(text)) if p and p.strip()]
 
 
+# "MetaCLIP zero-shot numbers please: vs CLIP on ViT-B, with 1B data, and the ViT-H result": after
+# a colon, a list of short items, each its own ask.
+_LISTED_ASKS = re.compile(r":\s*(?P<items>[^:?]+?)\s*\??\s*$")
+_ITEM_SEP = re.compile(r"\s*,\s*(?:and\s+|or\s+)?|\s+(?:and|or)\s+", re.I)
+
+
+def listed_asks(text: str) -> list[str]:
+    """The items of a list the question asks for after a colon (three or more, each short);
+    none where it asks otherwise."""
+    if not (m := _LISTED_ASKS.search(question_sentences(text))):
+        return []
+    items = [i for i in _ITEM_SEP.split(m.group("items")) if i.strip()]
+    return items if len(items) >= 3 and all(len(i.split()) <= 6 for i in items) else []
+
+
 def number_asks(text: str) -> list[str]:
     """The parts of a question that each ask for a number ("roughly how many images ..., and
     what's the win rate ...?" asks two)."""
