@@ -39,7 +39,15 @@ from abstractqa.evidence import (
     without_names,
 )
 from abstractqa.names import URL_IN_TEXT, is_english, lists_author, superlative_value
-from abstractqa.query import ASKS_URL, COMPARING_STEMS, GENERIC_STEMS, LISTING_FRAME, LISTING_WORDS, asks, listed_asks
+from abstractqa.query import (
+    ASKS_URL,
+    COMPARING_STEMS,
+    GENERIC_STEMS,
+    LISTING_FRAME,
+    LISTING_WORDS,
+    asks,
+    listed_asks,
+)
 from abstractqa.verify import UNNAMED_SUBJECTS, Exact, cite
 
 if TYPE_CHECKING:
