@@ -276,7 +276,7 @@ class ExtractiveComposer:
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
             if (aspect or shared_only) and (said[part] or not any(said)):
                 shown = {clauses[part].index} if led and clauses[part].whole else set()
-                yield from self._quotes(asked_after(question) or question, source, count, skip=shown, exact=numbers)
+                yield from self._quotes(question, source, count, skip=shown, exact=numbers)
                 continue
             # Side by side, each part leads with what the paper itself contributes (quoted in
             # full unless the first sentence said all of it). "How does A differ from B?" asks
@@ -309,7 +309,9 @@ class ExtractiveComposer:
         # "Movie Gen and VideoPoet both generate video with audio. How do they differ
         # architecturally?": what they share only frames the aspect asked ("What does each add
         # beyond that?" names none: there the whole question is what to rank by).
-        asking = asked_after(question) or question_sentences(question)
+        # "cutler vs the single image+video MAE model: which needs labels?": a side's description
+        # before the colon would rank the sentences that describe it; what is asked comes after.
+        asking = (len(query.named) < 2 and asked_after(question)) or question_sentences(question)
         ranked_by = asking if aspect & content_words(asking) else question
         if not (ranked := rank_sentences(ranked_by, source, self.embed, self.settings.ranking, numbers)):
             return None
@@ -871,7 +873,7 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     # "cutler vs the single image+video MAE model: which needs labels?": the words before the
     # colon say which papers, those after it what is asked of them.
     if (after := asked_after(question)) and (words := content_words(after) - GENERIC_STEMS - COMPARING_STEMS):
-        return words
+        return words | {w for w in asked if any(c.isdigit() for c in w)}  # "72.4% in both ... - what does each measure?"
     return asked
 
 
