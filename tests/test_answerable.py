@@ -1761,3 +1761,28 @@ def test_a_url_above_several_papers_pages_lists_them_all(assistant):
     assert {"CutLER", "LaViLa", "MetaCLIP", "MoDE"} <= titles, answer.answer
     mode = assistant.ask("whose code is at github.com/facebookresearch/MetaCLIP/tree/main/mode?")
     assert [c.title for c in mode.citations] == ["MoDE"], mode.answer
+
+
+def _cited_abstracts(assistant, answer) -> list[str]:
+    papers = {p.paper_id: p.abstract for p in assistant.papers()}
+    return [papers[c.paper_id] for c in answer.citations]
+
+
+def test_a_listing_reads_a_name_with_its_versions_and_a_short_form_of_its_own_words(assistant):
+    # "CIFAR" is written "CIFAR-10" by the ensembling paper; "NAS" is the initials of "neural
+    # architecture search", typed beside it, so it picks no paper among those the words find.
+    cifar = _cited_abstracts(assistant, assistant.ask("which abstracts give CIFAR results?"))
+    assert any("CIFAR-10 and ImageNet" in a for a in cifar) and any("Clevr/Count" in a for a in cifar), cifar
+    nas = _cited_abstracts(
+        assistant, assistant.ask("papers that apply neural architecture search (NAS), e.g. over a supernet or a video search space?")
+    )
+    assert any("video network search space" in a for a in nas) and any("large supernet" in a for a in nas), nas
+
+
+def test_how_to_answer_and_who_asks_are_no_topic(assistant):
+    # "We're looking for ..." and "Could you list them with one line each?" say how to answer.
+    question = "We're looking for papers applying knowledge distillation. Could you list them with one line each?"
+    query = read_query(question, assistant.retriever.names)
+    assert not {"look", "line", "one-lin"} & query.topic, query.topic
+    cited = _cited_abstracts(assistant, assistant.ask(question))
+    assert any("self-supervised teacher" in a for a in cited) and any("BERT" in a for a in cited), cited

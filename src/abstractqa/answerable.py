@@ -39,6 +39,7 @@ from abstractqa.evidence import (
     counted_words,
     described_paper,
     holds_term,
+    initials,
     join_words,
     link_kind,
     mentions,
@@ -50,7 +51,6 @@ from abstractqa.evidence import (
     stem_run,
     strip_markers,
     terms_in,
-    writes,
 )
 from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
@@ -707,8 +707,12 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     # one name the question types (the topic's other words find papers, the name picks among
     # them; it adds none: "4-bit quantization of LLMs" lists no paper that merely writes "LLMs").
     terms = [t for t in query.exact if re.search(r"[A-Za-z]", t)]
-    if query.kind == "listing" and len(terms) == 1 and not _asked_count(query.text):
-        writing = {s.n for s in sources if writes(s.paper.abstract, terms[0])}
+    # "neural architecture search (or a NAS-style supernet)": a short form of the question's own
+    # words names the topic again, and picks none.
+    if query.kind == "listing" and len(terms) == 1 and not _asked_count(query.text) and terms[0].casefold() not in initials(query.text):
+        # "CIFAR" is written as "CIFAR-10" too: a version of the name
+        family = re.compile(rf"(?<![\w-]){re.escape(terms[0])}(?:-\w+)?(?![\w-])", 0 if any(c.isupper() for c in terms[0]) else re.I)
+        writing = {s.n for s in sources if family.search(s.paper.abstract)}
         listed = [n for n in listed if n in writing] or listed
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}

@@ -253,9 +253,10 @@ _INSTRUCTION = re.compile(
     # of them, not just the self-supervised ones."
     r"(?<=[.?!])\s+(?:please\s+)?(?:make sure|be sure|don'?t (?:forget|miss|skip)|remember|please)\b[^.?!]*[.?!]?|"
     # "I need every paper that ...", "we want the papers on ...": a request, not its topic
-    r"\b(?:i|we)\s+(?:really\s+)?(?:need|want)\b|"
+    r"\b(?:i|we)\s+(?:really\s+)?(?:need|want)\b|\b(?:i'?m|i am|we'?re|we are)\s+(?:looking|searching)\s+for\b|"
     # "which papers evaluate on COCO? list each w/ the number they report": how to answer
-    r"(?<=[.?!])\s+(?:list|name|give|say|tell me|include|add|cite|quote)\s+(?:each|every|all|them|the|me|one|a|it|for)\b[^.?!]*[.?!]?|"
+    r"(?<=[.?!])\s+(?:(?:can|could|would|will)\s+you\s+(?:please\s+)?)?(?:list|name|give|say|tell me|include|add|cite|quote)\s+"
+    r"(?:each|every|all|them|the|me|one|a|it|for|any)\b[^.?!]*[.?!]?|"
     r"\b(?:i think |maybe |probably )?there (?:might|may|could|should|must) be (?:more than one|several|a few|many|multiple)\b[^.?!]*|"
     # "which papers mention OpenCLIP as a point of comparison?": what they compare with is the topic
     + _AS_COMPARISON,
