@@ -220,7 +220,7 @@ class ExtractiveComposer:
         # architecture wise?" still asks about the architecture both abstracts describe.
         aspect &= set().union(*(s.words for s in sides))
         if not aspect:
-            aspect = content_words(question) & _ASPECT_HEADS & set.intersection(*(s.words for s in sides))
+            aspect = content_words(compared_part(question)) & _ASPECT_HEADS & set.intersection(*(s.words for s in sides))
         # "What do A and B have in common?": what both abstracts mention comes first, and each
         # paper is quoted on the question.
         shared, shared_only = shared_terms(sides), plan.query.shared_only
@@ -577,7 +577,7 @@ def _says_code(source: Source) -> str | None:
 
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
-    r"^(?:(?:In this (?:paper|work)|Here|To [^,]{2,80}|By [^,]{5,100}),\s*)?"
+    r"^(?:(?:In this (?:paper|work)|Here),?\s+|(?:To [^,]{2,80}|By [^,]{5,100}),\s*)?"
     r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$",
     re.I,
 )
@@ -865,16 +865,25 @@ def _picks_one(question: str, sides: list[Source]) -> Exact | None:
 _ASPECT_HEADS = content_words("architecture backbone data dataset input output modality metric objective loss")
 
 
+def compared_part(question: str) -> str:
+    """The part of a comparison that asks: after a colon or dash that follows the papers ("cutler
+    vs the single image+video MAE model: which needs labels?"), or the asking sentence after
+    those that tell which papers ("Both do data curation: the text 'quality score' paper vs
+    MetaCLIP. How does each decide what to keep?"); else the whole question."""
+    for part in (asked_after(question), question_sentences(question)):
+        if part and part != question and content_words(part) - GENERIC_STEMS - COMPARING_STEMS:
+            return part
+    return question
+
+
 def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
     for "Compare A and B" / "How does A differ from B?"."""
     question = strip_names(question, [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
-    asked = content_words(question) - GENERIC_STEMS - COMPARING_STEMS
-    # "cutler vs the single image+video MAE model: which needs labels?": the words before the
-    # colon say which papers, those after it what is asked of them.
-    if (after := asked_after(question)) and (words := content_words(after) - GENERIC_STEMS - COMPARING_STEMS):
-        return words | {w for w in asked if any(c.isdigit() for c in w)}  # "72.4% in both ... - what does each measure?"
-    return asked
+    part = compared_part(question)
+    # a number the telling part writes is asked about ("72.4% in both ... - what does each measure?")
+    numbers = {w for w in content_words(question) if any(c.isdigit() for c in w)} if part != question else set()
+    return content_words(part) - GENERIC_STEMS - COMPARING_STEMS | numbers
 
 
 # "the LEGO egocentric action frame paper": words that describe a paper.
