@@ -1786,3 +1786,12 @@ def test_how_to_answer_and_who_asks_are_no_topic(assistant):
     assert not {"look", "line", "one-lin"} & query.topic, query.topic
     cited = _cited_abstracts(assistant, assistant.ask(question))
     assert any("self-supervised teacher" in a for a in cited) and any("BERT" in a for a in cited), cited
+
+
+def test_a_guess_the_abstract_does_not_write_is_not_confirmed(assistant):
+    # "which LLM ..., GPT-3?": the guess is what is asked; an abstract that never writes it
+    # does not answer, and the first sentence says so.
+    answer = assistant.ask("what LLM turns LaViLa's videos into narrations, GPT-3?")
+    assert answer.status == "partial" and first_sentence(answer.answer).startswith("The LaViLa abstract does not mention GPT-3"), answer.answer
+    # a guess the abstract writes is answered
+    assert assistant.ask("which data pool does MetaCLIP curate from, CommonCrawl?").status == "answered"

@@ -373,6 +373,9 @@ def plan_answer(
         # the asking sentence's terms are what is asked; the telling one's only find the paper.
         if asked := [t for t in query.exact if holds_term(question_sentences(query.text), t)]:
             found = found and not set(asked) <= set(missing)
+        # "which LLM does LaViLa use as the narrator - GPT-2?": a guess at what is asked, which the
+        # paper does not write, is not confirmed: the question is not answered.
+        found = found and not any(_guessed(query.text, t) for t in missing)
         said = [_compact(t) for t in missing]  # "10b" is matched as 10000000000, and said as 10B
         reason = f"{about} does not mention {', '.join(said)}"
         if found and not set(missing) & set(versions):
@@ -1089,6 +1092,16 @@ def _topic_phrase(question: str, words: set[str]) -> str:
     if len(at) < 2 or at[-1] - at[0] + 1 != len(at) or set().union(*held) != words:
         return ""
     return " " + " ".join(stem(t) for t in tokens[at[0] : at[-1] + 1]) + " "
+
+
+def _guessed(question: str, term: str) -> bool:
+    """Whether `term` is offered as a guess at the answer: after a dash, colon or comma that
+    follows a "which/what" clause, and closed by a question mark ("... - GPT-2?")."""
+    return re.search(
+        rf"\b(?:which|what)\b[^?]*?(?:\s[-\u2013\u2014]+\s*|[:,]\s*)(?:maybe\s+|perhaps\s+|like\s+|is it\s+)?{re.escape(term)}\s*\?",
+        question,
+        re.I,
+    ) is not None
 
 
 def _missing_terms(query: Query, source: Source) -> list[str]:
