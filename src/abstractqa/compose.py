@@ -880,6 +880,7 @@ def compared_aspect(question: str, sides: list[Source]) -> set[str]:
     """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
     for "Compare A and B" / "How does A differ from B?"."""
     question = strip_names(question, [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
+    question = re.sub(r"\bet\s+al\b\.?", " ", question)  # "the two Ren et al. surveys": who wrote them
     part = compared_part(question)
     # a number the telling part writes is asked about ("72.4% in both ... - what does each measure?")
     numbers = {w for w in content_words(question) if any(c.isdigit() for c in w)} if part != question else set()
