@@ -86,7 +86,7 @@ class ExtractiveComposer:
             # "..., and how many ...?" asks two things; "numbers please: vs CLIP on ViT-B, with 1B
             # data, and the ViT-H result" asks one per item.
             parts = asks(question) if len(asks(question)) > 1 else listed_asks(question)
-            if len(parts) > 1 and (lead := self._best(question, source, exact, question)) is not None:
+            if len(parts) > 1 and (lead := self._best(parts[0] if __import__("os").environ.get("AQ_FIRST") else question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.
                 extras = [self._best(part, source, exact, question) for part in parts]
@@ -206,21 +206,12 @@ class ExtractiveComposer:
         # A paper with a derived title, no name of its own, is "the first/second paper".
         subjects = list(UNNAMED_SUBJECTS) if len(sides) == 2 else [None] * len(sides)
         clauses = [contribution_clause(s, subject) for s, subject in zip(sides, subjects, strict=True)]
-        aspect = asked = compared_aspect(question, sides)
-        if not plan.query.named:  # "the two quantization papers": words every side holds describe them
-            common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
-            aspect = {w for w in aspect if not all(stem(part) in common for part in w.split("-"))}
-        # Words of a description ("the LEGO egocentric action frame paper", "the power-law
-        # clustering paper") name a side, not what is asked of both.
-        aspect -= content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
-        if not plan.query.named and (one := ONE_OTHER.search(question)):  # "One trains a 10B model, the other a 1B ViT."
-            aspect -= content_words(f"{one.group('a')} {one.group('b')}")
-        # "cutler vs efficientsam - what task does each one target?": words neither abstract
-        # uses ask what each paper is for, which is what the lead says; "videopoet vs movie gen
-        # architecture wise?" still asks about the architecture both abstracts describe.
-        aspect &= set().union(*(s.words for s in sides))
-        if not aspect:
-            aspect = content_words(compared_part(question)) & _ASPECT_HEADS & set.intersection(*(s.words for s in sides))
+        aspect, asked = self._aspect(question, sides, plan.query, compared_part(question))
+        if not aspect and not all(clauses):
+            # "Both ... say ensembles beat one big model. What does each add beyond that?": the
+            # asking sentence names nothing the abstracts say, and not every paper says what it
+            # is: what the whole question says is the aspect.
+            aspect, asked = self._aspect(question, sides, plan.query, question)
         # "What do A and B have in common?": what both abstracts mention comes first, and each
         # paper is quoted on the question.
         shared, shared_only = shared_terms(sides), plan.query.shared_only
@@ -289,6 +280,27 @@ class ExtractiveComposer:
         if shared and not shared_only and not led:
             yield "\n\n"
             yield self._shared(shared, sides)
+
+    @staticmethod
+    def _aspect(question: str, sides: list[Source], query: Query, part: str) -> tuple[set[str], set[str]]:
+        """The words a comparison asks about (read from `part`) that the compared abstracts use,
+        and all those asked."""
+        aspect = asked = compared_aspect(question, sides, part)
+        if not query.named:  # "the two quantization papers": words every side holds describe them
+            common = set.intersection(*(s.words for s in sides)) | GENERIC_STEMS
+            aspect = {w for w in aspect if not all(stem(p) in common for p in w.split("-"))}
+        # Words of a description ("the LEGO egocentric action frame paper", "the power-law
+        # clustering paper") name a side, not what is asked of both.
+        aspect -= content_words(" ".join(m.group(1) for m in _PAPER_PHRASE.finditer(question)))
+        if not query.named and (one := ONE_OTHER.search(question)):  # "One trains a 10B model, the other a 1B ViT."
+            aspect -= content_words(f"{one.group('a')} {one.group('b')}")
+        # "cutler vs efficientsam - what task does each one target?": words neither abstract
+        # uses ask what each paper is for, which is what the lead says; "videopoet vs movie gen
+        # architecture wise?" still asks about the architecture both abstracts describe.
+        aspect &= set().union(*(s.words for s in sides))
+        if not aspect:
+            aspect = content_words(part) & _ASPECT_HEADS & set.intersection(*(s.words for s in sides))
+        return aspect, asked
 
     def _on_aspect(
         self,
@@ -876,14 +888,18 @@ def compared_part(question: str) -> str:
     return question
 
 
-def compared_aspect(question: str, sides: list[Source]) -> set[str]:
-    """The words a comparison asks about beyond the papers' names ("predicts", "data"); empty
-    for "Compare A and B" / "How does A differ from B?"."""
-    question = strip_names(question, [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
-    question = re.sub(r"\bet\s+al\b\.?", " ", question)  # "the two Ren et al. surveys": who wrote them
-    part = compared_part(question)
+def compared_aspect(question: str, sides: list[Source], part: str | None = None) -> set[str]:
+    """The words a comparison asks about beyond the papers' names ("predicts", "data"), read
+    from `part` of it (default: `compared_part`); empty for "Compare A and B" / "How does A
+    differ from B?"."""
+    spelled = [n for s in sides for n in (s.paper.title, *s.paper.aliases)]
+
+    def bare(text: str) -> str:
+        return re.sub(r"\bet\s+al\b\.?", " ", strip_names(text, spelled))  # "the two Ren et al. surveys": who wrote them
+
+    whole, part = bare(question), bare(part if part is not None else compared_part(question))
     # a number the telling part writes is asked about ("72.4% in both ... - what does each measure?")
-    numbers = {w for w in content_words(question) if any(c.isdigit() for c in w)} if part != question else set()
+    numbers = {w for w in content_words(whole) if any(c.isdigit() for c in w)}
     return content_words(part) - GENERIC_STEMS - COMPARING_STEMS | numbers
 
 
