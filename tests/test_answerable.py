@@ -1795,3 +1795,11 @@ def test_a_guess_the_abstract_does_not_write_is_not_confirmed(assistant):
     assert answer.status == "partial" and first_sentence(answer.answer).startswith("The LaViLa abstract does not mention GPT-3"), answer.answer
     # a guess the abstract writes is answered
     assert assistant.ask("which data pool does MetaCLIP curate from, CommonCrawl?").status == "answered"
+
+
+def test_a_name_every_compared_abstract_writes_stays_asked_before_the_dash(assistant):
+    # "on COCO, cutler vs efficientsam - which baseline ...?": the part after the dash asks, and
+    # "COCO", which both abstracts write, is still what the sentences are about.
+    answer = assistant.ask("on COCO, cutler vs efficientsam - which baseline does each beat?")
+    lead = first_sentence(answer.answer)
+    assert answer.kind == "comparison" and "MoCo-v2" in lead and "[2]" in lead, answer.answer

@@ -86,7 +86,7 @@ class ExtractiveComposer:
             # "..., and how many ...?" asks two things; "numbers please: vs CLIP on ViT-B, with 1B
             # data, and the ViT-H result" asks one per item.
             parts = asks(question) if len(asks(question)) > 1 else listed_asks(question)
-            if len(parts) > 1 and (lead := self._best(parts[0] if __import__("os").environ.get("AQ_FIRST") else question, source, exact, question)) is not None:
+            if len(parts) > 1 and (lead := self._best(question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.
                 extras = [self._best(part, source, exact, question) for part in parts]
@@ -898,9 +898,16 @@ def compared_aspect(question: str, sides: list[Source], part: str | None = None)
         return re.sub(r"\bet\s+al\b\.?", " ", strip_names(text, spelled))  # "the two Ren et al. surveys": who wrote them
 
     whole, part = bare(question), bare(part if part is not None else compared_part(question))
-    # a number the telling part writes is asked about ("72.4% in both ... - what does each measure?")
+    # a number the telling part writes is asked about ("72.4% in both ... - what does each measure?"),
+    # as is a name every compared abstract writes ("COCO gains, CutLER vs EfficientSAMs - what
+    # does each report?")
     numbers = {w for w in content_words(whole) if any(c.isdigit() for c in w)}
-    return content_words(part) - GENERIC_STEMS - COMPARING_STEMS | numbers
+    held = set.intersection(*(s.words for s in sides)) if sides else set()
+    names = {w for t in _TYPED_NAME.findall(whole) for w in content_words(t)} & held
+    return content_words(part) - GENERIC_STEMS - COMPARING_STEMS | numbers | names
+
+
+_TYPED_NAME = re.compile(r"\b[A-Z][\w\-]*[A-Z0-9][\w\-]*\b")  # "COCO", "ViT-B", "ImageNet"
 
 
 # "the LEGO egocentric action frame paper": words that describe a paper.
