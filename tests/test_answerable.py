@@ -1706,6 +1706,11 @@ def test_what_a_comparison_asks_after_a_colon_leads(assistant):
     assert "without any human labels" in lead and "without requiring any labeled data" in lead, answer.answer
 
 
+def _cited_abstracts(assistant, answer) -> list[str]:
+    papers = {p.paper_id: p.abstract for p in assistant.papers()}
+    return [papers[c.paper_id] for c in answer.citations]
+
+
 def test_each_described_side_of_a_vs_finds_its_own_paper(assistant):
     # "the model ... vs the one that distills a 1B ViT": two papers described side by side (not
     # one), and each side's own search finds its paper, however the whole question ranks them.
@@ -1713,7 +1718,7 @@ def test_each_described_side_of_a_vs_finds_its_own_paper(assistant):
         "The model that scales self-supervised training to billions of uncurated internet images vs the one "
         "that distills a 1B ViT into smaller models: where does each get its training images?"
     )
-    abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
+    abstracts = _cited_abstracts(assistant, answer)
     assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
     assert "dense 10 billion parameters" in abstracts[0] and "with 1B parameters" in abstracts[1], answer.answer
 
@@ -1725,7 +1730,7 @@ def test_two_papers_told_of_then_asked_of_each_are_compared(assistant):
         "The two audio-visual papers by Po-Yao Huang that aren't about speech: AV-SUPERB and the adversarial-attack one. "
         "What does each set out to evaluate?"
     )
-    abstracts = [next(p.abstract for p in assistant.papers() if p.paper_id == c.paper_id) for c in answer.citations]
+    abstracts = _cited_abstracts(assistant, answer)
     assert answer.kind == "comparison" and len(abstracts) == 2, answer.answer
     assert "AV-SUPERB" in abstracts[0] and "adversarial" in abstracts[1], answer.answer
 
@@ -1761,11 +1766,6 @@ def test_a_url_above_several_papers_pages_lists_them_all(assistant):
     assert {"CutLER", "LaViLa", "MetaCLIP", "MoDE"} <= titles, answer.answer
     mode = assistant.ask("whose code is at github.com/facebookresearch/MetaCLIP/tree/main/mode?")
     assert [c.title for c in mode.citations] == ["MoDE"], mode.answer
-
-
-def _cited_abstracts(assistant, answer) -> list[str]:
-    papers = {p.paper_id: p.abstract for p in assistant.papers()}
-    return [papers[c.paper_id] for c in answer.citations]
 
 
 def test_a_listing_reads_a_name_with_its_versions_and_a_short_form_of_its_own_words(assistant):
