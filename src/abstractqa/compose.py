@@ -85,7 +85,8 @@ class ExtractiveComposer:
             lead, extras = None, []
             # "..., and how many ...?" asks two things; "numbers please: vs CLIP on ViT-B, with 1B
             # data, and the ViT-H result" asks one per item.
-            parts = asks(question) if len(asks(question)) > 1 else listed_asks(question)
+            if len(parts := asks(question)) < 2:
+                parts = listed_asks(question)
             if len(parts) > 1 and (lead := self._best(question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.

@@ -318,8 +318,12 @@ class CollectionNames:
             near = [(len(key), pid) for key, pid in self._urls.items() if url.startswith(key) or key.startswith(url)]
             # "github.com/facebookresearch": a place above several papers' pages holds them all.
             below = [pid for key, pid in self._urls.items() if key.startswith(url + "/")]
-            if exact or near:
-                found += [exact] if exact else below if len(set(below)) > 1 else [max(near)[1]]
+            if exact:
+                found.append(exact)
+            elif len(set(below)) > 1:
+                found += below
+            elif near:
+                found.append(max(near)[1])
         return list(dict.fromkeys(found))
 
     @staticmethod
