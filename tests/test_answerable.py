@@ -1766,6 +1766,9 @@ def test_a_url_above_several_papers_pages_lists_them_all(assistant):
     assert {"CutLER", "LaViLa", "MetaCLIP", "MoDE"} <= titles, answer.answer
     mode = assistant.ask("whose code is at github.com/facebookresearch/MetaCLIP/tree/main/mode?")
     assert [c.title for c in mode.citations] == ["MoDE"], mode.answer
+    # One page two papers give (one code base) is both papers'.
+    shared = _cited_abstracts(assistant, assistant.ask("which papers point to github.com/pytorch/fairseq/tree/main/examples/MMPT?"))
+    assert len(shared) == 2 and any("We present VideoCLIP" in a for a in shared) and any("task-agnostic" in a for a in shared), shared
 
 
 def test_a_listing_reads_a_name_with_its_versions_and_a_short_form_of_its_own_words(assistant):

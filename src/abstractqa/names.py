@@ -257,10 +257,11 @@ class CollectionNames:
         for variant, pids in exact.items():  # two variants that fold alike keep both their papers
             if (key := variant.casefold()) in typed_any_case:
                 folded[key] |= pids
-        urls: dict[str, str] = {}
+        urls: dict[str, list[str]] = defaultdict(list)  # a page two papers give (one code base) is both's
         for paper in papers:
             for url in [*paper.urls, *URL_IN_TEXT.findall(paper.abstract)]:
-                urls.setdefault(_url_key(url), paper.paper_id)
+                if paper.paper_id not in (pids := urls[_url_key(url)]):
+                    pids.append(paper.paper_id)
         self._set(
             {
                 "by_arxiv": by_arxiv,
@@ -283,7 +284,7 @@ class CollectionNames:
         self._exact_folded = {k.casefold(): pids for k, pids in self._exact.items()}  # "mode" -> MoDE's id
         self._loose = {k: set(v) for k, v in t["loose"].items()}
         self._folded = {k: set(v) for k, v in t["folded"].items()}
-        self._urls: dict[str, str] = t["urls"]
+        self._urls: dict[str, list[str]] = {k: list(v) for k, v in t["urls"].items()}
         self._exact_re = self._alternation(self._exact, 0)
         self._loose_re = self._alternation(self._loose, re.I)
         self._folded_re = self._alternation(self._folded, re.I)
@@ -313,17 +314,17 @@ class CollectionNames:
         """Papers whose record or abstract gives one of `urls` (or a page below it)."""
         found = []
         for url in map(_url_key, urls):
-            exact = self._urls.get(url)
+            exact = self._urls.get(url, [])
             # The most specific page: ".../MetaCLIP/tree/main/mode" is MoDE's, not MetaCLIP's.
-            near = [(len(key), pid) for key, pid in self._urls.items() if url.startswith(key) or key.startswith(url)]
+            near = [(len(key), pids) for key, pids in self._urls.items() if url.startswith(key) or key.startswith(url)]
             # "github.com/facebookresearch": a place above several papers' pages holds them all.
-            below = [pid for key, pid in self._urls.items() if key.startswith(url + "/")]
+            below = list(dict.fromkeys(pid for key, pids in self._urls.items() if key.startswith(url + "/") for pid in pids))
             if exact:
-                found.append(exact)
-            elif len(set(below)) > 1:
+                found += exact
+            elif len(below) > 1:
                 found += below
             elif near:
-                found.append(max(near)[1])
+                found += max(near, key=lambda n: n[0])[1]
         return list(dict.fromkeys(found))
 
     @staticmethod

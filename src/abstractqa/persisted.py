@@ -27,7 +27,7 @@ log = logging.getLogger(__name__)
 # Bump when bm25_text or the BM25 settings change: a persisted index of another format is rebuilt.
 BM25_FORMAT = 3
 # Bump when CollectionNames.tables() or Speller.vocabulary() change shape or meaning.
-TABLES_FORMAT = 4
+TABLES_FORMAT = 5
 
 
 def _bm25_key(chunks: list[Chunk]) -> str:
