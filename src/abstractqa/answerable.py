@@ -51,6 +51,7 @@ from abstractqa.evidence import (
     stem_run,
     strip_markers,
     terms_in,
+    writes,
 )
 from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
@@ -714,8 +715,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     # words names the topic again, and picks none.
     if query.kind == "listing" and len(terms) == 1 and not _asked_count(query.text) and terms[0].casefold() not in initials(query.text):
         # "CIFAR" is written as "CIFAR-10" too: a version of the name
-        family = re.compile(rf"(?<![\w-]){re.escape(terms[0])}(?:-\w+)?(?![\w-])", 0 if any(c.isupper() for c in terms[0]) else re.I)
-        writing = {s.n for s in sources if family.search(s.paper.abstract)}
+        writing = {s.n for s in sources if writes(s.paper.abstract, terms[0], versioned=True)}
         listed = [n for n in listed if n in writing] or listed
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}

@@ -391,21 +391,24 @@ def initials(text: str) -> set[str]:
     return {"".join(w[0] for w in words[i : i + n]) for n in (2, 3, 4, 5) for i in range(len(words) - n + 1)}
 
 
-def mentions(text: str, name: str) -> bool:
-    """Whether `text` holds `name` as written, as a whole word ("MSN", not "MSNs" or "AMSN")."""
-    return re.search(rf"(?<![\w-]){re.escape(name)}(?![\w-])", text) is not None
+def mentions(text: str, name: str, versioned: bool = False) -> bool:
+    """Whether `text` holds `name` as written, as a whole word ("MSN", not "MSNs" or "AMSN");
+    with `versioned`, a version of it counts ("CIFAR": "CIFAR-10")."""
+    version = r"(?:-\w+)?" if versioned else ""
+    return re.search(rf"(?<![\w-]){re.escape(name)}{version}(?![\w-])", text) is not None
 
 
 # A percentage as abstracts write it: "82.9%", LaTeX "82.9\%", "81 percent".
 PERCENT = re.compile(r"\d\s*\\?%|\bper ?cent\b", re.I)
 
 
-def writes(text: str, term: str) -> bool:
+def writes(text: str, term: str, versioned: bool = False) -> bool:
     """Whether `text` holds the typed `term` as a whole word: in the capitals it was typed with
-    ("CLIP", not a video "clip"), in any case where it was typed without ("ego4d": "Ego4D")."""
+    ("CLIP", not a video "clip"), in any case where it was typed without ("ego4d": "Ego4D");
+    with `versioned`, a version of it counts too ("CIFAR": "CIFAR-10")."""
     if any(c.isupper() for c in term):
-        return mentions(text, term)
-    return mentions(text.casefold(), term)
+        return mentions(text, term, versioned)
+    return mentions(text.casefold(), term, versioned)
 
 
 _IMAGENET = re.compile(r"\bImageNet\b(?!-?\s?(?:21|22)[kK])", re.I)

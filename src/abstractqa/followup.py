@@ -233,11 +233,12 @@ def _author_set_follow_up(question: str, last: Answer, names: CollectionNames) -
     own = content_words(" ".join(n for p in focus for n in (names.papers[p].title, *names.papers[p].aliases)))
     if content_words(question) - _AUTHOR_SET_FRAME - own:
         return None  # "and who is the first author of MoDE?" asks something else
-    if named and (_ONLY_ON.search(question) or _NOT_ON.search(question)):
-        kept = named[0] if _ONLY_ON.search(question) else next(p for p in focus if p != named[0])
-        pair = [kept, next(p for p in focus if p != kept)]
-        one, other = (names.papers[p].title for p in pair)
-        return f"Who is on the {one} author list but not on the {other} one?", pair
+    other = {focus[0]: focus[1], focus[1]: focus[0]}
+    only = _ONLY_ON.search(question) is not None
+    if named and (only or _NOT_ON.search(question)):
+        kept = named[0] if only else other[named[0]]
+        pair = [kept, other[kept]]
+        return f"Who is on the {names.papers[kept].title} author list but not on the {names.papers[other[kept]].title} one?", pair
     if not named and _BOTH.search(question):
         return f"Which authors are on both {titles[0]} and {titles[1]}?", focus
     return None
