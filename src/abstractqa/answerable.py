@@ -31,6 +31,7 @@ from abstractqa.evidence import (
     NUMBER_WORDS,
     PERCENT,
     VALUE_FORMS,
+    VARIANT,
     WORD,
     SentenceEmbedder,
     Source,
@@ -210,6 +211,15 @@ def plan_answer(
             # "which author is on the DAL survey but not the NAS one?": both records, in the
             # order the question takes them.
             return _record_plan(plan, pair, [])
+        if (
+            len(named) == 1
+            and not filtered
+            and (described := other_described(query.text))
+            and (other := _described_paper_n(described, [s for s in sources if s.n not in named], embed)) is not None
+        ):
+            # "Which was posted first: the MSN paper or the follow-up about uniform priors ...?":
+            # the named paper's record and the described one's.
+            return _record_plan(plan, named + [other], [])
         if not (named or filtered) and (sides := _described_sides(query.text, sources, embed, _AND_SIDES)):
             # "The NAS survey and the deep active learning survey ...: who is first author on
             # both?": each described paper's record.
@@ -227,7 +237,7 @@ def plan_answer(
         # words all stand in a candidate abstract is not refused on similarity alone.
         return plan.decline("not_covered", f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}")
 
-    if query.kind == "comparison" and len(named) == 1 and _reports_other_side(query, plan.source(named[0])):
+    if query.kind == "comparison" and len(named) == 1 and _reports_other_side(query, plan.source(named[0]), sources):
         # "How does MetaCLIP's accuracy compare with CLIP's?", "emu video pref vs make-a-video":
         # the other side is a model the named paper itself reports on, not another paper.
         plan.kind = "factoid"
@@ -281,6 +291,13 @@ def plan_answer(
         # "the MAE pre-pretraining paper vs the single-ViT images+videos one - ...": each side
         # is the paper its own words describe best.
         plan.focus = sides
+        return plan
+    if plan.kind in ("listing", "comparison") and not named and _asked_count(query.text) == 2 and (
+        sides := _described_sides(query.text, sources, embed, _AND_SIDES)
+    ):
+        # "Two papers lean on masked autoencoding: the MAE 'pre-pretraining' one and the one
+        # training a single model on images plus videos.": each described paper, side by side.
+        plan.focus, plan.kind = sides, "comparison"
         return plan
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
@@ -716,6 +733,8 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     if query.kind == "listing" and len(terms) == 1 and not _asked_count(query.text) and terms[0].casefold() not in initials(query.text):
         # "CIFAR" is written as "CIFAR-10" too: a version of the name
         writing = {s.n for s in sources if writes(s.paper.abstract, terms[0], versioned=True)}
+        if VARIANT.fullmatch(terms[0]):  # "which papers train a ViT-H?": a model that exact is the topic
+            listed += [s.n for s in sources if s.n in writing and s.n not in listed]
         listed = [n for n in listed if n in writing] or listed
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}
@@ -748,8 +767,10 @@ SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it
 
 # "the NAS survey and the deep active learning survey": two papers described, side by side.
 _AND_SIDES = re.compile(
-    r"\b(?P<a>the\s+(?:[\w\-+]+\s+){0,5}?(?:paper|survey|work|study|article))\s+and\s+"
-    r"(?P<b>the\s+(?:[\w\-+]+\s+){0,5}?(?:paper|survey|work|study|article|one))\b",
+    r"\b(?P<a>the\s+(?:[\w\-+'\u2019\"\u201c\u201d]+\s+){0,5}?(?:paper|survey|work|study|article|one))\s+and\s+"
+    r"(?P<b>the\s+(?:[\w\-+'\u2019\"\u201c\u201d]+\s+){0,5}?(?:paper|survey|work|study|article|one)\b"
+    # "... and the one training a single model on images plus videos": what follows describes it
+    r"(?:\s+(?:that|which|on|about|with|where|\w+ing)\b[^.?;:]{3,100})?)",
     re.I,
 )
 
@@ -798,23 +819,33 @@ def _described_sides(
     # models paper"); "cnns vs transformers" compares two kinds of model, not two papers.
     if not m or not all(len(content_words(m.group(g))) >= 2 or _A_PAPER.search(m.group(g)) for g in "ab"):
         return None
-    vectors = {s.n: embed(s.sentences) for s in sources if s.sentences}
-    words_of = {s.n: s.words for s in sources}
-    numbers_of = {s.n: numbers_in(s.paper.abstract) for s in sources}
-    picks = []
-    for side in (m.group("a"), m.group("b")):
-        d, words = embed.query(side), content_words(side) - GENERIC_STEMS
-        close = {n: float((v @ d).max()) for n, v in vectors.items()}
-        # Meaning and the side's own words ("images+videos", "single"), as a listing weighs them;
-        # a number the side gives ("a 1B ViT") is the paper's when its abstract writes it.
-        numbers = numbers_in(side)
-        held = {n: bool(numbers) and numbers <= numbers_of[n] for n in close}
-        fit = {n: c + (len(words & words_of[n]) / len(words) if words else 0.0) + held[n] for n, c in close.items()}
-        n = max(fit, key=fit.get)
-        if close[n] < SIDE_SIMILAR and not held[n]:
-            return None
-        picks.append(n)
-    return picks if picks[0] != picks[1] else None
+    picks = [_described_paper_n(m.group(g), sources, embed) for g in "ab"]
+    return picks if None not in picks and picks[0] != picks[1] else None
+
+
+def _described_paper_n(side: str, sources: list[Source], embed: SentenceEmbedder) -> int | None:
+    """The candidate one side's description fits best, by meaning and by the side's own words
+    ("images+videos", "single"), as a listing weighs them; a number the side gives ("a 1B ViT")
+    is the paper's when its abstract writes it. None where none is close enough."""
+    d, words, numbers = embed.query(side), content_words(side) - GENERIC_STEMS, numbers_in(side)
+    close = {s.n: float((embed(s.sentences) @ d).max()) for s in sources if s.sentences}
+    if not close:
+        return None
+    held = {s.n: bool(numbers) and numbers <= numbers_in(s.paper.abstract) for s in sources if s.n in close}
+    fit = {s.n: close[s.n] + (len(words & s.words) / len(words) if words else 0.0) + held[s.n] for s in sources if s.n in close}
+    n = max(fit, key=fit.get)
+    return n if close[n] >= SIDE_SIMILAR or held[n] else None
+
+
+# "the MSN paper or the follow-up about uniform priors ...", "cutler and the paper on ...":
+# the other paper of a record question naming one.
+_OR_DESCRIBED = re.compile(r"\b(?:or|and|vs\.?|versus)\s+(?P<d>the\s+[^?,:;]{8,140}?)\s*(?:[?,:;]|$)", re.I)
+
+
+def other_described(question: str) -> str | None:
+    """The description of the paper a record question sets beside the one it names."""
+    m = _OR_DESCRIBED.search(question)
+    return m.group("d") if m and len(content_words(m.group("d")) - RECORD_FRAME) >= 2 else None
 
 
 def named_papers_names(query: Query, sources: list[Source]) -> list[str]:
@@ -825,10 +856,23 @@ def named_papers_names(query: Query, sources: list[Source]) -> list[str]:
 _EXCLUDING = re.compile(r"\b(other than|besides|apart from|except|excluding|without being|not counting|aside from)\b", re.I)
 
 
-def _reports_other_side(query: Query, source: Source) -> bool:
+def _reports_other_side(query: Query, source: Source, sources: list[Source]) -> bool:
     """Whether the one named paper holds every name the question asks about ("CLIP", "ViT-B"),
     or nearly all its words ("human", "preference", "make-a-video"): then the other side of
-    the comparison is something that paper reports on."""
+    the comparison is something that paper reports on. Not where another candidate holds more of
+    the other side's words, nearly all ("MoViNets vs the NAS survey": MoViNets does neural
+    architecture search, the survey is the other side)."""
+    # The other side's own description where the question gives one ("I-JEPA and the paper that
+    # derives closed-form expectations ...": I-JEPA writes "data-augmentations", DA, too).
+    described = described_paper(query.text)
+    described_words = content_words(described) if described else query.topic
+    words = described_words - LISTING_FRAME - COMPARING_STEMS - source.name_words - {stem(w.casefold()) for w in query.unseen}
+    if words - source.words and any(
+        len(words & s.words) > len(words & source.words) and len(words & s.words) >= REPORTS_SHARE * len(words)
+        for s in sources
+        if s is not source
+    ):
+        return False
     if query.exact:
         return not _missing_terms(query, source)
     words = query.topic - LISTING_FRAME

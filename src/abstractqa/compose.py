@@ -19,6 +19,7 @@ from abstractqa.evidence import (
     CODE_WORD,
     PERCENT,
     STOPWORDS,
+    VALUE_FORMS,
     SentenceEmbedder,
     Source,
     asked_after,
@@ -90,9 +91,12 @@ class ExtractiveComposer:
             if len(parts) > 1 and (lead := self._best(question, source, exact, question)) is not None:
                 # "why is it OK to reuse outputs, and what models was it tried on?": after the
                 # sentence that best answers the whole question, each ask's own best one.
-                extras = [self._best(part, source, exact, question) for part in parts]
+                # (each ask read alone: the whole question's meaning would draw it back to the lead's)
+                extras = [self._best(part, source, exact, part) for part in parts]
                 extras = [i for i in dict.fromkeys(extras) if i is not None and i != lead][: count - 1]
-            quotes = list(self._quotes(asked, source, count - len(extras), lead, set(extras), exact, question, True))
+            # (each ask's sentence comes on top of the usual quotes on the whole question, which a
+            # vague ask read alone, "where else do they plug it in?", may need)
+            quotes = list(self._quotes(asked, source, count - len(extras) + bool(extras), lead, set(extras), exact, question, True))
             quotes[1:1] = [cite(source.sentences[i], source.n) + " " for i in extras]
             if quotes and (said := yes_or_no(asked_part(question), source, quotes[0])):
                 # One first sentence that answers and is cited: "No — this paper ... without
@@ -221,6 +225,9 @@ class ExtractiveComposer:
         if (picked := _picks_one(question, sides)) is not None:
             yield picked
             yield "\n\n"
+        elif which := self._which_says(question, sides):
+            yield from which
+            yield "\n\n"
         led = all(clauses) and not aspect
         said = [aspect & set().union(*s.sentence_words) for s in sides]  # the aspect's words each abstract uses
         # A number every side writes ("72.4% in both: what does each measure?") is what is asked
@@ -281,6 +288,63 @@ class ExtractiveComposer:
         if shared and not shared_only and not led:
             yield "\n\n"
             yield self._shared(shared, sides)
+
+    def _which_says(self, question: str, sides: list[Source]) -> list[Exact]:
+        """"Emu Video vs Movie Gen: which one also makes sound?": where one abstract says the
+        thing asked (a sentence with every asked word, or all but the asked verb: "synchronized
+        audio") and the other never writes its words, the first sentence says which, quoting its
+        best such sentence; one that says it in the negative ("without any human labels") says
+        no. Nothing where both say it, or neither, or the pick is by a comparative ("which is
+        faster": `_picks_one`)."""
+        if len(sides) != 2 or not (m := _WHICH_ONE.search(question)):
+            return []
+        what = strip_names(m.group("what"), [n for s in sides for n in (s.paper.title, *s.paper.aliases)])
+        asked = content_words(what) - GENERIC_STEMS - COMPARING_STEMS - LISTING_FRAME
+        if not asked or _COMPARATIVES & {w.casefold() for w in re.findall(r"[A-Za-z]+", what)}:
+            return []
+        things = asked - _DOING - content_words(m.group("verb"))  # "makes sound": "audio" is what is said
+        if not things:
+            return []
+        # "which one states its model size?": a size is said by a value ("30B parameter"), not the word
+        valued = {t: VALUE_FORMS[t] for t in things if t in VALUE_FORMS}
+
+        def holds(side: Source, i: int, need: set[str]) -> bool:
+            return all(valued[t].search(side.sentences[i]) if t in valued else t in side.sentence_words[i] for t in need)
+
+        says, lacks = [], []
+        for side in sides:
+            every = range(len(side.sentences))
+            held = {i for i in every if holds(side, i, asked)} or {i for i in every if holds(side, i, things)}
+            if held:  # the held sentence closest to what is asked
+                ranked = rank_sentences(what, side, self.embed, self.settings.ranking)
+                says.append((side, next(i for _, i, _ in ranked if i in held)))
+            elif not any(holds(side, i, {t}) for t in things for i in every):
+                lacks.append(side)
+        if len(says) != 1 or len(lacks) != 1:
+            return []
+        (side, i), other = says[0], lacks[0]
+        sentence = strip_markers(side.sentences[i]).rstrip(" .")
+        tokens = re.findall(r"[\w'-]+", sentence)
+        hits = [k for k, t in enumerate(tokens) if content_words(t) & things]
+        negated = any(0 <= hits[0] - k <= 4 and _NEGATED.search(tokens[k]) for k in range(len(tokens))) if hits else False
+        # what it lacks, as typed: from the first asked thing on ("a single sampling step": "single sampling step")
+        typed = re.findall(r"[\w'-]+", what)
+        first = next(k for k, t in enumerate(typed) if content_words(t) & things)
+        last = max(k for k, t in enumerate(typed) if t.casefold() not in STOPWORDS)
+        lacked = " ".join(typed[first : last + 1])
+        return [
+            Exact(
+                f"The {side.paper.title} abstract {'says it does not' if negated else 'says so'}: \u201c{sentence}\u201d.",
+                [side.n],
+                {side.n: [side.sentences[i]]},
+                note="which one says it (exact)",
+            ),
+            " ",
+            Exact(
+                f"The {other.paper.title} abstract {'gives no' if valued else 'does not mention'} {lacked}.",
+                note="which one says it (exact)",
+            ),
+        ]
 
     @staticmethod
     def _aspect(question: str, sides: list[Source], query: Query, part: str) -> tuple[set[str], set[str]]:
@@ -591,13 +655,16 @@ def _says_code(source: Source) -> str | None:
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
     r"^(?:(?:In this (?:paper|work)|Here),?\s+|(?:To [^,]{2,80}|By [^,]{5,100}),\s*)?"
-    r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$",
+    r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$"
+    # A survey's: "Therefore, in this survey, we provide ...", "This article is to fill this gap, we provide ...".
+    r"|^(?:\w+,\s+)?(?:in\s+)?this (?:survey|review|article)\b[^.;]{0,40}?,\s*we\s+(?P<verb2>provide)\s+(?P<rest2>.+)$",
     re.I,
 )
 # Where a clause is cut when the sentence runs long: the next clause or aside.
 _CLAUSE_END = re.compile(r",\s+(?:which|where|while|whereas|and|but|as|to)\b|;\s|\s+--?\s|:\s")
 _CLAUSE_BREAK = re.compile(r",\s+(?:while|whereas)\b|;\s")
 CLAUSE_WORDS = 28
+_LEADS_ON = re.compile(r"\b(?:such as|including|like|namely|e\.g\.|i\.e\.)$", re.I)
 
 
 class Clause(NamedTuple):
@@ -702,7 +769,8 @@ def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clau
     m = _WE_CONTRIBUTE.match(strip_markers(source.sentences[i]).rstrip(" .")) if i is not None else None
     if not m:
         return None
-    title, rest = source.paper.title if source.paper.aliases else subject, m.group("rest")
+    title, rest = source.paper.title if source.paper.aliases else subject, m.group("rest") or m.group("rest2")
+    verb = m.group("verb") or m.group("verb2")
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
     own = re.match(r"(?P<head>[^,]{1,90}?),\s+(?P<what>.+)$", rest)
@@ -716,7 +784,7 @@ def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clau
         # "We present Mixture of Data Experts (MoDE) and learn a system of ...": "MoDE learns a system of ..."
         clause = f"{title} {_third_person(named.group('verb'))} {named.group('what')}"
     else:
-        clause = f"{title} {m.group('verb').lower()}s {rest}"
+        clause = f"{title} {verb.lower()}s {rest}"
     # A long clause ends where the next one starts; "while" and ";" always end it, since they
     # join the papers' clauses in the answer.
     return _cut(clause, i)
@@ -725,6 +793,8 @@ def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clau
 def _cut(clause: str, index: int) -> Clause:
     for c in _CLAUSE_END.finditer(clause):
         head = clause[: c.start()]
+        if _LEADS_ON.search(head):  # "study questions such as: ...": what follows is the head's own
+            continue
         if len(head.split()) >= 8 and (len(clause.split()) > CLAUSE_WORDS or _CLAUSE_BREAK.match(c.group(0))):
             return Clause(head.rstrip(" ,;:"), False, index)
     return Clause(clause.rstrip(" ,;:"), True, index)
@@ -872,6 +942,14 @@ def _picks_one(question: str, sides: list[Source]) -> Exact | None:
         f"{clause[:1].lower()}{clause[1:]}; what each reports:",
         note="no comparison between them (exact)",
     )
+
+
+# "which one also makes sound?", "which of the two needs labels": a thing asked of each paper.
+_WHICH_ONE = re.compile(
+    r"\bwhich\s+(?:one|of\s+(?:the\s+)?(?:two|them|these|those|both)(?:\s+papers)?)\s+(?:(?:also|actually|really|still)\s+)?"
+    r"(?P<what>(?P<verb>[a-z]+)\b[^?;:.,]*)",
+    re.I,
+)
 
 
 # Heads a comparison may ask about though any abstract may use them ("architecture wise?").

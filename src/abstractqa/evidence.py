@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn
     dont doesnt didnt isnt arent wasnt werent
     explicitly specifically actually really basically essentially particularly especially somehow
-    exactly precisely roughly approximately""".split()  # "don't" is read as "don" and "t"
+    exactly precisely roughly approximately either neither whatever whatsoever""".split()  # "don't" is read as "don" and "t"
 )
 
 
@@ -217,8 +217,12 @@ def _stemmer():
 
 @lru_cache(maxsize=100_000)
 def stem(word: str) -> str:
-    """Snowball stem, so "demonstrated" meets "demonstrate" and "GPUs" meets "GPU"."""
-    return _stemmer().stemWord(word)
+    """Snowball stem, so "demonstrated" meets "demonstrate"; an acronym's plural ("llms",
+    "cnns", "gpus"), which Snowball keeps, meets its singular."""
+    stemmed = _stemmer().stemWord(word)
+    if len(stemmed) >= 4 and re.fullmatch(r"[^aeiouy]{3,}|[a-z]pus", stemmed) and stemmed.endswith("s"):
+        return stemmed[:-1]
+    return stemmed
 
 
 NUMBER_WORDS = re.compile(
@@ -355,6 +359,19 @@ def link_kind(url: str, abstract: str) -> str:
 _SPELLED = dict(zip(map(str, range(2, 13)), "two three four five six seven eight nine ten eleven twelve".split(), strict=True))
 NUMBER_OF_WORD = {w: int(n) for n, w in _SPELLED.items()}  # "three" -> 3
 NUMBER_TERM = re.compile(r"[\d.,]+%?")  # an asked term that is a number ("5,000", "70.8%"), not a name
+# A model's size variant, by letter or word: "ViT-H" is "ViT-Huge", "ViT-L/14" is "ViT-Large/14".
+VARIANT = re.compile(
+    r"(?<![\w\-/.])(?P<head>[A-Za-z]*[A-Z][A-Za-z]*)-(?P<size>Tiny|Small|Base|Large|Huge|Giant|[TSBLHGtsblhg])"
+    r"(?P<patch>/\d+)?(?![\w\-])"
+)
+_SIZES = {w[0]: w for w in ("tiny", "small", "base", "large", "huge", "giant")}
+
+
+def _variant_in(text: str, variant: re.Match) -> bool:
+    size = variant.group("size").lower()[0]
+    patch = re.escape(variant.group("patch") or "")
+    form = rf"(?<![\w\-]){re.escape(variant.group('head'))}-(?:{size}|{_SIZES[size]}){patch}(?![a-z])"
+    return re.search(form, text, re.I) is not None
 
 
 def holds_term(text: str, term: str) -> bool:
@@ -371,6 +388,8 @@ def holds_term(text: str, term: str) -> bool:
             return True  # "72%" typed for the "72.4%" a paper reports
         word = _SPELLED.get(digits)  # "3 components" against "three key components"
         return word is not None and re.search(rf"\b{word}\b", text, re.I) is not None
+    if (variant := VARIANT.fullmatch(term)) and _variant_in(text, variant):
+        return True  # "ViT-H" written "ViT-Huge/16"
     folded = re.sub(r"[\s\-_]", "", text.casefold())
     short = re.sub(r"[\s\-_/.]", "", term.casefold())
     if short in ("in1k", "imagenet1k") and _IMAGENET.search(text):
@@ -405,7 +424,10 @@ PERCENT = re.compile(r"\d\s*\\?%|\bper ?cent\b", re.I)
 def writes(text: str, term: str, versioned: bool = False) -> bool:
     """Whether `text` holds the typed `term` as a whole word: in the capitals it was typed with
     ("CLIP", not a video "clip"), in any case where it was typed without ("ego4d": "Ego4D");
-    with `versioned`, a version of it counts too ("CIFAR": "CIFAR-10")."""
+    with `versioned`, a version of it counts too ("CIFAR": "CIFAR-10"); a size variant in
+    either spelling ("ViT-H": "ViT-Huge/16")."""
+    if (variant := VARIANT.fullmatch(term)) and _variant_in(text, variant):
+        return True
     if any(c.isupper() for c in term):
         return mentions(text, term, versioned)
     return mentions(text.casefold(), term, versioned)
@@ -856,7 +878,11 @@ def counted_words(sentence: str) -> set[str]:
 
 
 _CONTRIBUTES = re.compile(
-    r"\b(we|this (paper|work))\s+(further\s+)?(propose|present|introduce|develop)", re.I
+    r"\b(we|this (paper|work))\s+(further\s+)?(propose|present|introduce|develop)"
+    # A survey's: "in this survey, we provide a new perspective", "This article is to fill
+    # this gap, we provide a formal classification method".
+    r"|\bthis (?:survey|review|article)\b[^.;]{0,40}?,\s*we\s+provide",
+    re.I,
 )
 
 

@@ -25,9 +25,9 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when bm25_text or the BM25 settings change: a persisted index of another format is rebuilt.
-BM25_FORMAT = 3
+BM25_FORMAT = 4
 # Bump when CollectionNames.tables() or Speller.vocabulary() change shape or meaning.
-TABLES_FORMAT = 5
+TABLES_FORMAT = 6
 
 
 def _bm25_key(chunks: list[Chunk]) -> str:

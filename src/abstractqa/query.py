@@ -24,6 +24,7 @@ from abstractqa.evidence import (
     SHORT_FORMS,
     STOPWORDS,
     VALUE_FORMS,
+    VARIANT,
     WORD,
     content_words,
     counted_words,
@@ -47,7 +48,8 @@ Kind = Literal["factoid", "comparison", "listing", "record"]
 _PAIR_IS = r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+"
 _ASKS_IDENTITY = re.compile(_PAIR_IS + r"(?:the\s+same|different)\b", re.I)
 COMPARISON = re.compile(
-    r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|versus|vs\.?|contrast|in common|"
+    # (not inside a hyphenated description: "the ensembling-vs-bigger-models paper")
+    r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|(?<!-)(?:versus|vs\.?)(?!-)|contrast|in common|"
     r"share(?!\s+of\b)|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
     r"\bseparates?\b[^?]*\bfrom\b|"
     # "how do Emu and Emu Video relate?", "how is the power-law paper connected to MSN",
@@ -100,13 +102,15 @@ ASKS_LAST_AUTHOR = re.compile(
     r"\b(last|senior|final)\b[\w\s,/+&]{0,16}\bauthors?\b|\bfirst author\b.*\band\s+(?:who(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?last\b",
     re.I,
 )
-ASKS_ARXIV = re.compile(r"\barxiv\b", re.I)
+# "dates + ids please": an id in lower case (or "IDs") is the arXiv id, the only one a record has
+# ("in-distribution (ID) accuracy" is no record).
+ASKS_ARXIV = re.compile(r"\barxiv\b|(?-i:(?<![\w\-])(?:ids?|IDs)\b)", re.I)
 _ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url|page))", re.I)
 ASKS_DATE = re.compile(
     r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|put on|uploaded|submitted|written|appear\w*|out)\b|"
     r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|"
     # "arXiv id + date?", "authors and date", "submission date?": the date as one record field of several
-    r"\b(?:id|ids|authors?|link|url)\s*(?:\+|&|/|,|and)\s*(?:the\s+)?date\b|\bdate\s*(?:\+|&|/|,|and)\s*(?:the\s+)?(?:arxiv\s+)?(?:id|authors?)\b|"
+    r"\b(?:id|ids|numbers?|authors?|link|url)\s*(?:\+|&|/|,|and)\s*(?:the\s+)?date\b|\bdate\s*(?:\+|&|/|,|and)\s*(?:the\s+)?(?:arxiv\s+)?(?:id|number|authors?)\b|"
     r"\b(?:submission|publication|posting|release|creation) date\b|"
     # "which one came out first?", "which is newer?": the dates answer it
     r"\bwhich\b[^?]*\b(came|come|comes|published|posted|released|submitted|appeared)( out)? (first|earlier|last|later)\b|"
@@ -186,7 +190,7 @@ GENERIC_HEADS = frozenset(
     focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
     name names way ways thing things part parts metric metrics compute resources topic
-    topics theme themes trick tricks ingredient ingredients stuff""".split()
+    topics theme themes trick tricks ingredient ingredients stuff stance stances attitude opinion viewpoint""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
@@ -428,6 +432,11 @@ def one_ask(query: Query, part: str) -> Query:
 
 
 _EACH_ASKED = re.compile(r"^\W*(?:what|how)\b[^?]*\beach\b", re.I | re.M)
+_AND_DESCRIBED = re.compile(
+    r"\b(?:do|did|are|were|have)\s+[^?.]{2,40}?\s+and\s+the\s+(?:[\w\-+]+\s+){0,4}?(?:paper|one|work|study)\s+"
+    r"(?:that|which|where|who|about|on)\b",
+    re.I,
+)
 _THE_TWO = re.compile(r"\b(?:the|these|those)\s+(?:two|2)\s+(?:[\w\-]+\s+){0,3}?(?:papers|works|studies|articles)\b", re.I)
 
 
@@ -462,6 +471,10 @@ def read_query(
     # "The two audio-visual papers from the Po-Yao Huang list ...: AV-SUPERB and the adversarial-noise
     # one. What is each trying to measure?": two papers told of, then asked of each.
     alternatives = alternatives or (_EACH_ASKED.search(question_sentences(text)) and _THE_TWO.search(text))
+    # "What stance do I-JEPA and the paper that derives ... take on DA?": a named paper and a
+    # described one, the subject of one plural verb.
+    and_described = len(intent.named) == 1 and _AND_DESCRIBED.search(text)
+    alternatives = alternatives or and_described
     # "VideoCLIP and MMPT point to the same repo - are they the same thing?": the question asks
     # whether two papers are one, whatever record it mentions on the way.
     if _ASKS_IDENTITY.search(text):
@@ -486,7 +499,7 @@ def read_query(
     within = re.search(r"\bcompared (?:to|with)\b", text, re.I) and len(intent.named) < 2
     described = described_paper(text) if len(intent.named) < 2 else None
     rest = text.replace(described, " ") if described else text
-    if (within and asks_value or described) and not re.search(r"\b(two|both|papers)\b", rest, re.I):
+    if (within and asks_value or described) and not (re.search(r"\b(two|both|papers)\b", rest, re.I) or and_described):
         comparison = False
     # "papers by Oquab" is answered from the records; "in Oquab et al.'s paper, how many
     # images ...?" asks the paper they wrote for a number, "VideoCLIP vs the Patrick et al.
@@ -610,9 +623,18 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
     clean = re.sub(r"\b(19|20)\d\d\b", " ", clean)  # years
     clean = re.sub(r"(?<![\w\-])(\d[\d.,]*[kKmMbBtT]?)-(?=[a-zA-Z])", r"\1 ", clean)  # "10B-parameter": 10B
     found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t) and t.casefold() not in _CHAT_CAPITALS | _CURRENCIES]
+    # "ViT-H / ViT-Huge": a size variant is a name, one however it is spelled.
+    sizes = {_size(t) for t in found}
+    found += [m.group(0) for m in VARIANT.finditer(clean) if _size(m.group(0)) not in sizes and not sizes.add(_size(m.group(0)))]
     scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
     found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
+
+
+def _size(term: str) -> str:
+    """A size variant as one spelling ("vit-h" for "ViT-H" and "ViT-Huge"); other terms as they are."""
+    m = VARIANT.fullmatch(term)
+    return f"{m.group('head')}-{m.group('size')[0]}{m.group('patch') or ''}".casefold() if m else term
 
 
 # "sam 2", "Llama 3": a word and a bare version number. It is a name with its version where

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from abstractqa.config import RetrieveSettings
-from abstractqa.evidence import expand_short_forms, scale_spellings
+from abstractqa.evidence import expand_short_forms, scale_spellings, stem
 from abstractqa.names import CollectionNames, QueryIntent, Speller, lists_author
 from abstractqa.query import read_intent
 from abstractqa.types import Chunk, Evidence, Paper
@@ -52,13 +52,15 @@ class Bm25:
     STOPWORDS = "english"
 
     def __init__(self, bm25, chunk_ids: list[str], top_k: int):
-        import Stemmer
-
         self.bm25 = bm25
         self.chunk_ids = chunk_ids
         self.top_k = min(top_k, len(chunk_ids))
-        # The stemmer is code, not data: given again, so questions are stemmed as the chunks were.
-        self.stemmer = Stemmer.Stemmer("english")
+
+    @staticmethod
+    def stemmer(words: list[str]) -> list[str]:
+        """The answer stage's stemmer (Snowball, and "LLMs" as "LLM"): code, not data, so
+        questions are stemmed as the chunks were, and a word's share is counted as it is matched."""
+        return [stem(w) for w in words]
 
     @classmethod
     def build(cls, papers: list[Paper], chunks: list[Chunk], top_k: int) -> Bm25:
