@@ -116,7 +116,7 @@ def test_asked_for_reads_the_head_of_the_question():
     assert asked_for("learning rate used for RoB's ViT-Tiny students?") == Ask("learn rate", False, "learning rate")
     assert not answers_ask("Emu achieves a win rate of 82.9%.", asked_for("what learning rate did Emu use"))
     assert answers_ask("We lower the learning rate.", asked_for("what learning rate did it use"))
-    assert asked_for("How many GPUs were used to train Movie Gen?") == Ask("gpus", quantity=True, phrase="GPUs")
+    assert asked_for("How many GPUs were used to train Movie Gen?") == Ask("gpu", quantity=True, phrase="GPUs")
     assert asked_for("What is EfficientSAM's inference latency on a phone?").head == "latenc"
     assert asked_for("What dataset was MSN evaluated on?") is None  # generic: other words may answer
     assert asked_for("What fraction of the patches can it drop?") is None

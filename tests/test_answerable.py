@@ -1910,3 +1910,24 @@ def test_an_acronym_plural_meets_its_singular(assistant):
     assert assistant.retriever.chunk_share(next(iter(content_words("LLM")))) > 0
     lead = first_sentence(assistant.ask("Between LaViLa and VideoCLIP, which one uses an LLM?").answer)
     assert lead.startswith("The LaViLa abstract says so:") and "LLMs" in lead, lead
+
+
+def test_each_ask_of_a_two_part_comparison_is_quoted_from_each_paper(assistant):
+    # "how are they different, and what's the result each one is proudest of?": besides the
+    # quotes on how each works, each paper's own sentence for the second ask.
+    # "just", "treat", "headline" ask nothing an abstract must write: no "neither mentions" partial.
+    answer = assistant.ask("is Emu Video just Emu for video? how are the two different, and what's each one's headline result?")
+    assert answer.kind == "comparison" and answer.status == "answered", answer.answer
+    assert "82.9" in answer.answer, answer.answer
+    data = assistant.ask("MetaCLIP vs MoDE: how do they treat the data differently, and what's each one's headline result?")
+    assert data.status == "answered" and "70.8%" in data.answer, data.answer
+
+
+def test_what_a_listing_sets_aside_is_no_topic(assistant):
+    # "..., not just frames": frames are what every video model makes; the camera-control paper
+    # (frames, no sound) is no match.
+    names = assistant.retriever.names
+    assert "frame" not in read_query("Which video generation models here also output sound, not just frames?", names).topic
+    answer = assistant.ask("Which video generation models here also output sound, not just frames?")
+    cited = " ".join(_cited_abstracts(assistant, answer))
+    assert {"Movie Gen", "VideoPoet"} <= set(titles(answer)) and "camera" not in cited, answer.answer

@@ -267,24 +267,32 @@ class ExtractiveComposer:
             for mention in named:
                 yield mention
                 yield "\n\n"
+        parts = asks(question)
         for part, source in enumerate(sides):
             yield ("\n\n" if part else "") + f"**{source.paper.title}**: "
             count = self.settings.sentences_per_paper + 1
+            said_whole = {clauses[part].index} if led and clauses[part].whole else set()
+            # "how do they differ in approach, and what's each one's headline result?": each ask's
+            # own best sentence of this paper (read alone) is shown too, after the first quote.
+            extras = [] if len(parts) < 2 else [i for i in dict.fromkeys(self._best(p, source, [], p) for p in parts) if i is not None]
+            extras = [i for i in extras if i not in said_whole][: count - 1]
             # The sentences on the asked aspect, best first; a paper that never uses the aspect's
             # words while another does is quoted on what it contributes ("We propose Masked
             # Siamese Networks ..."), not on sentences that only share the names ("72.4% top-1").
             if (aspect or shared_only) and (said[part] or not any(said)):
-                shown = {clauses[part].index} if led and clauses[part].whole else set()
-                yield from self._quotes(question, source, count, skip=shown, exact=numbers)
-                continue
-            # Side by side, each part leads with what the paper itself contributes (quoted in
-            # full unless the first sentence said all of it). "How does A differ from B?" asks
-            # how each works: then come the sentences that say more of that contribution
-            # ("CutLER first uses our proposed MaskCut ..."), not those that repeat its name.
-            gist = contribution_sentence(source.sentences)
-            lead, skip = (None, {clauses[part].index}) if led and clauses[part].whole else (gist, set())
-            about = source.sentences[gist] if gist is not None else question
-            yield from self._quotes(about, source, count, lead, skip)
+                quotes = list(self._quotes(question, source, count, skip=said_whole, exact=numbers))
+            else:
+                # Side by side, each part leads with what the paper itself contributes (quoted in
+                # full unless the first sentence said all of it). "How does A differ from B?" asks
+                # how each works: then come the sentences that say more of that contribution
+                # ("CutLER first uses our proposed MaskCut ..."), not those that repeat its name.
+                gist = contribution_sentence(source.sentences)
+                lead, skip = (None, said_whole) if said_whole else (gist, set())
+                about = source.sentences[gist] if gist is not None else question
+                quotes = list(self._quotes(about, source, count, lead, skip))
+            shown = {strip_markers(q).strip() for q in quotes}
+            quotes[1:1] = [cite(source.sentences[i], source.n) + " " for i in extras if strip_markers(source.sentences[i]).strip() not in shown]
+            yield from quotes
         if shared and not shared_only and not led:
             yield "\n\n"
             yield self._shared(shared, sides)
@@ -793,7 +801,9 @@ def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clau
 def _cut(clause: str, index: int) -> Clause:
     for c in _CLAUSE_END.finditer(clause):
         head = clause[: c.start()]
-        if _LEADS_ON.search(head):  # "study questions such as: ...": what follows is the head's own
+        if lead_on := _LEADS_ON.search(head):  # "study questions such as: ...": what follows is the head's own
+            if "?" in clause[c.start() :]:  # "... such as: how many samples are needed ...?" asks, it tells nothing
+                return Clause(head[: lead_on.start()].rstrip(" ,;:"), False, index)
             continue
         if len(head.split()) >= 8 and (len(clause.split()) > CLAUSE_WORDS or _CLAUSE_BREAK.match(c.group(0))):
             return Clause(head.rstrip(" ,;:"), False, index)

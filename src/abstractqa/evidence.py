@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn
     dont doesnt didnt isnt arent wasnt werent
     explicitly specifically actually really basically essentially particularly especially somehow
-    exactly precisely roughly approximately either neither whatever whatsoever""".split()  # "don't" is read as "don" and "t"
+    exactly precisely roughly approximately either neither whatever whatsoever just""".split()  # "don't" is read as "don" and "t"
 )
 
 

@@ -190,7 +190,7 @@ GENERIC_HEADS = frozenset(
     focus aim purpose data modality modalities input inputs output
     outputs step steps stage stages paper papers work insight insights observation time
     name names way ways thing things part parts metric metrics compute resources topic
-    topics theme themes trick tricks ingredient ingredients stuff stance stances attitude opinion viewpoint""".split()
+    topics theme themes trick tricks ingredient ingredients stuff stance stances attitude opinion viewpoint headline headlines""".split()
 )
 GENERIC_STEMS = frozenset(stem(w) for w in GENERIC_HEADS)
 _ASKS_THING = [
@@ -221,7 +221,7 @@ LISTING_FRAME = frozenset(
     for w in """study studies use uses rely relies report reports introduce deal discuss address propose show evaluate
     tackle focus talk talks cover covers mention mentions explore explores investigate investigates
     look looks examine examines say says said relate related relevant pertain involve concern regard regarding
-    conclude concludes find finds found claim claims argue argues""".split()
+    conclude concludes find finds found claim claims argue argues treat treats handle handles""".split()
 )
 # Verbs of making: "which papers propose (release, build) a benchmark?" asks for papers that make one.
 MAKING = frozenset(stem(w) for w in "propose introduce present build built release create construct collect curate develop".split())
@@ -432,6 +432,7 @@ def one_ask(query: Query, part: str) -> Query:
 
 
 _EACH_ASKED = re.compile(r"^\W*(?:what|how)\b[^?]*\beach\b", re.I | re.M)
+_NOT_JUST = re.compile(r"\bnot\s+(?:just|only|merely|simply)\s+(?:the\s+)?[\w\-]+", re.I)
 _AND_DESCRIBED = re.compile(
     r"\b(?:do|did|are|were|have)\s+[^?.]{2,40}?\s+and\s+the\s+(?:[\w\-+]+\s+){0,4}?(?:paper|one|work|study)\s+"
     r"(?:that|which|where|who|about|on)\b",
@@ -514,7 +515,8 @@ def read_query(
         kind = "listing"
     else:
         kind = "factoid"
-    about = _INSTRUCTION.sub(" ", text)
+    # "models that also output sound, not just frames": what is set aside is no topic.
+    about = _NOT_JUST.sub(" ", _INSTRUCTION.sub(" ", text))
     # "the two surveys by Pengzhen Ren": a person's name is in the records, not in the abstracts.
     people = content_words(" ".join(intent.authors + intent.strangers))
     topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS - people
