@@ -337,8 +337,8 @@ class ExtractiveComposer:
         negated = any(0 <= hits[0] - k <= 4 and _NEGATED.search(tokens[k]) for k in range(len(tokens))) if hits else False
         # what it lacks, as typed: from the first asked thing on ("a single sampling step": "single sampling step")
         typed = re.findall(r"[\w'-]+", what)
-        first = next(k for k, t in enumerate(typed) if content_words(t) & things)
-        last = max(k for k, t in enumerate(typed) if t.casefold() not in STOPWORDS)
+        first = next((k for k, t in enumerate(typed) if content_words(t) & things), 0)
+        last = max((k for k, t in enumerate(typed) if t.casefold() not in STOPWORDS), default=len(typed) - 1)
         lacked = " ".join(typed[first : last + 1])
         return [
             Exact(

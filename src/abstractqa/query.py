@@ -627,7 +627,10 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
     found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t) and t.casefold() not in _CHAT_CAPITALS | _CURRENCIES]
     # "ViT-H / ViT-Huge": a size variant is a name, one however it is spelled.
     sizes = {_size(t) for t in found}
-    found += [m.group(0) for m in VARIANT.finditer(clean) if _size(m.group(0)) not in sizes and not sizes.add(_size(m.group(0)))]
+    for variant in VARIANT.finditer(clean):
+        if _size(variant.group(0)) not in sizes:
+            sizes.add(_size(variant.group(0)))
+            found.append(variant.group(0))
     scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
     found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
