@@ -866,9 +866,9 @@ def _reports_other_side(query: Query, source: Source, sources: list[Source]) -> 
     # derives closed-form expectations ...": I-JEPA writes "data-augmentations", DA, too).
     described = described_paper(query.text)
     described_words = content_words(described) if described else query.topic
-    words = described_words - LISTING_FRAME - COMPARING_STEMS - source.name_words - {stem(w.casefold()) for w in query.unseen}
-    if words - source.words and any(
-        len(words & s.words) > len(words & source.words) and len(words & s.words) >= REPORTS_SHARE * len(words)
+    other = described_words - LISTING_FRAME - COMPARING_STEMS - source.name_words - {stem(w.casefold()) for w in query.unseen}
+    if other - source.words and any(
+        len(other & s.words) > len(other & source.words) and len(other & s.words) >= REPORTS_SHARE * len(other)
         for s in sources
         if s is not source
     ):

@@ -367,7 +367,16 @@ VARIANT = re.compile(
 _SIZES = {w[0]: w for w in ("tiny", "small", "base", "large", "huge", "giant")}
 
 
-def _variant_in(text: str, variant: re.Match) -> bool:
+def variant_key(term: str) -> str:
+    """A size variant as one spelling ("vit-h" for "ViT-H" and "ViT-Huge"); other terms as they are."""
+    m = VARIANT.fullmatch(term)
+    return f"{m.group('head')}-{m.group('size')[0]}{m.group('patch') or ''}".casefold() if m else term
+
+
+def _variant_in(text: str, term: str) -> bool:
+    """Whether `term`, a size variant, stands in `text` in either spelling ("ViT-H": "ViT-Huge/16")."""
+    if not (variant := VARIANT.fullmatch(term)):
+        return False
     size = variant.group("size").lower()[0]
     patch = re.escape(variant.group("patch") or "")
     form = rf"(?<![\w\-]){re.escape(variant.group('head'))}-(?:{size}|{_SIZES[size]}){patch}(?![a-z])"
@@ -388,7 +397,7 @@ def holds_term(text: str, term: str) -> bool:
             return True  # "72%" typed for the "72.4%" a paper reports
         word = _SPELLED.get(digits)  # "3 components" against "three key components"
         return word is not None and re.search(rf"\b{word}\b", text, re.I) is not None
-    if (variant := VARIANT.fullmatch(term)) and _variant_in(text, variant):
+    if _variant_in(text, term):
         return True  # "ViT-H" written "ViT-Huge/16"
     folded = re.sub(r"[\s\-_]", "", text.casefold())
     short = re.sub(r"[\s\-_/.]", "", term.casefold())
@@ -426,7 +435,7 @@ def writes(text: str, term: str, versioned: bool = False) -> bool:
     ("CLIP", not a video "clip"), in any case where it was typed without ("ego4d": "Ego4D");
     with `versioned`, a version of it counts too ("CIFAR": "CIFAR-10"); a size variant in
     either spelling ("ViT-H": "ViT-Huge/16")."""
-    if (variant := VARIANT.fullmatch(term)) and _variant_in(text, variant):
+    if _variant_in(text, term):
         return True
     if any(c.isupper() for c in term):
         return mentions(text, term, versioned)

@@ -36,6 +36,7 @@ from abstractqa.evidence import (
     split_sentences,
     stem,
     stem_run,
+    variant_key,
 )
 from abstractqa.names import stated_superlative
 
@@ -626,20 +627,14 @@ def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]
     clean = re.sub(r"(?<![\w\-])(\d[\d.,]*[kKmMbBtT]?)-(?=[a-zA-Z])", r"\1 ", clean)  # "10B-parameter": 10B
     found = [t for t in _EXACT_TERM.findall(clean) if not names.is_name(t) and t.casefold() not in _CHAT_CAPITALS | _CURRENCIES]
     # "ViT-H / ViT-Huge": a size variant is a name, one however it is spelled.
-    sizes = {_size(t) for t in found}
+    sizes = {variant_key(t) for t in found}
     for variant in VARIANT.finditer(clean):
-        if _size(variant.group(0)) not in sizes:
-            sizes.add(_size(variant.group(0)))
+        if variant_key(variant.group(0)) not in sizes:
+            sizes.add(variant_key(variant.group(0)))
             found.append(variant.group(0))
     scaled = scaled_numbers(clean)  # "5k labels" asks for 5000, written "5,000" or "5k"
     found += [scaled.get(n, n) for n in numbers_in(clean) if not any(n in t for t in found)]
     return list(dict.fromkeys(t.rstrip("?.,") for t in found if not re.fullmatch(r"top-[15]|1", t, re.I)))
-
-
-def _size(term: str) -> str:
-    """A size variant as one spelling ("vit-h" for "ViT-H" and "ViT-Huge"); other terms as they are."""
-    m = VARIANT.fullmatch(term)
-    return f"{m.group('head')}-{m.group('size')[0]}{m.group('patch') or ''}".casefold() if m else term
 
 
 # "sam 2", "Llama 3": a word and a bare version number. It is a name with its version where
