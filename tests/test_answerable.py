@@ -8,7 +8,7 @@ import types
 
 import pytest
 
-from abstractqa.answerable import _named_versions
+from abstractqa.answerable import _named_versions, side_descriptions
 from abstractqa.compose import _lower_first
 from abstractqa.evaluate import first_sentence
 from abstractqa.evidence import (
@@ -57,6 +57,10 @@ def test_query_reads_kind_names_and_exact_terms(assistant):
     assert read_query("authors of the active learning survey?", names).record == {"authors"}
     # "is there any work on X?" asks which papers, if any
     assert read_query("is there any work on graph neural nets for molecules", names).kind == "listing"
+    # "a different scene" is another scene: no comparison (it had been read as one)
+    scene = "the speech one that makes audio sound like it was recorded in a different scene — what kind of generative model do they train?"
+    assert read_query(scene, names).kind == "factoid"
+    assert read_query("are these different?", names).kind == "comparison"
     assert read_query("does any paper use AudioSet?", names).kind == "listing"
     # a metric the question opens with asks for its value
     wer = read_query("wer of the speech-scene diffusion model?", names)
@@ -493,6 +497,19 @@ def test_a_figure_on_hardware_the_abstract_reports_is_answered(assistant):
     assert sqnr.status == "answered" and "SQNR" in first_sentence(sqnr.answer), sqnr.answer
 
 
+def test_an_exact_count_the_abstract_gives_only_in_words_is_said_missing(assistant):
+    # Emu fine-tunes on "only a few thousand carefully selected high-quality images": no exact
+    # count, and "1.1 billion image-text pairs" counts pairs. It had been answered.
+    exact = assistant.ask("exactly how many images were in Emu's quality-tuning set?")
+    lead = first_sentence(exact.answer)
+    assert exact.status == "partial" and "no exact number" in lead, exact.answer
+    assert "a few thousand" in exact.answer, exact.answer
+    # asked plainly, "a few thousand" answers it; a count written in digits answers "exactly"
+    assert assistant.ask("how many images were in Emu's quality-tuning set?").status == "answered"
+    gpus = assistant.ask("what's the exact number of GPUs I-JEPA used?")
+    assert gpus.status == "answered" and "32 A100 GPUs" in first_sentence(gpus.answer), gpus.answer
+
+
 def test_a_rounded_percentage_finds_the_reported_one(assistant):
     # "72%" typed for MSN's 72.4%: the figure is there, not missing.
     answer = assistant.ask("how many labeled images does msn need for 72% on imagenet")
@@ -738,6 +755,17 @@ def test_what_the_named_abstract_never_mentions_is_said_missing(assistant):
     assert beat.status == "partial" and first_sentence(beat.answer).startswith("The I-JEPA abstract does not mention mae,"), beat.answer
 
 
+def test_a_topic_the_named_paper_covers_only_in_part_is_said_missing(assistant):
+    # GISMo writes "recipe", but no passage of the collection writes "vegan": asked whether the
+    # paper covers vegan recipes, it does not.
+    answer = assistant.ask("does gismo say anything about vegan recipes?")
+    assert answer.status == "partial" and "does not mention vegan recipes" in first_sentence(answer.answer), answer.answer
+    # a frame verb the collection lacks ("talk") is no topic; "lip" is, though no word is rare
+    assert assistant.ask("does movie gen talk about lip sync?").status == "partial"
+    # what the paper covers stays answered
+    assert assistant.ask("does the FACET paper say anything about skin tone?").status == "answered"
+
+
 def test_a_dataset_is_a_name_the_abstract_must_give(assistant):
     none = assistant.ask("Which dataset did they train on in the work that adds 3D camera motion control to video generation?")
     assert none.status in ("partial", "not_covered") and "no named dataset" in none.answer, none.answer
@@ -921,6 +949,14 @@ def test_a_model_described_by_how_it_is_trained_is_the_one_asked(assistant):
 def test_papers_of_a_date_are_listed_with_their_arxiv_ids(assistant):
     lead = first_sentence(assistant.ask("what was posted on 2022-10-13?").answer)
     assert "2210.07277" in lead and "2210.07181" in lead, lead
+
+
+def test_a_date_then_the_asked_field_is_no_topic(assistant):
+    # "created on 2022-02-16 — what are their arxiv ids": what follows the date (after a dash) asks
+    # a record field; it had been read as a topic that neither paper mentions, and declined.
+    answer = assistant.ask("there are two papers created on 2022-02-16 — what are their arxiv ids?")
+    lead = first_sentence(answer.answer)
+    assert answer.status == "answered" and "2202.08325" in lead and "2202.08360" in lead, answer.answer
 
 
 def test_a_date_range_in_a_question_picks_the_papers_dated_within_it(assistant):
@@ -1631,6 +1667,16 @@ def test_contrasting_a_paper_with_a_described_one_is_a_comparison(assistant):
     assert "[1]" in lead and "[2]" in lead and "group-wise quantization" in lead, answer.answer
 
 
+def test_a_paper_described_by_what_it_resembles_need_not_write_that_name(assistant):
+    # "the DINOv2-like paper (1B ViT on curated data)": no abstract writes DINOv2, and none need
+    # to. It had been declined as "No indexed paper mentions dino2-like".
+    question = "RoB versus the DINOv2-like paper (1B ViT on curated data): both do distillation, so how do they differ?"
+    assert "DINOv2-like" not in read_query(question, assistant.retriever.names).exact
+    answer = assistant.ask(question)
+    assert answer.kind == "comparison" and "dino" not in answer.answer.casefold(), answer.answer
+    assert side_descriptions(question)[1] == "the paper (1B ViT on curated data)"
+
+
 def test_an_author_set_of_two_papers_is_answered_from_both_records(assistant):
     # Described papers, in the question's order: who is on the first list and not the second.
     difference = assistant.ask(
@@ -1800,6 +1846,11 @@ def test_a_guess_the_abstract_does_not_write_is_not_confirmed(assistant):
     assert answer.status == "partial" and first_sentence(answer.answer).startswith("The LaViLa abstract does not mention GPT-3"), answer.answer
     # a guess the abstract writes is answered
     assert assistant.ask("which data pool does MetaCLIP curate from, CommonCrawl?").status == "answered"
+    # "LLaVA or something else?" is a guess too, and a name in mixed case is one the answer
+    # must hold: LEGO writes only "a visual large language model (VLLM)". It had been answered.
+    lego = assistant.ask("In LEGO (egocentric action frame generation), which visual LLM did they finetune, LLaVA or something else?")
+    lead = first_sentence(lego.answer)
+    assert lego.status == "partial" and lead.startswith("The LEGO abstract does not mention LLaVA"), lego.answer
 
 
 def test_a_name_every_compared_abstract_writes_stays_asked_before_the_dash(assistant):
@@ -1931,3 +1982,34 @@ def test_what_a_listing_sets_aside_is_no_topic(assistant):
     answer = assistant.ask("Which video generation models here also output sound, not just frames?")
     cited = " ".join(_cited_abstracts(assistant, answer))
     assert {"Movie Gen", "VideoPoet"} <= set(titles(answer)) and "camera" not in cited, answer.answer
+
+
+def test_each_alternative_of_a_listing_is_a_topic_of_its_own(assistant):
+    # "ensemble models (or experts)": MoViNets writes only "a simple ensembling technique", in a
+    # sentence far from the whole question; the alternative alone lists it. FACET's "expert
+    # reviewers" hold the other alternative's word, in a sentence far from it: not listed.
+    answer = assistant.ask("which papers ensemble models (or experts) in some form?")
+    listed = set(titles(answer))
+    assert {"MoViNets", "MoDE"} <= listed and "FACET" not in listed, answer.answer
+    # "with audio/sound": "sound" reads as "audio", the other alternative's word, so it is no
+    # topic of its own; IMP, which takes audio as input, is not listed.
+    sound = set(titles(assistant.ask("which papers can generate video together with audio/sound?")))
+    assert {"Movie Gen", "VideoPoet"} <= sound and "IMP" not in sound, sound
+
+
+def test_a_why_question_whose_premise_the_abstract_reverses_says_so(assistant):
+    # The text-quality paper trains "while using 40% lesser data": asked why it needed more data,
+    # the answer says the abstract says the opposite, quoting it. It had been answered with quotes.
+    answer = assistant.ask(
+        "why did the text quality-score filtering method need more training data than the baseline to reach the same accuracy?"
+    )
+    lead = first_sentence(answer.answer)
+    assert answer.status == "partial" and "says the opposite" in lead, answer.answer
+    assert "40% lesser data" in answer.answer and answer.citations, answer.answer
+    # a premise the abstract states as asked is answered
+    same = assistant.ask("why does the text quality-score filtering method need less training data?")
+    assert "opposite" not in same.answer, same.answer
+    # "build on or apply MSN": two verbs for one topic; "build" is no topic of its own (GISMo,
+    # which builds a graph, had been listed)
+    msn = set(titles(assistant.ask("which abstracts build on or apply masked siamese networks?")))
+    assert "RoB" in msn and "GISMo" not in msn, msn

@@ -58,6 +58,7 @@ from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
     COMPARING_STEMS,
     GENERIC_STEMS,
+    LIKENESS,
     LISTING_FRAME,
     LISTING_WORDS,
     MAKING,
@@ -92,6 +93,8 @@ MAX_LISTED = 8
 # A paper with every topic word in one sentence is listed (a topic of several words, when also
 # this close to the question: "generate" and "video" stand in a video-captioning abstract, 0.40).
 LIST_LEXICAL = 0.42
+# Of an alternative's rare word written alone, the least similarity of its sentence to the question.
+LIST_ALONE = 0.3
 # Below this best-sentence similarity, an LLM's "not in the sources" (or its judgment "no") is
 # believed; above it the evidence is strong enough that an answer is shown instead.
 LLM_REFUSAL_BELOW = 0.45
@@ -102,7 +105,7 @@ TOPIC_TRUST_BELOW = 0.6
 # Words of a record question's frame ("who wrote the first ..."): they say nothing of the paper.
 RECORD_FRAME = frozenset(
     stem(w)
-    for w in "who wrote written write authored author authors first last lead senior when published posted created released date year code github repo page link url".split()
+    for w in "who wrote written write authored author authors first last lead senior when published posted created released date year code github repo page link url arxiv id ids identifier".split()
 )
 # "the original SAM", "the previous version": words that point at a predecessor, not at a paper.
 _PREDECESSOR = frozenset(stem(w) for w in "original previous prior earlier older baseline base vanilla standard".split())
@@ -137,6 +140,7 @@ class Plan:
     says: str = ""  # a refusal's first line, where its reason is one a person can read
     related: bool = True  # a refusal lists the closest papers (not when a record filter picked none)
     missing: list[str] = field(default_factory=list)  # what the focus papers don't give
+    opposite: int | None = None  # the sentence that says the opposite of the question's premise
     best_similarity: float = 0.0
 
     def __post_init__(self) -> None:
@@ -405,6 +409,15 @@ def plan_answer(
     absent: Status = "partial" if named or described else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
+    if (opposite := _premise_reversed(query.text, chosen)) is not None:
+        # "why did the text quality-score method need more training data ...?": the abstract
+        # says it used "40% lesser data"; the question's premise is the reverse of what it says.
+        plan.opposite = opposite
+        return plan.decline("partial", f"{about} says the opposite of the question's premise", ["opposite"])
+    if query.asks_number and query.ask and _ASKS_EXACT.search(query.text) and _vague_count(query.ask.head, chosen):
+        # "exactly how many images were in Emu's quality-tuning set?": "a few thousand ... images"
+        # is the abstract's only count of them; it gives no exact number.
+        return plan.decline(absent, f"{about} gives no exact number for what is asked", [f"no exact number for {_number_asked(query)}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
         asked, family = unreported
@@ -529,7 +542,8 @@ def _asked_and_absent(phrase: str, question: str, source: Source) -> bool:
 
 
 # "... about video", "... on self-supervised learning": the topic a record listing asks for.
-_RECORD_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning|related to|dealing with)\s+(?P<topic>[^?.,;:()]+)", re.I)
+# A dash ends it: "created on 2022-02-16 — what are their arxiv ids" names no topic.
+_RECORD_ABOUT = re.compile(r"\b(?:about|on|regarding|concerning|related to|dealing with)\s+(?P<topic>[^?.,;:()—–]+)", re.I)
 _DATE_WORDS = content_words(
     "january february march april may june july august september october november december "
     "jan feb mar apr jun jul aug sep sept oct nov dec day days date same week month year time"
@@ -681,6 +695,19 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     # typed in capitals, is a name).
     coined = {stem(w.casefold()) for w in query.unseen if w.islower() and not is_english(w)}
     held = words - coined or words
+    # "ensemble models (or experts)": each alternative's rare word, written alone, is a topic of
+    # its own ("we propose a simple ensembling technique"), in a sentence not far from the question
+    # (not FACET's "expert reviewers").
+    parts = [part for p in re.split(r"\bor\b|/", query.text) if (part := content_words(p) & held)]
+    # Only where every alternative is one such word: "build on or apply MSN" offers two verbs for
+    # one topic, and "build" is none. ("with audio/sound": "sound" reads as "audio", the other
+    # alternative's word, so it is no topic of its own.)
+    single = len(parts) >= 2 and all(len(part) == 1 for part in parts)
+    alone = [
+        part
+        for i, part in enumerate(parts)
+        if single and part <= set(query.rare) and not part & set().union(*parts[:i], *parts[i + 1 :])
+    ]
     lexical = [
         s.n
         for s in sources
@@ -688,6 +715,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         and any(held <= bag for bag in s.sentence_words)
         # a compound typed with hyphens ("mixture-of-experts") is a phrase of its own
         and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or any("-" in w for w in held) or phrase and any(phrase in stem_run(t) for t in s.sentences))
+        or any(sim >= LIST_ALONE and part <= bag for part in alone for sim, bag in zip(sims[s.n], s.sentence_words, strict=False))
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
@@ -805,7 +833,9 @@ def side_descriptions(question: str) -> list[str]:
     searched on its own, as one side's words may find nothing in a search of the whole."""
     for sides in (_SIDES, ONE_OTHER, _AND_SIDES):
         if m := sides.search(question):
-            return [m.group("a"), m.group("b")]
+            # "the DINOv2-like paper (1B ViT on curated data)": searched by what it is, not by
+            # what it resembles
+            return [" ".join(LIKENESS.sub(" ", m.group(g)).split()) for g in "ab"]
     return []
 
 
@@ -1101,12 +1131,20 @@ def _asked_words(query: Query, source: Source) -> set[str]:
     return query.topic - source.name_words - LISTING_FRAME - COMPARING_STEMS - RECORD_FRAME
 
 
+# "does X say anything about (mention, discuss) Y?": a question of whether a paper covers a topic.
+_COVERAGE = re.compile(r"\b(?:say|says|mention|mentions|discuss|discusses|talk|talks|cover|covers)\b", re.I)
+
+
 def _unmentioned(query: Query, source: Source) -> str:
     """The words of what is asked (two or more, besides the paper's names and the question's
     frame) when the paper's abstract holds none of them, as typed ("open source"); else ""."""
     asked = _asked_words(query, source)
     asked -= content_words(" ".join(query.exact))  # "k600": checked as a term ("Kinetics-600")
-    if asked & source.words:  # "what does cutler use to make its initial masks": "masks"
+    # "does gismo say anything about vegan recipes?": asked whether the paper covers a topic,
+    # a dictionary word of it that no passage holds ("vegan") is a topic the paper lacks, though
+    # it writes the rest ("recipes").
+    lacking = _COVERAGE.search(query.text) and {stem(w) for w in query.unseen if w.islower() and is_english(w)} & asked
+    if asked & source.words and not lacking:  # "what does cutler use to make its initial masks": "masks"
         return ""
     # "what baselines did UGPIG beat?": stated by value ("outperforms ... like KGCN"), not by name.
     asked = {w for w in asked if not (form := VALUE_FORMS.get(w)) or not form.search(source.paper.abstract)}
@@ -1114,7 +1152,7 @@ def _unmentioned(query: Query, source: Source) -> str:
     # it ("mobile"), so that two typos ("dose" for "does") are not taken for a topic.
     unseen = content_words(" ".join(query.unseen))
     asked = {w for w in asked if w in query.rare or w in unseen}
-    if len(asked) < 2 or not asked & set(query.rare):
+    if not lacking and (len(asked) < 2 or not asked & set(query.rare)):
         return ""
     tokens = WORD.findall(query.text.casefold())
     # "does i-jepa beat mae": what is not mentioned is "mae"; "beat" says how it is asked.
@@ -1140,9 +1178,11 @@ def _topic_phrase(question: str, words: set[str]) -> str:
 
 def _guessed(question: str, term: str) -> bool:
     """Whether `term` is offered as a guess at the answer: after a dash, colon or comma that
-    follows a "which/what" clause, and closed by a question mark ("... - GPT-2?")."""
+    follows a "which/what" clause, and closed by a question mark ("... - GPT-2?", ", LLaVA or
+    something else?")."""
     return re.search(
-        rf"\b(?:which|what)\b[^?]*?(?:\s[-\u2013\u2014]+\s*|[:,]\s*)(?:maybe\s+|perhaps\s+|like\s+|is it\s+)?{re.escape(term)}\s*\?",
+        rf"\b(?:which|what)\b[^?]*?(?:\s[-\u2013\u2014]+\s*|[:,]\s*)(?:maybe\s+|perhaps\s+|like\s+|is it\s+)?{re.escape(term)}"
+        r"(?:\s+or\s+(?:something|some\s*thing|anything|another|other|a\s+different)\b[^?]*)?\s*\?",
         question,
         re.I,
     ) is not None
@@ -1190,6 +1230,69 @@ def _number_asked(query: Query) -> str:
     if unit and unit[0] is _MONEY:
         return unit[1]  # "how much did training cost": the money, not the "training" asked of
     return str(query.ask) if query.ask else " or ".join(query.exact) or metric_said(query.metric) or unnamed
+
+
+# Comparatives on one scale, each with its opposite: "more data" against "40% lesser data".
+_SCALES = {
+    "more": 1, "greater": 1, "less": -1, "lesser": -1, "fewer": -1,
+    "larger": 2, "bigger": 2, "smaller": -2,
+    "higher": 3, "lower": -3,
+    "faster": 4, "slower": -4,
+    "longer": 5, "shorter": -5,
+    "better": 6, "worse": -6,
+}  # fmt: skip
+_COMPARATIVE = re.compile(rf"\b(?P<c>{'|'.join(_SCALES)})\s+(?P<what>(?:[\w\-]+\s+){{0,2}}[\w\-]+)", re.I)
+_PRESUPPOSES = re.compile(r"^\W*(?:why|how come)\b", re.I)
+
+
+def _comparatives(text: str) -> list[tuple[int, set[str]]]:
+    """Each comparative with the words it compares: "need more training data" -> (1, {"train", "data"})."""
+    return [(_SCALES[m.group("c").casefold()], content_words(m.group("what")) - GENERIC_STEMS) for m in _COMPARATIVE.finditer(text)]
+
+
+def _premise_reversed(question: str, source: Source) -> int | None:
+    """The sentence of a "why ...?" question's paper that says the reverse of its premise ("why
+    did it need more data?" of "while using 40% lesser data"), when no sentence says it as the
+    question does; else None."""
+    if not _PRESUPPOSES.search(question) or not (claims := [c for c in _comparatives(question) if c[1]]):
+        return None
+    reversed_at = None
+    for i, sentence in enumerate(source.sentences):
+        for scale, words in _comparatives(strip_markers(sentence)):
+            for claimed, about in claims:
+                if words & about and scale == claimed:
+                    return None  # the paper says it as the question does
+                if words & about and scale == -claimed and reversed_at is None:
+                    reversed_at = i
+    return reversed_at
+
+
+_ASKS_EXACT = re.compile(r"\b(?:exact(?:ly)?|precise(?:ly)?)\b", re.I)
+# An amount in words that is no count: "a few thousand", "several hundred", "thousands of", "many".
+_VAGUE_AMOUNT = re.compile(
+    r"\b(?:a\s+few|few|several|many|some|a\s+handful\s+of|dozens|tens|hundreds|thousands|millions|billions)"
+    r"(?:\s+(?:of\s+)?(?:hundred|thousand|million|billion)s?)?\b",
+    re.I,
+)
+_CLAUSE_BREAK = re.compile(r"[,;:()]|\b(?:and|or)\b")
+
+
+def _vague_count(head: str, source: Source) -> bool:
+    """Whether the paper counts the asked thing ("imag") only in vague words ("a few thousand
+    carefully selected high-quality images"): no sentence writes a number before it, and one
+    writes an amount in words. "1.1 billion image-text pairs" counts pairs, not images."""
+    vague = False
+    for sentence in source.sentences:
+        text = strip_markers(sentence)
+        for word in re.finditer(r"(?<![\w\-])[A-Za-z]+(?![\w\-])", text):
+            if stem(word.group(0).casefold()) != head:
+                continue
+            # the words that count it: back to a clause break, at most five
+            before = " ".join(_CLAUSE_BREAK.split(text[: word.start()])[-1].split()[-5:])
+            if numbers_in(before):
+                return False
+            vague = vague or bool(_VAGUE_AMOUNT.search(before))
+    return vague
 
 
 def _states_value(head: str, source: Source) -> bool:

@@ -50,7 +50,8 @@ _PAIR_IS = r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+"
 _ASKS_IDENTITY = re.compile(_PAIR_IS + r"(?:the\s+same|different)\b", re.I)
 COMPARISON = re.compile(
     # (not inside a hyphenated description: "the ensembling-vs-bigger-models paper")
-    r"\b(compare[sd]?|comparison|diff|differ|differs|different|difference|differences|(?<!-)(?:versus|vs\.?)(?!-)|contrast|in common|"
+    # ("recorded in a different scene": "a different" thing is another one, no comparison)
+    r"\b(compare[sd]?|comparison|diff|differ|differs|(?<!\ba\s)different|difference|differences|(?<!-)(?:versus|vs\.?)(?!-)|contrast|in common|"
     r"share(?!\s+of\b)|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
     r"\bseparates?\b[^?]*\bfrom\b|"
     # "how do Emu and Emu Video relate?", "how is the power-law paper connected to MSN",
@@ -516,8 +517,11 @@ def read_query(
         kind = "listing"
     else:
         kind = "factoid"
+    # "the DINOv2-like paper (1B ViT on curated data)": a paper described by what it resembles
+    # need not write that name; what it is like is neither a topic nor a term the answer must hold.
+    unlike = LIKENESS.sub(" ", text)
     # "models that also output sound, not just frames": what is set aside is no topic.
-    about = _NOT_JUST.sub(" ", _INSTRUCTION.sub(" ", text))
+    about = _NOT_JUST.sub(" ", _INSTRUCTION.sub(" ", unlike))
     # "the two surveys by Pengzhen Ren": a person's name is in the records, not in the abstracts.
     people = content_words(" ".join(intent.authors + intent.strangers))
     topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS - people
@@ -525,11 +529,11 @@ def read_query(
         if not topic - LISTING_FRAME - MAKING:  # "which papers propose a benchmark?": the head is all there is
             topic = content_words(about) - LISTING_WORDS
         topic -= _beside_frame(text)
-    unseen = _unseen(text, topic, chunk_share) if chunk_share else []
-    exact = exact_terms(text, names, urls)
+    unseen = _unseen(unlike, topic, chunk_share) if chunk_share else []
+    exact = exact_terms(unlike, names, urls)
     # "results on the Pile?": a capitalised word inside a sentence that no passage holds is a
     # name (a dataset, a model) the collection lacks; an answer must hold it like any other name.
-    capitalised = _capitalised_inside(text)
+    capitalised = _capitalised_inside(unlike)
     exact += [w for w in unseen if w in capitalised and w not in exact and stem(w.casefold()) not in people]
     return Query(
         text=text,
@@ -563,8 +567,10 @@ _TYPED_WORD = re.compile(WORD.pattern, re.I)  # a word as typed, capitals and al
 
 
 def _capitalised_inside(text: str) -> set[str]:
-    """Words written with a capital that don't begin a sentence ("the Pile", not "Does")."""
-    return {m.group(1) for m in re.finditer(r"(?<![.?!:;]\s)(?<!^)(?<=\s)([A-Z][a-z]+)\b", text)}
+    """Words written with a capital that don't begin a sentence ("the Pile", not "Does"), and
+    words in mixed case anywhere ("LLaVA", "iPhone")."""
+    inside = {m.group(1) for m in re.finditer(r"(?<![.?!:;]\s)(?<!^)(?<=\s)([A-Z][a-z]+)\b", text)}
+    return inside | set(re.findall(r"\b[A-Za-z]*(?:[a-z][A-Z]|[A-Z]{2}[a-z])[A-Za-z]*\b", text))
 
 
 def _unseen(text: str, topic: set[str], chunk_share: Callable[[str], float]) -> list[str]:
@@ -608,6 +614,10 @@ def _record_fields(text: str) -> frozenset[str]:
 _CHAT_CAPITALS = frozenset("ok okay fyi btw imo imho asap pls thx tldr eli5 iirc afaik".split())
 # "in USD": a currency is the unit of a money ask (a number with a currency answers it), no name.
 _CURRENCIES = frozenset("usd eur gbp".split())
+
+
+# "DINOv2-like", "OmniMAE-style": a name that says what a paper resembles, not what it writes.
+LIKENESS = re.compile(r"(?<![\w\-])[\w.]+-(?:like|style|esque|inspired|flavou?red)\b", re.I)
 
 
 def exact_terms(text: str, names: CollectionNames, urls: list[str]) -> list[str]:
