@@ -413,7 +413,7 @@ def plan_answer(
         # "why did the text quality-score method need more training data ...?": the abstract
         # says it used "40% lesser data"; the question's premise is the reverse of what it says.
         plan.opposite = opposite
-        return plan.decline("partial", f"{about} says the opposite of the question's premise", ["opposite"])
+        return plan.decline("partial", f"{about} says the opposite of the question's premise")
     if query.asks_number and query.ask and _ASKS_EXACT.search(query.text) and _vague_count(query.ask.head, chosen):
         # "exactly how many images were in Emu's quality-tuning set?": "a few thousand ... images"
         # is the abstract's only count of them; it gives no exact number.
@@ -698,7 +698,8 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     # "ensemble models (or experts)": each alternative's rare word, written alone, is a topic of
     # its own ("we propose a simple ensembling technique"), in a sentence not far from the question
     # (not FACET's "expert reviewers").
-    parts = [part for p in re.split(r"\bor\b|/", query.text) if (part := content_words(p) & held)]
+    alternatives = re.split(r"\bor\b|/", query.text)
+    parts = [part for p in alternatives if (part := content_words(p) & held)]
     # Only where every alternative is one such word: "build on or apply MSN" offers two verbs for
     # one topic, and "build" is none. ("with audio/sound": "sound" reads as "audio", the other
     # alternative's word, so it is no topic of its own.)
@@ -721,7 +722,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     # alternatives, in a sentence close to the question.
     unseen = {w.casefold() for w in query.unseen}
     rarest = set()
-    for part in re.split(r"\bor\b|/", query.text):
+    for part in alternatives:
         if held := (content_words(part) & set(query.rare)) - frame:
             word = min(held, key=lambda w: (query.rare[w], w))
             # "speech translation": a word no passage holds, beside it, makes a compound the
@@ -1143,7 +1144,7 @@ def _unmentioned(query: Query, source: Source) -> str:
     # "does gismo say anything about vegan recipes?": asked whether the paper covers a topic,
     # a dictionary word of it that no passage holds ("vegan") is a topic the paper lacks, though
     # it writes the rest ("recipes").
-    lacking = _COVERAGE.search(query.text) and {stem(w) for w in query.unseen if w.islower() and is_english(w)} & asked
+    lacking = bool(_COVERAGE.search(query.text) and {stem(w) for w in query.unseen if w.islower() and is_english(w)} & asked)
     if asked & source.words and not lacking:  # "what does cutler use to make its initial masks": "masks"
         return ""
     # "what baselines did UGPIG beat?": stated by value ("outperforms ... like KGCN"), not by name.

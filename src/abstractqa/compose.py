@@ -148,7 +148,6 @@ class ExtractiveComposer:
 
     def _partial(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         source = plan.source(plan.focus[0])
-        missing = " or ".join(plan.missing)
         if plan.opposite is not None:  # "why did it need more data?" of "using 40% lesser data"
             yield Exact(
                 f"The {source.paper.title} abstract says the opposite of what the question assumes:",
@@ -157,6 +156,7 @@ class ExtractiveComposer:
             yield "\n\n"
             yield cite(source.sentences[plan.opposite], source.n)
             return
+        missing = " or ".join(plan.missing)
         if plan.kind == "record" and len(plan.focus) > 1:  # "MetaCLIP and MoDE: which came first?", neither dated
             sides = [plan.source(n) for n in plan.focus]
             yield Exact(
