@@ -406,7 +406,10 @@ def plan_answer(
             status = "partial" if named or described or len(candidates) == 1 else "not_covered"
             return plan.decline(status, reason, said)
     # The checks below decline; the answer is partial where the question says which paper it means.
-    absent: Status = "partial" if named or described else "not_covered"
+    # A number the question quotes from the paper ("the 86.5% ImageNet number") says which paper it means too.
+    quoted = [t for t in query.exact if NUMBER_TERM.fullmatch(t)]
+    by_number = bool(quoted) and not set(quoted) & set(_missing_terms(query, chosen))
+    absent: Status = "partial" if named or described or by_number else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
     if (opposite := _premise_reversed(query.text, chosen)) is not None:
@@ -422,6 +425,10 @@ def plan_answer(
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
         asked, family = unreported
         return plan.decline(absent, f"{about} reports {join_words(family)}, not {asked}", [f"no {asked} figure (it reports {join_words(family)})"])
+    if _ASKS_MODEL_SIZE.search(query.text) and not _sized(chosen.paper.abstract):
+        # "which ViT size is behind the 86.5% number?" of an abstract writing "a simple Vision
+        # Transformer": no variant (ViT-B/L/H) and no parameter count.
+        return plan.decline(absent, f"{about} gives no model size", ["no model size (no variant or parameter count)"])
     if query.asks_number and (protocol := _unreported_protocol(query.text, chosen)):
         # "imagenet linear probe accuracy of ..." of an abstract reporting zero-shot accuracy.
         asked, given = protocol
@@ -765,10 +772,22 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         if VARIANT.fullmatch(terms[0]):  # "which papers train a ViT-H?": a model that exact is the topic
             listed += [s.n for s in sources if s.n in writing and s.n not in listed]
         listed = [n for n in listed if n in writing] or listed
+    if query.set_aside and (asked := words - set(query.rare) - query.set_aside):
+        # "which models generate or transform audio (not just classify it)?": a paper met by the
+        # rare word alone ("audio") that writes what is set aside ("audio classification models")
+        # is listed for that, not for what is asked.
+        by_n = {s.n: s for s in sources}
+        listed = [n for n in listed if asked & by_n[n].words or not _writes_stem(by_n[n], query.set_aside)]
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
     return listed[:MAX_LISTED]
+
+
+def _writes_stem(source: Source, stems: set[str]) -> bool:
+    """Whether the abstract writes a word of one of the stems, in any of its forms: "classify"
+    (stem "classifi") is written as "classification" (stem "classif")."""
+    return any(len(t) >= 5 and w.startswith(t[:-1]) for t in stems for w in source.words)
 
 
 def _bracketed_examples(text: str) -> list[tuple[str, str]]:
@@ -783,7 +802,7 @@ def _bracketed_examples(text: str) -> list[tuple[str, str]]:
 # "AV-SUPERB and the adversarial-noise one", "VideoCLIP vs the caption-reconstruction approach":
 # the paper compared with the named one, described.
 _OTHER_DESCRIBED = re.compile(
-    r"\b(?:and|vs\.?|versus|with|to|from)\s+the\s+(?P<d>(?:[\w\-+]+\s+){1,5}?)(?:paper|one|work|study|method|model|approach)\b",
+    r"\b(?:and|nor|vs\.?|versus|with|to|from)\s+the\s+(?P<d>(?:[\w\-+/']+\s+){1,5}?)(?:paper|one|work|study|method|model|approach)\b",
     re.I,
 )
 
@@ -958,6 +977,21 @@ def _unreported_variant(question: str, source: Source) -> tuple[str, list[str]] 
     return None
 
 
+_MODEL = r"(?:vit|model|backbone|encoder|network|transformer)s?"
+# "which ViT size ...", "the size of its backbone", "how big is the model": the model's size asked
+_ASKS_MODEL_SIZE = re.compile(
+    rf"\b(?:which|what)\s+(?:{_MODEL}\s+)(?:size|variant)\b|\bsize of (?:the|its|their) {_MODEL}\b|"
+    rf"\bhow (?:big|large) (?:is|was|are|were) (?:the|its|their) {_MODEL}\b",
+    re.I,
+)
+# A model's size as an abstract writes it: a variant ("ViT-H/14"), a parameter count ("30B parameters").
+_PARAMETERS = re.compile(r"\bparam(?:eter)?s?\b", re.I)
+
+
+def _sized(text: str) -> bool:
+    return bool(VARIANT.search(text) or _PARAMETERS.search(text))
+
+
 # Evaluation protocols, a closed vocabulary: a figure under one is no figure under another.
 PROTOCOLS = {
     "zero-shot": re.compile(r"\bzero[- ]?shot\b", re.I),
@@ -1084,12 +1118,20 @@ _ASKS_DATASET = re.compile(r"\b(?:which|what)\s+(?:\w+\s+)?(?:datasets?|benchmar
 _SPELT_OUT = re.compile(r"(?:\b[A-Z][\w\-]*\s+){1,4}\([A-Z][A-Za-z]{1,6}\)")
 
 
+_ORDINAL_OPENING = re.compile(r"\s*(?:first|second|third|fourth|fifth|finally|lastly)\b\s*,", re.I)
+
+
 def _names_counted(which: re.Match, query: Query, source: Source) -> bool:
     """Whether a sentence of the paper that counts the asked things also names (two of) them."""
     n = which.group("n")
-    need = min(int(n) if n.isdigit() else NUMBER_OF_WORD[n.casefold()], 2)
+    count = int(n) if n.isdigit() else NUMBER_OF_WORD[n.casefold()]
+    need = min(count, 2)
     what = stem(which.group("what").casefold())
     asked = terms_in(query.text)
+    # "First, we design a search space ... Second, we introduce the Stream Buffer ... Finally, we
+    # create an ensembling technique": MoViNets' "three progressive techniques", one per sentence.
+    if sum(bool(_ORDINAL_OPENING.match(x)) for x in source.sentences) >= count:
+        return True
     return any(
         len(terms_in(_SPELT_OUT.sub(" ", strip_markers(x))) - source.name_terms - asked) >= need
         for x in source.sentences
@@ -1141,6 +1183,10 @@ def _unmentioned(query: Query, source: Source) -> str:
     frame) when the paper's abstract holds none of them, as typed ("open source"); else ""."""
     asked = _asked_words(query, source)
     asked -= content_words(" ".join(query.exact))  # "k600": checked as a term ("Kinetics-600")
+    # "GISMo and FACET both put out new benchmarks. what does each benchmark contain?": what the
+    # telling sentence says of them is context; what is asked is in the asking one.
+    if (asking := question_sentences(query.text)) != query.text:
+        asked &= content_words(asking)
     # "does gismo say anything about vegan recipes?": asked whether the paper covers a topic,
     # a dictionary word of it that no passage holds ("vegan") is a topic the paper lacks, though
     # it writes the rest ("recipes").
@@ -1241,14 +1287,20 @@ _SCALES = {
     "faster": 4, "slower": -4,
     "longer": 5, "shorter": -5,
     "better": 6, "worse": -6,
+    # amounts: "a handful of augmented samples" against "tens of thousands of samples"
+    "a handful of": -7, "a few": -7, "thousands of": 7, "tens of thousands of": 7,
+    "hundreds of thousands of": 7, "millions of": 7,
 }  # fmt: skip
-_COMPARATIVE = re.compile(rf"\b(?P<c>{'|'.join(_SCALES)})\s+(?P<what>(?:[\w\-]+\s+){{0,2}}[\w\-]+)", re.I)
-_PRESUPPOSES = re.compile(r"^\W*(?:why|how come)\b", re.I)
+_COMPARATIVE = re.compile(
+    rf"\b(?P<c>{'|'.join(sorted(_SCALES, key=len, reverse=True))})\s+(?P<what>(?:[\w\-]+\s+){{0,2}}[\w\-]+)", re.I
+)
+# "why ...?", also after a sentence that states the premise ("X concludes a handful is enough. why so few?")
+_PRESUPPOSES = re.compile(r"(?:^|[.!?]\s+)\W*(?:why|how come)\b", re.I)
 
 
 def _comparatives(text: str) -> list[tuple[int, set[str]]]:
     """Each comparative with the words it compares: "need more training data" -> (1, {"train", "data"})."""
-    return [(_SCALES[m.group("c").casefold()], content_words(m.group("what")) - GENERIC_STEMS) for m in _COMPARATIVE.finditer(text)]
+    return [(_SCALES[" ".join(m.group("c").casefold().split())], content_words(m.group("what")) - GENERIC_STEMS) for m in _COMPARATIVE.finditer(text)]
 
 
 def _premise_reversed(question: str, source: Source) -> int | None:

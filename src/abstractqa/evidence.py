@@ -40,7 +40,7 @@ STOPWORDS = frozenset(
     don doesn didn isn aren wasn weren won wouldn couldn shouldn hasn haven hadn
     dont doesnt didnt isnt arent wasnt werent
     explicitly specifically actually really basically essentially particularly especially somehow
-    exactly precisely roughly approximately either neither whatever whatsoever just""".split()  # "don't" is read as "don" and "t"
+    exactly precisely roughly approximately either neither whatever whatsoever just else according""".split()  # "don't" is read as "don" and "t"
 )
 
 
@@ -559,9 +559,17 @@ def question_sentences(text: str) -> str:
     """The sentences that ask ("... ends with a question mark", "which ones ..."), where the
     text also has others that only tell (context: "I'm reading up on X and remember ...");
     else the whole text."""
-    sentences = split_sentences(text)
+    # "... a new benchmark. what does each contain?": a question typed in lower case is a sentence too
+    sentences = [part for t in split_sentences(text) for part in _LOWER_QUESTION.split(t)]
     asking = [t for t in sentences if (t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)) and not _TAG_QUESTION.search(t)]
+    # "... say most of their contributions aim at one thing. What is it?": a question of no word
+    # of its own asks what the telling sentence says.
+    if not content_words(" ".join(asking)):
+        return text
     return " ".join(asking) if 0 < len(asking) < len(sentences) else text
+
+
+_LOWER_QUESTION = re.compile(r"(?<=[.!?])\s+(?=(?:what|which|how|who|when|where|why|does|do|did|is|are|can)\b)")
 
 
 # "Both are about CLIP training data, right?": a statement checked in passing, which tells.

@@ -83,12 +83,14 @@ LISTING = re.compile(
     r"\bwhich\s+(?:of\s+the\s+)?(?:[\w\-]+\s+){0,3}?[\w\-]+s\s+(?:here|in\s+(?:the|this)\s+(?:collection|corpus|index))\b",
     re.I,
 )
-# "AV-SUPERB evaluates 5 self-supervised models, which ones?": things the question counts,
-# asked by name (not papers: "the two quantization papers, which ones ...").
+# "AV-SUPERB evaluates 5 self-supervised models, which ones?", "list the 7 datasets that make up
+# AV-SUPERB": things the question counts, asked by name (not papers: "the two quantization
+# papers, which ones ...").
 WHICH_OF_COUNT = re.compile(
+    r"(?P<verb>\b(?:list|name|enumerate)\s+(?:all\s+)?(?:of\s+)?(?:the|its|their)\s+)?"
     r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?!(?:papers|works|studies|articles|abstracts)\b)(?P<what>[a-z][\w\-]*s)\b"
-    r"[^?]{0,40}\bwhich\s*(?:ones\b|of (?:them|these|those)\b|exactly\b|(?:are|were) (?:they|those|these)\b|\?)",
+    r"(?(verb)|[^?]{0,40}\bwhich\s*(?:ones\b|of (?:them|these|those)\b|exactly\b|(?:are|were) (?:they|those|these)\b|\?))",
     re.I,
 )
 # "why do the authors of the survey say ...": what the authors say, not who they are.
@@ -315,6 +317,7 @@ class Query:
     author_count: str = ""  # "how many authors": "count"; "which has more (fewer) authors?": "more" ("fewer")
     date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
     author_set: str = ""  # "who is on A but not B?": "difference"; "who wrote both A and B?": "common"
+    set_aside: set[str] = field(default_factory=set)  # "generate audio (not just classify it)": {"classifi"}
 
     @property
     def named(self) -> list[str]:
@@ -434,12 +437,18 @@ def one_ask(query: Query, part: str) -> Query:
 
 
 _EACH_ASKED = re.compile(r"^\W*(?:what|how)\b[^?]*\beach\b", re.I | re.M)
-_NOT_JUST = re.compile(r"\bnot\s+(?:just|only|merely|simply)\s+(?:the\s+)?[\w\-]+", re.I)
+_NOT_JUST = re.compile(r"\bnot\s+(?:just|only|merely|simply)\s+(?:the\s+)?([\w\-]+)", re.I)
 _AND_DESCRIBED = re.compile(
     r"\b(?:do|did|are|were|have)\s+[^?.]{2,40}?\s+and\s+the\s+(?:[\w\-+]+\s+){0,4}?(?:paper|one|work|study)\s+"
-    r"(?:that|which|where|who|about|on)\b",
+    r"(?:that|which|where|who|about|on)\b|"
+    # "Emu Video and the camera-control video generation paper both start from an image",
+    # "Neither CutLER nor the multiplane-NeRF depth paper uses labels"
+    r"^\W*(?:neither\s+)?[^?.,]{2,40}?\s+(?:and|nor)\s+the\s+(?:[\w\-+/']+\s+){1,5}?(?:paper|one|work|study)\s+(?:both|each|use|uses|need|needs)\b",
     re.I,
 )
+# "which models ...", "what approaches ...": plural things of the collection, asked at the start.
+_WHICH_KINDS = re.compile(r"\W*(?:which|what)\s+(?:[\w\-]+\s+)?(?:models|methods|approaches|systems|techniques|frameworks)\b", re.I)
+_ITS = re.compile(r"\b(?:it|its|they|them|their)\b|\b(?:this|that)\s+(?:paper|model|method|work|one|approach|study)\b", re.I)
 _THE_TWO = re.compile(r"\b(?:the|these|those)\s+(?:two|2)\s+(?:[\w\-]+\s+){0,3}?(?:papers|works|studies|articles)\b", re.I)
 
 
@@ -509,11 +518,17 @@ def read_query(
     # paper" compares it.
     # "how many papers are by Hu Xu?" counts papers: the records answer it.
     counts_papers = re.search(r"\bhow many (?:papers|abstracts|works|articles|publications)\b", text, re.I)
+    # "which models actually generate or transform audio?": of no paper named, described or
+    # pointed back at, the collection's models that do it ("which models did they test?" is a
+    # paper's own).
+    kinds = _WHICH_KINDS.match(text) and not (intent.named or described or _ITS.search(_NOT_JUST.split(ASIDE.sub(" ", text))[0]))
     if record or intent.collection or filtered and (counts_papers or not (asks_value or asks_percent or comparison)):
         kind: Kind = "record"
     elif comparison:
         kind = "comparison"
     elif LISTING.search(text) and not WHICH_OF_COUNT.search(text):
+        kind = "listing"
+    elif kinds:
         kind = "listing"
     else:
         kind = "factoid"
@@ -522,6 +537,8 @@ def read_query(
     unlike = LIKENESS.sub(" ", text)
     # "models that also output sound, not just frames": what is set aside is no topic.
     about = _NOT_JUST.sub(" ", _INSTRUCTION.sub(" ", unlike))
+    if kind == "listing" and kinds:  # "which systems create sound?": the kind of thing listed is no topic
+        about = _WHICH_KINDS.sub(" ", about, count=1)
     # "the two surveys by Pengzhen Ren": a person's name is in the records, not in the abstracts.
     people = content_words(" ".join(intent.authors + intent.strangers))
     topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS - people
@@ -560,6 +577,7 @@ def read_query(
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
         author_set=authors_set,
+        set_aside=content_words(" ".join(m.group(1) for m in _NOT_JUST.finditer(unlike))),
     )
 
 
