@@ -475,6 +475,17 @@ def test_a_figure_under_an_evaluation_protocol_the_abstract_does_not_report_is_d
     assert assistant.ask("imagenet linear probe accuracy of the 1B-parameter curated-data ViT").refused
 
 
+def test_a_number_joined_to_its_unit_names_the_paper_that_writes_it_so(assistant):
+    # "10B-parameter" is the paper's "10 billion parameters": the decline is partial, on that paper,
+    # and says what is missing in words, not as "no number for 10000000000".
+    answer = assistant.ask("What ImageNet top-1 linear-probe accuracy does the 10B-parameter model trained on random internet images get?")
+    lead = first_sentence(answer.answer)
+    assert answer.status == "partial" and "10000000000" not in lead and "10 billion parameters" in answer.answer, answer.answer
+    # "Kinetics 600" is MoViNets' own
+    kinetics = assistant.ask("exact top-1 of MoViNet-A5-Stream on Kinetics 600?")
+    assert kinetics.status == "partial" and "MoViNets" in first_sentence(kinetics.answer), kinetics.answer
+
+
 @pytest.mark.parametrize(
     ("question", "device"),
     [
@@ -1523,6 +1534,14 @@ def test_a_comparison_leads_on_the_aspect_its_question_sentence_asks(assistant):
         "how do they differ architecturally, based on what the abstracts say?"
     )
     assert answer.kind == "comparison" and "decoder-only" in first_sentence(answer.answer), answer.answer
+
+
+def test_a_comparison_asking_for_the_headline_numbers_leads_each_side_with_its_figure(assistant):
+    # "numbers" asks for numbers as "number" does; a side whose abstract never writes the other
+    # words asked ("MAE") still gives its figure. The lead had been a quoted intro sentence.
+    answer = assistant.ask("the unified images-and-videos MAE paper vs the pre-pretraining one: what's each one's idea, and the headline numbers?")
+    lead = first_sentence(answer.answer)
+    assert answer.kind == "comparison" and "86.5%" in lead and "91.3%" in lead, answer.answer
 
 
 def test_a_comparison_after_a_number_leads_each_side_with_its_figure(assistant):

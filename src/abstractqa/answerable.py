@@ -36,6 +36,7 @@ from abstractqa.evidence import (
     SentenceEmbedder,
     Source,
     asked_part,
+    compact_scales,
     content_words,
     counted_words,
     described_paper,
@@ -406,9 +407,11 @@ def plan_answer(
             status = "partial" if named or described or len(candidates) == 1 else "not_covered"
             return plan.decline(status, reason, said)
     # The checks below decline; the answer is partial where the question says which paper it means.
-    # A number the question quotes from the paper ("the 86.5% ImageNet number") says which paper it means too.
+    # A number the question quotes from the paper ("the 86.5% ImageNet number", "Kinetics 600")
+    # says which paper it means too, where it is the same thing ("the 1B-parameter ViT" is not
+    # MetaCLIP's "1B data").
     quoted = [t for t in query.exact if NUMBER_TERM.fullmatch(t)]
-    by_number = bool(quoted) and not set(quoted) & set(_missing_terms(query, chosen))
+    by_number = bool(quoted) and not set(quoted) & set(_missing_terms(query, chosen)) and _same_units(query.text, chosen.paper.abstract)
     absent: Status = "partial" if named or described or by_number else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
         return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
@@ -1235,6 +1238,21 @@ def _guessed(question: str, term: str) -> bool:
     ) is not None
 
 
+# A number joined to its unit: "1B-parameter", "10B-param", "5k-image".
+_UNIT_JOINED = re.compile(r"(?<![\w.])(\d[\d.,]*[KMBTkmbt]?)-([A-Za-z]{3,})\b")
+
+
+def _same_units(question: str, abstract: str) -> bool:
+    """Whether the abstract writes each number the question joins to a unit with that unit:
+    "the 1B-parameter ViT" against "1B parameters" (yes) or "Scaling to 1B data" (no)."""
+    text = compact_scales(abstract)
+    for m in _UNIT_JOINED.finditer(compact_scales(question)):
+        after = re.findall(rf"(?<![\w.]){re.escape(m.group(1))}[\s\-]?([A-Za-z]+)", text, re.I)
+        if not any(w[:4].casefold() == m.group(2)[:4].casefold() for w in after):
+            return False
+    return True
+
+
 def _missing_terms(query: Query, source: Source) -> list[str]:
     text = " ".join([source.paper.abstract, source.paper.title, *source.paper.aliases, *source.record_lines])
     return [t for t in query.exact if not holds_term(text, t)]
@@ -1276,7 +1294,9 @@ def _number_asked(query: Query) -> str:
     unnamed = ratio if query.asks_ratio else unit[1] if unit else "this"
     if unit and unit[0] is _MONEY:
         return unit[1]  # "how much did training cost": the money, not the "training" asked of
-    return str(query.ask) if query.ask else " or ".join(query.exact) or metric_said(query.metric) or unnamed
+    # "... of the 10B-parameter model": a number of the question names the paper, not what is asked
+    named = [t for t in query.exact if not NUMBER_TERM.fullmatch(t)]
+    return str(query.ask) if query.ask else " or ".join(named) or metric_said(query.metric) or unnamed
 
 
 # Comparatives on one scale, each with its opposite: "more data" against "40% lesser data".

@@ -247,9 +247,10 @@ class ExtractiveComposer:
             # supervision": "LaViLa repurposes pre-trained LLMs ..."), else what it proposes on
             # the aspect ("how do their quantization strategies differ?"), else that sentence
             # quoted. A paper that never uses the aspect's words while another does is said
-            # for what it is.
+            # for what it is; asked for numbers ("... and the headline numbers?"), each gives its own.
+            figures = plan.query.asks_number
             on = [
-                self._on_aspect(question, s, aspect, asked, subject, plan.query, numbers) if here or not any(said) else clause
+                self._on_aspect(question, s, aspect, asked, subject, plan.query, numbers) if here or figures or not any(said) else clause
                 for s, subject, here, clause in zip(sides, subjects, said, clauses, strict=True)
             ]
             if all(on):

@@ -171,7 +171,7 @@ def _standalone_scaled(text: str) -> Iterator[tuple[re.Match, str]]:
             yield m, m.group(2).casefold() if m.group(2) else _SCALE_LETTERS[m.group(3).casefold()]
 
 
-def _compact_scales(text: str) -> str:
+def compact_scales(text: str) -> str:
     """ "dense 10 billion parameters" -> "dense 10B parameters": one word for one number, as
     "10B" is typed."""
     out, at = [], 0
@@ -195,7 +195,7 @@ def content_words(text: str) -> set[str]:
     """Stemmed content words; hyphenated words count whole and by their parts; typed short
     forms count as the words they stand for."""
     words = set()
-    for token in WORD.findall(_compact_scales(text).casefold()):
+    for token in WORD.findall(compact_scales(text).casefold()):
         # "pre-trained" is also "pretrained"; "zero-shot", "zeroshot"; "sdxlv1.0", "sdxl"
         for w in {token, token.replace("-", ""), *re.split(r"[.\-]", token), *_VERSIONED.findall(token)}:
             if w not in STOPWORDS and len(w) > 1:
@@ -563,12 +563,13 @@ def question_sentences(text: str) -> str:
     sentences = [part for t in split_sentences(text) for part in _LOWER_QUESTION.split(t)]
     asking = [t for t in sentences if (t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)) and not _TAG_QUESTION.search(t)]
     # "... say most of their contributions aim at one thing. What is it?": a question of no word
-    # of its own asks what the telling sentence says.
-    if not content_words(" ".join(asking)):
+    # of its own asks what the telling sentence says; "What's the difference?" asks a comparison.
+    if not content_words(" ".join(asking)) and not _COMPARES.search(" ".join(asking)):
         return text
     return " ".join(asking) if 0 < len(asking) < len(sentences) else text
 
 
+_COMPARES = re.compile(r"\b(?:compar\w*|differ\w*|contrast\w*|versus|vs|in common|similar\w*|the same)\b", re.I)
 _LOWER_QUESTION = re.compile(r"(?<=[.!?])\s+(?=(?:what|which|how|who|when|where|why|does|do|did|is|are|can)\b)")
 
 

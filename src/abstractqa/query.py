@@ -145,7 +145,7 @@ ASKS_NUMBER = re.compile(
     r"the number\b|top-[15]\b|in (?:us )?(?:dollars|usd|euros))\b|\b(what|which)\s+[\w\-/@]+\s+(?:\w+\s+){0,3}(?:does|do|did)\s+[^?]*\b"
     r"(reach|achieve|attain|obtain|score|get)\b|"
     # Terse: "param count?", "mrr number", "exact speedup?", "1.5x or 2x faster?"
-    r"\b(count|number|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b|"
+    r"\b(count|numbers?|param(?:eter)?s? (?:count|size)|speed-?ups?|\d+(?:\.\d+)?x (?:faster|slower|fewer|less|more))\b|"
     # "what's the longest video it can make?": an extreme asked with "what", not "which", is a value.
     r"\bwhat(?:'s|\s+is|\s+was)\s+the\s+(?:longest|largest|biggest|highest|lowest|fastest|shortest|smallest|max(?:imum)?|min(?:imum)?)\b|"
     # "what's the compression ratio", "what is the learning rate": a ratio or rate is a value.
