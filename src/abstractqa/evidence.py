@@ -552,6 +552,24 @@ def asked_part(question: str) -> str:
     return question_sentences(asked)
 
 
+# A question that compares (`Query.kind` "comparison"; also what `question_sentences` keeps
+# when a question asks nothing else: "What's the difference?").
+# "are they the same thing?", "are these different?": a pair asked of as one.
+PAIR_IS = r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+"
+COMPARISON = re.compile(
+    # (not inside a hyphenated description: "the ensembling-vs-bigger-models paper")
+    # ("recorded in a different scene": "a different" thing is another one, no comparison)
+    r"\b(compare[sd]?|comparison|diff|differ|differs|(?<!\ba\s)different|difference|differences|(?<!-)(?:versus|vs\.?)(?!-)|contrast|in common|"
+    r"share(?!\s+of\b)|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
+    r"\bseparates?\b[^?]*\bfrom\b|"
+    # "how do Emu and Emu Video relate?", "how is the power-law paper connected to MSN",
+    # "is there a link between Emu and block caching", "are they the same thing?"
+    r"\bhow (?:do|does|are|is)\b[^?]*\b(?:relate|related|connected|linked|tied)\b|"
+    r"\b(?:links?|connections?|relationship|relation)\s+between\b|"
+    + PAIR_IS + r"(?:the\s+same|different|related)\b",
+    re.I,
+)
+
 _OPENS_QUESTION = re.compile(r"^\W*(?:what|which|who|whom|whose|when|where|why|how|is|are|does|do|did|was|were|can|could)\b", re.I)
 
 
@@ -564,12 +582,11 @@ def question_sentences(text: str) -> str:
     asking = [t for t in sentences if (t.rstrip().endswith("?") or _OPENS_QUESTION.match(t)) and not _TAG_QUESTION.search(t)]
     # "... say most of their contributions aim at one thing. What is it?": a question of no word
     # of its own asks what the telling sentence says; "What's the difference?" asks a comparison.
-    if not content_words(" ".join(asking)) and not _COMPARES.search(" ".join(asking)):
+    if not content_words(" ".join(asking)) and not COMPARISON.search(" ".join(asking)):
         return text
     return " ".join(asking) if 0 < len(asking) < len(sentences) else text
 
 
-_COMPARES = re.compile(r"\b(?:compar\w*|differ\w*|contrast\w*|versus|vs|in common|similar\w*|the same)\b", re.I)
 _LOWER_QUESTION = re.compile(r"(?<=[.!?])\s+(?=(?:what|which|how|who|when|where|why|does|do|did|is|are|can)\b)")
 
 

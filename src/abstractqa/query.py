@@ -20,6 +20,8 @@ from typing import TYPE_CHECKING, Literal
 from abstractqa.errors import AbstractQAError
 from abstractqa.evidence import (
     ASIDE,
+    COMPARISON,
+    PAIR_IS,
     PERCENT,
     SHORT_FORMS,
     STOPWORDS,
@@ -46,21 +48,7 @@ if TYPE_CHECKING:
 Kind = Literal["factoid", "comparison", "listing", "record"]
 
 # "are they the same thing?", "are these different?": whether two papers are one.
-_PAIR_IS = r"\b(?:are|is)\s+(?:they|these|those|the two|both)\s+"
-_ASKS_IDENTITY = re.compile(_PAIR_IS + r"(?:the\s+same|different)\b", re.I)
-COMPARISON = re.compile(
-    # (not inside a hyphenated description: "the ensembling-vs-bigger-models paper")
-    # ("recorded in a different scene": "a different" thing is another one, no comparison)
-    r"\b(compare[sd]?|comparison|diff|differ|differs|(?<!\ba\s)different|difference|differences|(?<!-)(?:versus|vs\.?)(?!-)|contrast|in common|"
-    r"share(?!\s+of\b)|shared|similarit(y|ies)|same as|apart from|distinguish(es|ing)?|unlike|alike|stack up)\b|"
-    r"\bseparates?\b[^?]*\bfrom\b|"
-    # "how do Emu and Emu Video relate?", "how is the power-law paper connected to MSN",
-    # "is there a link between Emu and block caching", "are they the same thing?"
-    r"\bhow (?:do|does|are|is)\b[^?]*\b(?:relate|related|connected|linked|tied)\b|"
-    r"\b(?:links?|connections?|relationship|relation)\s+between\b|"
-    + _PAIR_IS + r"(?:the\s+same|different|related)\b",
-    re.I,
-)
+_ASKS_IDENTITY = re.compile(PAIR_IS + r"(?:the\s+same|different)\b", re.I)
 # "is there a link between Emu and block caching?": how two papers are linked, which a sentence
 # of one naming the other answers first.
 _ASKS_LINK = re.compile(
