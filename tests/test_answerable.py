@@ -350,6 +350,43 @@ def test_a_topic_no_paper_covers_is_refused_not_listed(assistant, question):
     assert answer.refused and answer.status == "not_covered" and not answer.citations, answer.answer
 
 
+def test_a_listing_of_a_named_technique_no_paper_writes_is_refused(assistant):
+    # "RAG" and "retrieval-augmented generation" are in no abstract; the rest of the question
+    # ("large language models") meets LaViLa, VideoPoet and others, which are about something else.
+    answer = assistant.ask("any papers on retrieval-augmented generation (RAG) for large language models?")
+    assert answer.refused and answer.status == "not_covered" and not answer.citations, answer.answer
+    assert answer.answer.startswith("No indexed paper mentions retrieval-augmented generation (RAG)."), answer.answer
+    # A name the abstracts spell out is listed as before.
+    nas = assistant.ask("which papers do neural architecture search (NAS)?")
+    assert nas.status == "answered" and any("Neural Architecture Search" in t for t in titles(nas)), nas.answer
+
+
+def test_a_listing_reads_examples_and_either_way_clauses_as_the_question_means_them(assistant):
+    # "(resnets, mobilenets, 3D CNNs)": RoB names two of the examples in one sentence ("small
+    # ResNets, MobileNets and ViT"); "CNNs", one example of three, is no name every paper must write.
+    convnets = assistant.ask("are there any convnet papers in here (resnets, mobilenets, 3D CNNs)?")
+    assert convnets.kind == "listing" and {"MoViNets", "RoB"} <= set(titles(convnets)), convnets.answer
+    # ", whether using them or avoiding them" says how the topic is met, and is no topic: Emu
+    # Video avoids "a deep cascade of models".
+    cascades = assistant.ask("Which abstracts talk about cascades of models, whether using them or avoiding them?")
+    assert cascades.kind == "listing" and "Emu Video" in titles(cascades), cascades.answer
+    assert len(cascades.citations) == 2, cascades.answer
+    # Each listed paper quotes the sentence it is listed for, not the question's best match.
+    assert "small ResNets, MobileNets and ViT" in convnets.answer, convnets.answer
+    assert "without requiring a deep cascade of models" in cascades.answer, cascades.answer
+
+
+def test_a_listing_of_papers_giving_values_lists_those_that_give_one(assistant):
+    # Each paper is listed for a sentence giving a percentage beside the topic's word
+    # ("zero-shot ... 70.8%"); MAE pre-pretraining and MetaCLIP were missed, and the masking
+    # listing was refused.
+    zero_shot = assistant.ask("Give me every paper that reports an actual zero-shot classification accuracy number (not just 'outperforms').")
+    assert {"IMP", "MetaCLIP"} <= set(titles(zero_shot)) and len(zero_shot.citations) >= 3, zero_shot.answer
+    assert "70.8%" in zero_shot.answer and "Food-101" in zero_shot.answer, zero_shot.answer
+    masking = assistant.ask("which abstracts give concrete masking ratios or mask sizes as percentages?")
+    assert masking.status == "answered" and "I-JEPA" in titles(masking) and "15%-20%" in masking.answer, masking.answer
+
+
 def test_a_versioned_model_the_papers_lack_is_refused(assistant):
     # An abstract writes "SAM", so "sam 2" names a model and its version; none holds "SAM 2".
     answer = assistant.ask("how does the streaming memory of sam 2 work for video segmentation?")
@@ -392,6 +429,38 @@ def test_comparison_shows_each_side_and_what_they_share(assistant):
         assert term.casefold() in papers["MSN"].casefold() and term.casefold() in papers["I-JEPA"].casefold()
     # Under the lead, each side says how it works, not only how well.
     assert "matches the representation of an image view" in answer.answer
+
+
+def test_a_comparison_leads_with_a_clause_per_paper_whose_contribution_follows_a_lead_in(assistant):
+    # Block caching's "Leveraging this, we introduce block caching, in which we reuse outputs ...":
+    # without a clause for it the answer was two blocks of quotes, with no sentence of difference.
+    answer = assistant.ask("MoViNets and the block-caching diffusion paper both care about compute. What's the difference?")
+    lead = answer.answer.split("\n\n")[0]
+    assert answer.kind == "comparison" and " while " in lead, answer.answer
+    assert "aching reuses outputs from layer blocks of previous steps" in lead, answer.answer
+
+
+def test_a_comparison_of_two_papers_described_by_and_answers_from_both(assistant):
+    # "the Oquab et al. image SSL paper" names its paper by an author, which filtered the search
+    # to that author's papers; the sides are searched on their own and each side is its paper.
+    answer = assistant.ask(
+        "automatic data curation shows up in two very different settings: the LM 'quality score' paper and "
+        "the Oquab et al. image SSL paper. how does each one curate, and why?"
+    )
+    assert answer.status == "answered" and answer.kind == "comparison", answer.answer
+    assert len(answer.citations) == 2 and "quality score" in first_sentence(answer.answer), answer.answer
+    assert any("Oquab" in " ".join(p.authors) for p in assistant.papers() if p.title in titles(answer)), answer.answer
+
+
+def test_a_named_paper_that_says_the_asked_thing_in_other_words_is_answered(assistant):
+    # MetaCLIP writes "works that aim to reproduce CLIP's data", none of the asked words
+    # ("people", "trying", "replicate"): the meaning is close, so it is answered, not declined.
+    answer = assistant.ask(
+        "According to the MetaCLIP authors, how have people been trying to replicate CLIP's training data so far, and why?"
+    )
+    assert answer.status == "answered" and "filtering with its model parameters" in answer.answer, answer.answer
+    # A paper that says nothing near it still says so.
+    assert assistant.ask("does gismo say anything about vegan recipes?").status in ("partial", "not_covered")
 
 
 def test_comparison_quotes_say_how_each_method_works(assistant):
@@ -1197,6 +1266,15 @@ def test_a_metric_asked_by_name_needs_its_value(assistant):
     # of mean reciprocal rank" gives none); "~4 AP on COCO" gives one
     mrr = assistant.ask("gismo mrr")
     assert mrr.status == "partial" and "no number for MRR" in first_sentence(mrr.answer), mrr.answer
+    # A measure no metric table holds is said as typed, without the paper's name ("gives no
+    # number for this" said nothing of what was missing).
+    top1 = assistant.ask("EfficientSAM imagenet top-1?")
+    assert top1.status == "partial" and "no number for imagenet top-1," in first_sentence(top1.answer), top1.answer
+    rate = assistant.ask("which text datasets does scenetextgen evaluate on, and what character recognition rate does it reach")
+    assert "no number for character recognition rate" in first_sentence(rate.answer), rate.answer
+    # "... value" asks the same value (it was read as a phrase the abstract lacks: "does not mention mrr value")
+    value = assistant.ask("gismo mrr value")
+    assert value.status == "partial" and "no number for MRR" in first_sentence(value.answer), value.answer
     assert assistant.ask("efficientsam coco ap").status == "answered"
     # the metric's long name, as people type it (both were answered with the sentence alone)
     for question in ("GISMo's mean reciprocal rank?", "whats the exact mean reciprocal rank of gismo"):

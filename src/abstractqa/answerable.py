@@ -52,6 +52,7 @@ from abstractqa.evidence import (
     stem,
     stem_run,
     strip_markers,
+    strip_names,
     terms_in,
     writes,
 )
@@ -66,6 +67,7 @@ from abstractqa.query import (
     WHICH_OF_COUNT,
     Query,
     answers_ask,
+    measure_asked,
     metric_said,
     number_asks,
     one_ask,
@@ -291,7 +293,10 @@ def plan_answer(
             return plan
         plan.kind = "factoid"
     if query.kind == "comparison" and not named and (
-        sides := _described_sides(query.text, sources, embed) or _described_sides(query.text, sources, embed, ONE_OTHER)
+        sides := _described_sides(query.text, sources, embed)
+        or _described_sides(query.text, sources, embed, ONE_OTHER)
+        # "... in two settings: the LM 'quality score' paper and the Oquab et al. image SSL paper."
+        or _described_sides(query.text, sources, embed, _AND_SIDES)
     ):
         # "the MAE pre-pretraining paper vs the single-ViT images+videos one - ...": each side
         # is the paper its own words describe best.
@@ -304,6 +309,12 @@ def plan_answer(
         # training a single model on images plus videos.": each described paper, side by side.
         plan.focus, plan.kind = sides, "comparison"
         return plan
+    if plan.kind == "listing" and not named and (term := _defined_term(query)) and not any(term[1] in stem_run(s.paper.abstract.replace("-", " ")) for s in sources):
+        # "any papers on retrieval-augmented generation (RAG) for LLMs?": the question names its
+        # topic, and no paper writes the name or what it stands for; papers met by the rest of
+        # its words ("large language models") are about something else.
+        plan.says = f"No indexed paper mentions {term[0]}."
+        return plan.decline("not_covered", f"no candidate paper mentions {term[0]}", [term[0]])
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
         plan.focus = _listed(query, sources, sims, embed)
@@ -334,7 +345,7 @@ def plan_answer(
                 # found is asked for a number it doesn't give.
                 about = "the paper named" if one.n in named else "the closest paper"
                 status: Status = "partial" if one.n in named else "not_covered"
-                return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
+                return plan.decline(status, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query, one)}"])
         elif query.kind == "comparison" or two:
             plan.kind = "comparison"  # the two described papers, side by side
         return plan
@@ -414,7 +425,7 @@ def plan_answer(
     by_number = bool(quoted) and not set(quoted) & set(_missing_terms(query, chosen)) and _same_units(query.text, chosen.paper.abstract)
     absent: Status = "partial" if named or described or by_number else "not_covered"
     if query.asks_number and not _gives_number(query, chosen, embed, settings):
-        return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query)}"])
+        return plan.decline(absent, f"{about} gives no number for what is asked", [f"no number for {_number_asked(query, chosen)}"])
     if (opposite := _premise_reversed(query.text, chosen)) is not None:
         # "why did the text quality-score method need more training data ...?": the abstract
         # says it used "40% lesser data"; the question's premise is the reverse of what it says.
@@ -423,7 +434,7 @@ def plan_answer(
     if query.asks_number and query.ask and _ASKS_EXACT.search(query.text) and _vague_count(query.ask.head, chosen):
         # "exactly how many images were in Emu's quality-tuning set?": "a few thousand ... images"
         # is the abstract's only count of them; it gives no exact number.
-        return plan.decline(absent, f"{about} gives no exact number for what is asked", [f"no exact number for {_number_asked(query)}"])
+        return plan.decline(absent, f"{about} gives no exact number for what is asked", [f"no exact number for {_number_asked(query, chosen)}"])
     if unreported := _unreported_variant(query.text, chosen):
         # "metaclip accuracy on vit-l" of an abstract writing ViT-B and ViT-H: another model.
         asked, family = unreported
@@ -461,7 +472,7 @@ def plan_answer(
     ):
         what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
         return plan.decline(absent, f"the question asks for {what}, which no candidate abstract gives", [what])
-    if named and not query.asks_number and (unsaid := _unmentioned(query, chosen)):
+    if named and not query.asks_number and (unsaid := _unmentioned(query, chosen)) and not _said_otherwise(query, chosen, embed):
         if heir := _builds_on(query, chosen, sources):
             # "what does the class-imbalance MSN extension prefer?": the paper meant is the one
             # that names MSN and holds what is asked ("we develop an extension of the Masked
@@ -474,6 +485,15 @@ def plan_answer(
         # "EfficientSAM latency on a phone?": the abstract gives no figure on that hardware.
         return plan.decline(absent, f"{about} gives no {device} figure", [f"no {device} figure"])
     return plan
+
+
+def _said_otherwise(query: Query, source: Source, embed: SentenceEmbedder) -> bool:
+    """Whether a sentence of the paper is as close in meaning to what is asked as an on-topic
+    sentence is (`TOPIC_TRUST_BELOW`): "how have people been trying to replicate CLIP's data?"
+    is met by "works that aim to reproduce CLIP's data", in none of its words."""
+    if not source.sentences:
+        return False
+    return float((embed(source.sentences) @ embed.query(question_sentences(query.text))).max()) >= TOPIC_TRUST_BELOW
 
 
 def _builds_on(query: Query, named: Source, sources: list[Source]) -> Source | None:
@@ -749,15 +769,24 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     ]
     # "cheaper diffusion (quantization, caching, etc.)": each example in brackets is asked as
     # its own question, met by a sentence holding its rarest word close to that question.
+    example_words = []
     for example, asked in _bracketed_examples(query.text):
         if held := (content_words(example) & set(query.rare)) - frame:
             word, q = min(held, key=lambda w: (query.rare[w], w)), embed.query(asked)
+            example_words.append(word)
             specific += [
                 s.n
                 for s in sources
                 if query.kind == "listing"
                 and any(sim >= LIST_SPECIFIC and word in words for sim, words in zip(embed(s.sentences) @ q, s.sentence_words, strict=False))
             ]
+    # "convnet papers (resnets, mobilenets, 3D CNNs)": a sentence naming two of the examples
+    # ("applicable to ... small ResNets, MobileNets and ViT") is on the topic, however close.
+    specific += [
+        s.n
+        for s in sources
+        if query.kind == "listing" and any(sum(w in bag for w in set(example_words)) >= 2 for bag in s.sentence_words)
+    ]
     # "which papers build on masked siamese networks?": the paper named, and those naming it
     # ("When applied to MSN, RoB ...").
     names = named_papers_names(query, sources)
@@ -769,7 +798,16 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     terms = [t for t in query.exact if re.search(r"[A-Za-z]", t)]
     # "neural architecture search (or a NAS-style supernet)": a short form of the question's own
     # words names the topic again, and picks none.
-    if query.kind == "listing" and len(terms) == 1 and not _asked_count(query.text) and terms[0].casefold() not in initials(query.text):
+    # "convnet papers (resnets, mobilenets, 3D CNNs)": a name that is one example of several is
+    # no name every listed paper must write.
+    examples = " ".join(example for example, _ in _bracketed_examples(query.text))
+    if (
+        query.kind == "listing"
+        and len(terms) == 1
+        and not _asked_count(query.text)
+        and terms[0].casefold() not in initials(query.text)
+        and not mentions(examples, terms[0])
+    ):
         # "CIFAR" is written as "CIFAR-10" too: a version of the name
         writing = {s.n for s in sources if writes(s.paper.abstract, terms[0], versioned=True)}
         if VARIANT.fullmatch(terms[0]):  # "which papers train a ViT-H?": a model that exact is the topic
@@ -784,7 +822,50 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     if names and _EXCLUDING.search(query.text):  # "... other than MSN itself"
         named = {s.n for s in sources if s.paper.paper_id in query.named}
         listed = [n for n in listed if n not in named]
+    if query.kind == "listing" and (valued := _valued(query, sources, words)):
+        # "which abstracts give masking ratios as percentages?", "every paper that reports an
+        # actual zero-shot accuracy number": the papers that give a value on the topic.
+        listed = valued
     return listed[:MAX_LISTED]
+
+
+# "... as percentages", "an actual accuracy number", "what values ...": a listing of the papers
+# giving values ("numbers of GPUs" counts a thing).
+_VALUES_ASKED = re.compile(r"\b(?:percentages?|percents?|numbers?(?!\s+of\b)|values?(?!\s+of\b))\b", re.I)
+_VALUE_FRAME = content_words("percentage percent number value concrete actual exact specific reported report give")
+
+
+def _valued(query: Query, sources: list[Source], words: set[str]) -> list[int]:
+    """Of a listing asking for values, the candidates with a sentence that gives one (a
+    percentage where one is asked) beside the topic's rarest word that any such sentence holds
+    ("masking ... 15%-20% of the image": "mask", where none writes "ratio"); [] where the
+    listing asks for no value, or no candidate gives one."""
+    if not _VALUES_ASKED.search(query.text):
+        return []
+    thing = words - _VALUE_FRAME - GENERIC_STEMS
+    value = PERCENT.search if query.asks_percent else numbers_in
+    giving = {s.n: [bag for t, bag in zip(s.sentences, s.sentence_words, strict=False) if value(t)] for s in sources}
+    for word in sorted(thing, key=lambda w: (query.rare.get(w, 1.0), w)):
+        if found := [n for n, bags in giving.items() if any(word in bag for bag in bags)]:
+            return found
+    return []
+
+
+def _defined_term(query: Query) -> tuple[str, str] | None:
+    """A name the question defines and no passage of the collection holds, as typed and as the
+    stemmed run of what it stands for: "retrieval-augmented generation (RAG)" gives
+    ("retrieval-augmented generation (RAG)", " retriev augment generat "). The words before the
+    brackets whose initials spell the name are what it stands for."""
+    for m in re.finditer(r"\(([A-Z][A-Za-z0-9]{1,7})\)", query.text):
+        if m.group(1) not in query.unseen:
+            continue
+        letters = [c for c in m.group(1).casefold() if c.isalpha()]
+        parts = [p for w in WORD.findall(query.text[: m.start()].casefold()) for p in re.split(r"[.\-]", w) if p]
+        if len(parts) >= len(letters) and [p[0].casefold() for p in parts[-len(letters) :]] == letters:
+            typed = re.search(r"\W+".join(map(re.escape, parts[-len(letters) :])) + r"\W*\(", query.text, re.I)
+            start = typed.start() if typed else m.start()
+            return query.text[start : m.end()], stem_run(" ".join(parts[-len(letters) :]))
+    return None
 
 
 def _writes_stem(source: Source, stems: set[str]) -> bool:
@@ -818,8 +899,9 @@ SIDE_SIMILAR = LIST_SIMILAR  # a side's best sentence at least this close, or it
 
 # "the NAS survey and the deep active learning survey": two papers described, side by side.
 _AND_SIDES = re.compile(
-    r"\b(?P<a>the\s+(?:[\w\-+'\u2019\"\u201c\u201d]+\s+){0,5}?(?:paper|survey|work|study|article|one))\s+and\s+"
-    r"(?P<b>the\s+(?:[\w\-+'\u2019\"\u201c\u201d]+\s+){0,5}?(?:paper|survey|work|study|article|one)\b"
+    # ("the Oquab et al. image SSL paper": a paper by its authors)
+    r"\b(?P<a>the\s+(?:(?:[\w\-+'\u2019\"\u201c\u201d]+|al\.)\s+){0,5}?(?:paper|survey|work|study|article|one))\s+and\s+"
+    r"(?P<b>the\s+(?:(?:[\w\-+'\u2019\"\u201c\u201d]+|al\.)\s+){0,5}?(?:paper|survey|work|study|article|one)\b"
     # "... and the one training a single model on images plus videos": what follows describes it
     r"(?:\s+(?:that|which|on|about|with|where|\w+ing)\b[^.?;:]{3,100})?)",
     re.I,
@@ -1287,8 +1369,9 @@ def _asked_unit(question: str) -> tuple[re.Pattern, str] | None:
     return (_TRAINING_TIME, "the training time") if re.search(r"\btrain", question, re.I) else (_LENGTH, "the length")
 
 
-def _number_asked(query: Query) -> str:
-    """What a question after a number asks for, in its words ("FID", "the speed-up")."""
+def _number_asked(query: Query, source: Source | None = None) -> str:
+    """What a question after a number asks for, in its words ("FID", "the speed-up"); not the
+    name of the paper (`source`) it is asked of ("EfficientSAM imagenet top-1": "imagenet top-1")."""
     ratio = "the speed-up" if re.search(r"speed|faster", query.text, re.I) else "the factor"
     unit = _asked_unit(query.text)
     unnamed = ratio if query.asks_ratio else unit[1] if unit else "this"
@@ -1296,7 +1379,8 @@ def _number_asked(query: Query) -> str:
         return unit[1]  # "how much did training cost": the money, not the "training" asked of
     # "... of the 10B-parameter model": a number of the question names the paper, not what is asked
     named = [t for t in query.exact if not NUMBER_TERM.fullmatch(t)]
-    return str(query.ask) if query.ask else " or ".join(named) or metric_said(query.metric) or unnamed
+    text = strip_names(query.text, [source.paper.title, *source.paper.aliases]) if source else query.text
+    return str(query.ask) if query.ask else " or ".join(named) or metric_said(query.metric) or measure_asked(text) or unnamed
 
 
 # Comparatives on one scale, each with its opposite: "more data" against "40% lesser data".

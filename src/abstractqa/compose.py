@@ -460,7 +460,15 @@ class ExtractiveComposer:
         names = named_papers_names(plan.query, plan.sources) + held
         for source in listed:
             yield f"\n- **{source.paper.title}**: "
-            yield from self._quotes(question, source, 2, contribution_sentence(source.sentences), exact=names)
+            gist = contribution_sentence(source.sentences)
+            match = _matching_sentence(plan.query, source)
+            if match is not None and gist is not None and match != gist:
+                # What the paper is, then the sentence it is listed for ("RoB is widely applicable
+                # to ... small ResNets, MobileNets and ViT"), however the whole question ranks it.
+                for i in (gist, match):
+                    yield cite(source.sentences[i], source.n) + " "
+                continue
+            yield from self._quotes(question, source, 2, gist if gist is not None else match, exact=names)
 
     def _record(self, question: str, plan: Plan) -> Iterator[str | Exact]:
         """Answers from the records: authors, first/last author, id, date, pages; filtered lists."""
@@ -523,6 +531,21 @@ class ExtractiveComposer:
 
 # "papers by Mahmoud Assran", "what has oquab published?": words that ask which papers, nothing of them.
 _WHICH_PAPERS = RECORD_FRAME | LISTING_FRAME | LISTING_WORDS | content_words("paper work show et al")
+
+
+def _matching_sentence(query: Query, source: Source) -> int | None:
+    """The sentence of a listed paper that holds the most of the listing's topic words (its rare
+    ones counting double, and a value where values are asked); None where none holds one."""
+    topic = query.topic - LISTING_FRAME - LISTING_WORDS - GENERIC_STEMS
+    value = PERCENT.search if query.asks_percent else numbers_in if query.asks_number else None
+
+    def held(i: int) -> tuple[bool, int]:
+        words = topic & source.sentence_words[i]
+        valued = bool(words) and value is not None and bool(value(source.sentences[i]))
+        return valued, len(words) + sum(w in query.rare for w in words)
+
+    scores = [held(i) for i in range(len(source.sentences))]
+    return max(range(len(scores)), key=lambda i: (scores[i], -i)) if scores and max(scores)[1] > 0 else None
 
 
 def _asks_of_papers(question: str, authors: list[str]) -> bool:
@@ -671,7 +694,8 @@ def _says_code(source: Source) -> str | None:
 
 # "In this paper, we propose X, a ..." / "This work introduces X ...": who contributes what.
 _WE_CONTRIBUTE = re.compile(
-    r"^(?:(?:In this (?:paper|work)|Here),?\s+|(?:To [^,]{2,80}|By [^,]{5,100}),\s*)?"
+    # "Leveraging this, we introduce block caching, ...": a lead-in that says what it builds on.
+    r"^(?:(?:In this (?:paper|work)|Here),?\s+|(?:To [^,]{2,80}|By [^,]{5,100}|[A-Z][a-z]+(?:ing|ed) [^,]{2,80}),\s*)?"
     r"(?:we|this (?:paper|work))\s+(?:further\s+)?(?P<verb>propose|present|introduce|develop)s?\s+(?P<rest>.+)$"
     # A survey's: "Therefore, in this survey, we provide ...", "This article is to fill this gap, we provide ...".
     r"|^(?:\w+,\s+)?(?:in\s+)?this (?:survey|review|article)\b[^.;]{0,40}?,\s*we\s+(?P<verb2>provide)\s+(?P<rest2>.+)$",
@@ -791,10 +815,14 @@ def _proposed_clause(source: Source, i: int | None, subject: str | None) -> Clau
     # "Cut-and-LEaRn (CutLER), a simple approach" / "a new benchmark named FACET (...), a large
     # ...": the paper's name, then what it is.
     own = re.match(r"(?P<head>[^,]{1,90}?),\s+(?P<what>.+)$", rest)
-    if own and any(mentions(own.group("head"), n) for n in (title, *source.paper.aliases)):
+    if own and any(mentions(own.group("head").casefold(), n.casefold()) for n in (title, *source.paper.aliases)):
         what = own.group("what")
-        verb = "is" if re.match(r"(?:a|an|the|one)\b", what, re.I) else "are"
-        clause = f"{title} {verb} {what}"
+        if doing := re.match(r"in which we (?P<verb>[a-z]+) (?P<rest>.+)$", what):
+            # "we introduce block caching, in which we reuse outputs ...": "Block caching reuses outputs ..."
+            clause = f"{title} {_third_person(doing.group('verb'))} {doing.group('rest')}"
+        else:
+            verb = "is" if re.match(r"(?:a|an|the|one)\b", what, re.I) else "are"
+            clause = f"{title} {verb} {what}"
     elif (named := re.match(r"(?P<head>[^,]{1,90}?)\s+and\s+(?P<verb>[a-z]+)\s+(?P<what>.+)$", rest)) and any(
         mentions(named.group("head"), n) for n in (title, *source.paper.aliases)
     ):

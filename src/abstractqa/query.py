@@ -123,6 +123,22 @@ _METRIC_WORDS = (
 _METRICS = _METRIC_WORDS + "|m?ap"  # "map"/"ap" are also words: only where a metric is asked
 
 
+# "what character recognition rate", "imagenet top-1 linear-probe accuracy": a value asked by
+# its measure, with the words that say which (a few, not the question's frame).
+_MEASURE = re.compile(
+    rf"\b(?:(?!(?:what|which|whats|the|a|an|its|their|and|or|does|do|did|is|are|was|exact|actual)\b)[\w\-]+\s+){{0,3}}"
+    rf"(?:accuracy|top-?[15]|rate|score|latency|throughput|error|precision|recall|{_METRIC_WORDS})\b",
+    re.I,
+)
+
+
+def measure_asked(text: str) -> str | None:
+    """The measure a question asks the value of, as typed; None where it names none."""
+    if m := re.search(rf"\b({_METRIC_WORDS})\b", text, re.I):
+        return metric_said(m.group(1).lower())
+    return m.group(0) if (m := _MEASURE.search(text)) else None
+
+
 def metric_said(name: str) -> str:
     """A metric as an answer names it: a short name in capitals ("MRR"), a long one as typed."""
     return name if " " in name else name.upper()
@@ -140,8 +156,8 @@ ASKS_NUMBER = re.compile(
     r"\bwhat(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:[\w\-]+\s+){0,2}(?:ratio|rate)s?\b|"
     # "what is the fid of block caching?": a metric's value (metric names are a closed vocabulary).
     rf"\bwhat(?:'?s|\s+is|\s+was|\s+are|\s+were)\s+(?:the\s+|its\s+|their\s+)?(?:exact\s+|reported\s+|best\s+)?(?P<metric>{_METRICS})\b|"
-    # Terse: "gismo mrr?", "emu video fvd": a few words that end with the metric.
-    rf"^\W*(?:[\w\-./']+\s+){{1,4}}(?P<terse>{_METRICS})\W*$|"
+    # Terse: "gismo mrr?", "emu video fvd", "gismo mrr value": a few words that end with the metric.
+    rf"^\W*(?:[\w\-./']+\s+){{1,4}}(?P<terse>{_METRICS})(?:\s+(?:values?|scores?|numbers?|figures?|results?))?\W*$|"
     # "wer of the speech-scene model?": a metric the question starts with, then what it is of.
     rf"^\W*(?P<lead>{_METRIC_WORDS})\s+(?:of|for|on|in)\b",
     re.I,
@@ -170,7 +186,7 @@ def asks_membership(text: str, authors: list[str]) -> bool:
 
 
 # "top-1 %?", "what accuracy", "win rate": the value wanted is a percentage.
-ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:age)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rates?\b|\b(?:share|fraction|proportion) of\b", re.I)
+ASKS_PERCENT = re.compile(r"%|\bper ?cent(?:ages?)?\b|\bacc(?:uracy)?\b|\btop-?[15]\b|\b(?:win|preference|success) rates?\b|\b(?:share|fraction|proportion) of\b", re.I)
 # "speedup?", "by what factor", "1.5x or 2x?": the value wanted is a ratio.
 ASKS_RATIO = re.compile(r"\bspeed-?ups?\b|\bhow much\b[^?]*\b(?:faster|quicker|slower|speed\w*(?:\s+\w+){0,2}\s+up)\b|\bhow many times\b|\bwhat factor\b|\bhow many-fold\b|\b\d+(?:\.\d+)?\s?[x×]\s", re.I)
 # Heads of "what X / how many X" that any abstract may answer in other words.
@@ -242,6 +258,9 @@ _INSTRUCTION = re.compile(
     r"\bin\s+(?:plain\s+english|simple\s+terms|layman'?s\s+terms)\b|\bstands?\s+for\b|"
     # a gloss restates what came before it: "benchmark papers, i.e. mainly about evaluating ..."
     r",?\s*\b(?:i\.\s?e\.|ie,|that is,|in other words)[^?]*|"
+    # "cascades of models, whether using them or avoiding them": how the topic is met, either
+    # way, is no topic of its own
+    r",\s*whether\b[^?.]*\bor\b[^?.]*|"
     # hedges: "ensembling in some form", "some kind of distillation"
     r"\b(?:in|of)\s+(?:some|any|one)\s+(?:form|way|shape|kind|sort|fashion)s?(?:\s+or\s+another)?\b|"
     r"\b(?:some|any)\s+(?:kind|sort|form|type|version|variant)s?\s+of\b|"
