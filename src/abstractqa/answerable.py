@@ -769,8 +769,8 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     ]
     # "cheaper diffusion (quantization, caching, etc.)": each example in brackets is asked as
     # its own question, met by a sentence holding its rarest word close to that question.
-    example_words = []
-    for example, asked in _bracketed_examples(query.text):
+    bracketed, example_words = _bracketed_examples(query.text), []
+    for example, asked in bracketed:
         if held := (content_words(example) & set(query.rare)) - frame:
             word, q = min(held, key=lambda w: (query.rare[w], w)), embed.query(asked)
             example_words.append(word)
@@ -800,7 +800,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     # words names the topic again, and picks none.
     # "convnet papers (resnets, mobilenets, 3D CNNs)": a name that is one example of several is
     # no name every listed paper must write.
-    examples = " ".join(example for example, _ in _bracketed_examples(query.text))
+    examples = " ".join(example for example, _ in bracketed)
     if (
         query.kind == "listing"
         and len(terms) == 1
