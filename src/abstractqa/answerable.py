@@ -64,6 +64,7 @@ from abstractqa.query import (
     LISTING_FRAME,
     LISTING_WORDS,
     MAKING,
+    VALUE_ONLY,
     WHICH_OF_COUNT,
     Query,
     answers_ask,
@@ -315,6 +316,12 @@ def plan_answer(
         # its words ("large language models") are about something else.
         plan.says = f"No indexed paper mentions {term[0]}."
         return plan.decline("not_covered", f"no candidate paper mentions {term[0]}", [term[0]])
+    if plan.kind == "listing" and not named and (absent := _unmet_alternatives(query)):
+        # "any paper that aligns text-to-image models with RLHF or a learned reward model?": a
+        # name typed that no passage holds, and a word of each other alternative that none
+        # holds either: papers met by the rest ("text-to-image models") are about something else.
+        plan.says = f"No indexed paper mentions {join_words(absent, 'or')}."
+        return plan.decline("not_covered", f"no candidate paper mentions {', '.join(absent)}", absent)
     if plan.kind in ("listing", "comparison"):
         # A comparison with no paper named ("the two quantization papers") lists the matches.
         plan.focus = _listed(query, sources, sims, embed)
@@ -470,7 +477,7 @@ def plan_answer(
         if query.ask.quantity
         else any(answers_ask(s.paper.abstract, query.ask) for s in candidates)
     ):
-        what = f"a number of {query.ask}" if query.ask.quantity else f"the {query.ask}"
+        what = f"a number of {query.ask}" if query.ask.quantity else f"no {query.ask}" if query.ask.head in VALUE_ONLY else f"the {query.ask}"
         return plan.decline(absent, f"the question asks for {what}, which no candidate abstract gives", [what])
     if named and not query.asks_number and (unsaid := _unmentioned(query, chosen)) and not _said_otherwise(query, chosen, embed):
         if heir := _builds_on(query, chosen, sources):
@@ -700,7 +707,13 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     best = max(best_per_source.values())
     # "the two ensemble-efficiency papers: what do they agree on?": the frame is no topic.
     frame = LISTING_FRAME | (COMPARING_STEMS if query.kind == "comparison" or _asked_count(query.text) else frozenset())
+    if _asked_count(query.text):  # "the two quantization papers": how many is no topic
+        frame |= content_words("two three four")
     words = query.topic - frame
+    # "recommender-system papers": a compound no candidate writes is the words it joins
+    # ("recommender systems").
+    unwritten = {w for w in words if "-" in w and not any(w in s.words for s in sources)}
+    words -= unwritten | {w.replace("-", "") for w in unwritten}
     # Close in meaning is not enough: a listed paper shares a topic word with the question; of
     # a short topic, one of its rare words where it has some ("quantize vision transformers":
     # "quantize", not "vision"). A long question's rare words may be its phrasing ("groups").
@@ -719,7 +732,8 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     paired = [s.n for s in sources if pair == 2 and any(len(needed & bag) >= 2 for bag in s.sentence_words)]
     # "which papers use knowledge distillation?": the topic as one phrase, standing as a phrase
     # in a sentence ("we ... apply knowledge distillation"), however long that sentence is.
-    phrase = _topic_phrase(query.text, words)
+    typed = re.sub(r"\w+(?:-\w+)+", lambda m: m.group(0).replace("-", " ") if content_words(m.group(0)) & unwritten else m.group(0), query.text)
+    phrase = _topic_phrase(typed, words)
     # "generate video (txt2video etc)": a word no passage holds and no dictionary has is no word
     # a sentence must hold ("dog breeds" are words: a topic the collection lacks; "RLHF",
     # typed in capitals, is a name).
@@ -826,6 +840,16 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         # "which abstracts give masking ratios as percentages?", "every paper that reports an
         # actual zero-shot accuracy number": the papers that give a value on the topic.
         listed = valued
+    if (count := _asked_count(query.text)) and len(listed) < count:
+        # "the two PTQ-for-diffusion papers": where too few are found, and just that many
+        # abstracts write every word that describes them (not in one sentence: "PTQ ... of
+        # LDMs"), they are the papers asked of ("... differ in how they handle calibration":
+        # what is asked of them need not describe them).
+        described = _COUNTED_PAPERS.search(query.text)
+        about = (content_words(described.group("what")) - frame - unwritten - {w.replace("-", "") for w in unwritten} if described else set()) or words
+        holding = sorted((s.n for s in sources if about and about <= s.words), key=lambda n: -best_per_source[n])
+        if len(holding) == count:
+            listed = holding
     return listed[:MAX_LISTED]
 
 
@@ -849,6 +873,28 @@ def _valued(query: Query, sources: list[Source], words: set[str]) -> list[int]:
         if found := [n for n, bags in giving.items() if any(word in bag for bag in bags)]:
             return found
     return []
+
+
+def _unmet_alternatives(query: Query) -> list[str]:
+    """Of a listing that types a name no passage of the collection holds ("RLHF"), that name and
+    a word no passage holds of each other alternative ("... or a learned reward model"), as
+    typed; [] where some alternative has none."""
+    unseen = {w.casefold(): w for w in query.unseen}
+    # typed as a name (not "txt2video", coined in lower case), outside brackets ("(txt2video etc)"
+    # gives an example)
+    text = re.sub(r"\([^()]*\)", " ", query.text)
+    if not any(t.casefold() in unseen and t != t.casefold() and t in text for t in query.exact):
+        return []
+    absent = []
+    for part in re.split(r"\bor\b|/", text):
+        tokens = WORD.findall(part.casefold())
+        at = [i for i, t in enumerate(tokens) if t in unseen]
+        if not at:
+            return []
+        name = unseen[tokens[at[0]]]
+        # "... or a learned reward model": the word and what it names ("reward model")
+        absent.append(name if name in query.exact else " ".join([name, *tokens[at[0] + 1 : at[0] + 3]]))
+    return absent
 
 
 def _defined_term(query: Query) -> tuple[str, str] | None:
@@ -1217,15 +1263,25 @@ def _names_counted(which: re.Match, query: Query, source: Source) -> bool:
     # create an ensembling technique": MoViNets' "three progressive techniques", one per sentence.
     if sum(bool(_ORDINAL_OPENING.match(x)) for x in source.sentences) >= count:
         return True
-    return any(
-        len(terms_in(_SPELT_OUT.sub(" ", strip_markers(x))) - source.name_terms - asked) >= need
+    counting = [
+        x
         for x in source.sentences
-        if what in counted_words(x)
-    )
+        if what in counted_words(x) or (f" {what} " in stem_run(x) and holds_term(x, str(count)))  # "5 recent ... models"
+    ]
+    # "what two tricks ...?" of an abstract whose "two novel techniques" count other words: no
+    # sentence counts the asked things, so none is to be checked
+    return not counting or any(len(terms_in(_SPELT_OUT.sub(" ", strip_markers(x))) - source.name_terms - asked) >= need for x in counting)
 
 
 def _names_other_terms(query: Query, source: Source) -> bool:
     return bool(terms_in(source.paper.abstract) - source.name_terms - terms_in(query.text))
+
+
+# "the two diffusion PTQ papers": the words that describe the papers counted.
+_COUNTED_PAPERS = re.compile(
+    r"\b(?:the|both|these|those)\s+(?:two|three|four|2|3|4)\s+(?P<what>(?:[\w\-]+\s+){1,4}?)(?:papers|works|studies|articles|abstracts|surveys)\b",
+    re.I,
+)
 
 
 def _asked_count(question: str) -> int | None:

@@ -405,9 +405,15 @@ class ExtractiveComposer:
         # beyond that?" names none: there the whole question is what to rank by).
         # "cutler vs the single image+video MAE model: which needs labels?": a side's description
         # before the colon would rank the sentences that describe it; what is asked comes after.
-        asking = (len(query.named) < 2 and asked_after(question)) or question_sentences(question)
+        # "cutler vs efficientsam - does either need human labels?": a yes/no asked after the
+        # names asks of one property, and the names would rank the sentences that name the paper
+        # ("CutLER is simpler"); there the asked part ranks, read beside the whole question.
+        after = asked_after(question)
+        checks = bool(after and len(query.named) >= 2 and _YES_NO.match(after))
+        asking = (after if len(query.named) < 2 or checks else None) or question_sentences(question)
         ranked_by = asking if aspect & content_words(asking) else question
-        if not (ranked := rank_sentences(ranked_by, source, self.embed, self.settings.ranking, numbers)):
+        context = question if checks and ranked_by != question else None
+        if not (ranked := rank_sentences(ranked_by, source, self.embed, self.settings.ranking, numbers, context)):
             return None
         valued = []
         if query.asks_number:

@@ -512,6 +512,12 @@ _COMPARED_PAIR = re.compile(
 )
 
 
+# A name with a number ("iNaturalist-18", "Kinetics-400", "ImageNet-1k"), and one typed short
+# ("inat18", "k400").
+_NUMBERED = re.compile(r"(?<![\w\-/.])[A-Za-z]{2,}-\d+[A-Za-z]?(?![\w\-/])")
+_TYPED_NUMBERED = re.compile(r"(?<![\w\-/.])(?P<letters>[A-Za-z]+)-?(?P<number>\d+[A-Za-z]?)(?![\w\-/])")
+
+
 class Speller:
     """Corrects words the collection doesn't know to the nearest word it does ("quantizaton").
 
@@ -532,21 +538,32 @@ class Speller:
             self.cased: dict[str, str] = vocabulary["cased"]
             self.known: set[str] = set(vocabulary["known"])
             self.stems: set[str] = set(vocabulary["stems"])
+            self.numbered: dict[str, str] = vocabulary["numbered"]
         else:
             words = {w for t in texts for w in re.findall(r"[a-z][a-z\-]{3,}", fold(t))}
             self.cased = {fold(n): n for n in names if len(n) >= 5 and re.fullmatch(r"[\w\-]+", n)}
             self.known = words | set(self.cased)
             self.stems = {stem(w) for w in self.known}
+            self.numbered = {fold(m): m for t in texts for m in _NUMBERED.findall(t)}
         self._by_letter: dict[str, list[str]] = defaultdict(list)
         for w in sorted(self.known):
             self._by_letter[w[0]].append(w)
 
     def vocabulary(self) -> dict:
         """What was learnt, as JSON-ready data, for `Speller(..., vocabulary=...)`."""
-        return {"cased": self.cased, "known": sorted(self.known), "stems": sorted(self.stems)}
+        return {"cased": self.cased, "known": sorted(self.known), "stems": sorted(self.stems), "numbered": self.numbered}
 
     def correct(self, text: str) -> str:
-        return re.sub(r"[A-Za-z][A-Za-z\-]{3,}", self._fix, text)
+        return _TYPED_NUMBERED.sub(self._numbered, re.sub(r"[A-Za-z][A-Za-z\-]{3,}", self._fix, text))
+
+    def _numbered(self, match: re.Match) -> str:
+        """"inat18" -> "iNaturalist-18": a numbered name typed short, where one name of the
+        collection has that number and begins with the letters typed."""
+        letters, number = fold(match.group("letters")), fold(match.group("number"))
+        if f"{letters}-{number}" in self.numbered or (len(letters) < 2 and len(number) < 3):
+            return match.group(0)  # a name as written ("top1" is "top-1" typed, no short form)
+        found = {n for low, n in self.numbered.items() if low.endswith(f"-{number}") and low.startswith(letters)}
+        return found.pop() if len(found) == 1 else match.group(0)
 
     def _fix(self, match: re.Match) -> str:
         word = match.group(0)

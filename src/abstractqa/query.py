@@ -75,7 +75,8 @@ LISTING = re.compile(
 # AV-SUPERB": things the question counts, asked by name (not papers: "the two quantization
 # papers, which ones ...").
 WHICH_OF_COUNT = re.compile(
-    r"(?P<verb>\b(?:list|name|enumerate)\s+(?:all\s+)?(?:of\s+)?(?:the|its|their)\s+)?"
+    # ("which five self-supervised models were evaluated in AV-SUPERB?" asks by name too)
+    r"(?P<verb>\b(?:list|name|enumerate)\s+(?:all\s+)?(?:of\s+)?(?:the|its|their)\s+|^\W*(?:which|what)\s+)?"
     r"\b(?P<n>\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:[\w\-]+\s+){0,3}?"
     r"(?!(?:papers|works|studies|articles|abstracts)\b)(?P<what>[a-z][\w\-]*s)\b"
     r"(?(verb)|[^?]{0,40}\bwhich\s*(?:ones\b|of (?:them|these|those)\b|exactly\b|(?:are|were) (?:they|those|these)\b|\?))",
@@ -729,6 +730,9 @@ def asked_for(question: str) -> Ask | None:
 _SHARES = frozenset(map(stem, ("rate", "share", "fraction", "proportion", "percentage")))
 
 
+VALUE_ONLY = frozenset({stem("resolution")})  # things an abstract states only by a value
+
+
 def answers_ask(abstract: str, ask: Ask) -> bool:
     """True when the abstract mentions the asked-for thing; for a quantity, as what a number
     counts ("32 A100 GPUs", "32k images"; not "images" beside "1B parameters"). Some things
@@ -740,6 +744,8 @@ def answers_ask(abstract: str, ask: Ask) -> bool:
         if ask.quantity:
             if ask.head in counted_words(sentence) or (ask.head in initials(sentence) and numbers_in(sentence)):
                 return True
+        elif ask.head in VALUE_ONLY:  # "high resolution videos" gives no resolution
+            continue
         elif f" {ask.head} " in stem_run(sentence) or ask.head in initials(sentence):  # "gpu", "learn rate"
             return True
     return False
