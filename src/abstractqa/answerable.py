@@ -707,12 +707,11 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     best = max(best_per_source.values())
     # "the two ensemble-efficiency papers: what do they agree on?": the frame is no topic.
     frame = LISTING_FRAME | (COMPARING_STEMS if query.kind == "comparison" or _asked_count(query.text) else frozenset())
-    if _asked_count(query.text):  # "the two quantization papers": how many is no topic
-        frame |= content_words("two three four")
     words = query.topic - frame
     # "recommender-system papers": a compound no candidate writes is the words it joins
     # ("recommender systems").
-    unwritten = {w for w in words if "-" in w and not any(w in s.words for s in sources)}
+    # (Not of papers counted: "the two ensemble-efficiency papers" are ranked as described.)
+    unwritten = {w for w in words if "-" in w and not any(w in s.words for s in sources)} if query.kind == "listing" and not _asked_count(query.text) else set()
     words -= unwritten | {w.replace("-", "") for w in unwritten}
     # Close in meaning is not enough: a listed paper shares a topic word with the question; of
     # a short topic, one of its rare words where it has some ("quantize vision transformers":
@@ -846,7 +845,9 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         # LDMs"), they are the papers asked of ("... differ in how they handle calibration":
         # what is asked of them need not describe them).
         described = _COUNTED_PAPERS.search(query.text)
-        about = (content_words(described.group("what")) - frame - unwritten - {w.replace("-", "") for w in unwritten} if described else set()) or words
+        about = content_words(described.group("what")) - frame if described else set()
+        unwritten = {w for w in about if "-" in w and not any(w in s.words for s in sources)}
+        about = (about - unwritten - {w.replace("-", "") for w in unwritten}) or words
         holding = sorted((s.n for s in sources if about and about <= s.words), key=lambda n: -best_per_source[n])
         if len(holding) == count:
             listed = holding
