@@ -706,13 +706,14 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     best_per_source = {n: float(v.max()) for n, v in sims.items()}
     best = max(best_per_source.values())
     # "the two ensemble-efficiency papers: what do they agree on?": the frame is no topic.
-    frame = LISTING_FRAME | (COMPARING_STEMS if query.kind == "comparison" or _asked_count(query.text) else frozenset())
+    count = _asked_count(query.text)
+    frame = LISTING_FRAME | (COMPARING_STEMS if query.kind == "comparison" or count else frozenset())
     words = query.topic - frame
     # "recommender-system papers": a compound no candidate writes is the words it joins
     # ("recommender systems").
     # (Not of papers counted: "the two ensemble-efficiency papers" are ranked as described.)
-    unwritten = {w for w in words if "-" in w and not any(w in s.words for s in sources)} if query.kind == "listing" and not _asked_count(query.text) else set()
-    words -= unwritten | {w.replace("-", "") for w in unwritten}
+    unwritten = _unwritten_compounds(words, sources) if query.kind == "listing" and not count else set()
+    words -= unwritten
     # Close in meaning is not enough: a listed paper shares a topic word with the question; of
     # a short topic, one of its rare words where it has some ("quantize vision transformers":
     # "quantize", not "vision"). A long question's rare words may be its phrasing ("groups").
@@ -731,7 +732,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     paired = [s.n for s in sources if pair == 2 and any(len(needed & bag) >= 2 for bag in s.sentence_words)]
     # "which papers use knowledge distillation?": the topic as one phrase, standing as a phrase
     # in a sentence ("we ... apply knowledge distillation"), however long that sentence is.
-    typed = re.sub(r"\w+(?:-\w+)+", lambda m: m.group(0).replace("-", " ") if content_words(m.group(0)) & unwritten else m.group(0), query.text)
+    typed = re.sub(r"\w+(?:-\w+)+", lambda m: m.group(0).replace("-", " ") if content_words(m.group(0)) & unwritten else m.group(0), query.text) if unwritten else query.text
     phrase = _topic_phrase(typed, words)
     # "generate video (txt2video etc)": a word no passage holds and no dictionary has is no word
     # a sentence must hold ("dog breeds" are words: a topic the collection lacks; "RLHF",
@@ -817,7 +818,7 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
     if (
         query.kind == "listing"
         and len(terms) == 1
-        and not _asked_count(query.text)
+        and not count
         and terms[0].casefold() not in initials(query.text)
         and not mentions(examples, terms[0])
     ):
@@ -839,15 +840,14 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         # "which abstracts give masking ratios as percentages?", "every paper that reports an
         # actual zero-shot accuracy number": the papers that give a value on the topic.
         listed = valued
-    if (count := _asked_count(query.text)) and len(listed) < count:
+    if count and len(listed) < count:
         # "the two PTQ-for-diffusion papers": where too few are found, and just that many
         # abstracts write every word that describes them (not in one sentence: "PTQ ... of
         # LDMs"), they are the papers asked of ("... differ in how they handle calibration":
         # what is asked of them need not describe them).
         described = _COUNTED_PAPERS.search(query.text)
         about = content_words(described.group("what")) - frame if described else set()
-        unwritten = {w for w in about if "-" in w and not any(w in s.words for s in sources)}
-        about = (about - unwritten - {w.replace("-", "") for w in unwritten}) or words
+        about = (about - _unwritten_compounds(about, sources)) or words
         holding = sorted((s.n for s in sources if about and about <= s.words), key=lambda n: -best_per_source[n])
         if len(holding) == count:
             listed = holding
@@ -874,6 +874,13 @@ def _valued(query: Query, sources: list[Source], words: set[str]) -> list[int]:
         if found := [n for n, bags in giving.items() if any(word in bag for bag in bags)]:
             return found
     return []
+
+
+def _unwritten_compounds(words: set[str], sources: list[Source]) -> set[str]:
+    """The hyphenated compounds of `words` that no candidate writes ("recommender-system"),
+    with their joined forms ("recommendersystem"): what is left are the words they join."""
+    unwritten = {w for w in words if "-" in w and not any(w in s.words for s in sources)}
+    return unwritten | {w.replace("-", "") for w in unwritten}
 
 
 def _unmet_alternatives(query: Query) -> list[str]:
