@@ -222,7 +222,8 @@ def test_chat_follow_up_in_the_terminal(index_copy):
 def test_default_ask_path_imports_neither_torch_nor_sentence_transformers(index_copy, embed_model):
     """`abstractqa ask` with the default onnx backend runs on onnxruntime and `tokenizers`
     alone (the session's embedder has exported the model), and reads the index with Chroma and
-    bm25s: llama-index (about 2 s of imports), gradio and llama.cpp stay out too."""
+    bm25s: llama-index (about 2 s of imports), gradio and llama.cpp stay out too. The LLM's
+    judgment is turned off: with it on (the default) a factoid loads llama.cpp, by design."""
     from abstractqa.embedder import OnnxEmbedding
 
     assert isinstance(embed_model, OnnxEmbedding)  # the export this process relies on exists
@@ -237,6 +238,7 @@ def test_default_ask_path_imports_neither_torch_nor_sentence_transformers(index_
         **os.environ,
         "ABSTRACTQA__INDEX__DATA_DIR": str(index_copy),
         "ABSTRACTQA__CORPUS__PATHS": json.dumps([str(ROOT / "seeds")]),
+        "ABSTRACTQA__ANSWER__JUDGE": "off",
         "PYTHONPATH": os.pathsep.join([str(ROOT / "src"), str(ROOT), os.environ.get("PYTHONPATH", "")]),
     }
     proc = subprocess.run(

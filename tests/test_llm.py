@@ -7,7 +7,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from conftest import free_port, make_settings, scripted
+from conftest import ScriptedLLM, free_port, make_settings, scripted
 
 from abstractqa.assistant import Assistant
 from abstractqa.evaluate import first_sentence
@@ -97,6 +97,44 @@ def test_a_judgment_the_paper_contradicts_is_not_believed(seed_index_dir, embed_
     # "no" alone refuses nothing when the evidence is close to the question.
     assistant = scripted(seed_index_dir, embed_model, {"verdict": "no", "missing": ""})
     assert not assistant.ask("How many GPUs were used to train I-JEPA?").refused
+
+
+def test_a_longer_missing_piece_counts_where_the_paper_never_writes_one_of_its_words(seed_index_dir, embed_model):
+    # The I-JEPA abstract writes "linear classification" and "ImageNet", never "probe" or "top-1".
+    question = "I-JEPA linear probe top-1 on imagenet?"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "linear probe top-1 on imagenet"})
+    answer = assistant.ask(question)
+    assert answer.status == "partial" and "linear probe top-1" in first_sentence(answer.answer), answer.answer
+    # Every word of the piece stands in the paper: the model's claim is not believed.
+    question = "how much less data and how much faster is training on OpenWebText with the text quality score?"
+    missing = "how much less data and how much faster is training on OpenWebText"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": missing})
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and "40%" in answer.answer, answer.answer
+
+
+def test_the_judgment_runs_in_extractive_mode_with_the_bundled_model_s_stand_in(seed_index_dir, embed_model):
+    # `answer.judge: always` asks the topic-check model in extractive mode too; `off` does not.
+    question = "MoViNets mAP on Charades"  # the abstract names Charades, gives no mAP
+    verdict = {"verdict": "partly", "missing": "mAP on Charades"}
+    for judge, status in (("always", "partial"), ("off", "answered")):
+        settings = make_settings(seed_index_dir, answer={"mode": "extractive", "judge": judge})
+        assistant = Assistant(settings, embed_model=embed_model)
+        assistant._llms["topic"] = ScriptedLLM(settings.answer, verdict, "")
+        answer = assistant.ask(question)
+        assert answer.status == status, (judge, answer.answer)
+        assert ("mAP" in first_sentence(answer.answer)) == (judge == "always"), answer.answer
+
+
+def test_the_bundled_qwen_judges_a_detail_the_named_paper_does_not_give(assistant):
+    # Default settings: extractive answers, judged by the bundled Qwen 1.5B. Each abstract names
+    # what the question is about (Charades, ImageNet) but gives no figure for it.
+    for question in ("MoViNets mAP on Charades", "I-JEPA linear probe top-1 on imagenet?"):
+        answer = assistant.ask(question)
+        assert answer.status == "partial", answer.answer
+    # A figure the abstract gives is answered, first sentence first.
+    answer = assistant.ask("MSN top-1 on ImageNet-1K with only 5,000 labeled images")
+    assert answer.status == "answered" and "72.4%" in first_sentence(answer.answer), answer.answer
 
 
 def test_a_topic_check_no_refuses_only_where_the_evidence_is_weak(seed_index_dir, embed_model):

@@ -534,12 +534,28 @@ def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str)
             f"the LLM judged that the sources don't state it, and the best sentence similarity is "
             f"{plan.best_similarity:.2f}",
         )
-    if verdict in ("partly", "no") and missing and _asked_and_absent(missing, question, source):
-        return plan.decline("partial", f"the LLM judged that {source.paper.title} does not state {missing}", [missing])
+    if verdict in ("partly", "no") and missing and _asked_and_absent(missing, question, source, plan.query.asks_number):
+        # Said as the abstract giving no such thing, without the paper's own name: "The MoViNets
+        # abstract gives no mAP on Charades".
+        lacked = " ".join(strip_names(missing, [source.paper.title, *source.paper.aliases]).split())
+        lacked = re.sub(r"^(?:the|a|an|its|their)\s+", "", lacked, flags=re.I) or missing
+        return plan.decline("partial", f"the LLM judged that {source.paper.title} does not state {missing}", [f"no {lacked}"])
     return plan
 
 
-_HOW_MUCH = content_words("number amount value count exact specific")  # "the number of epochs"
+def wants_judgment(plan: Plan) -> bool:
+    """A factoid the exact checks let through, answered from one paper: the case where a
+    related sentence can stand in for a detail the abstract does not give ("MoViNets mAP on
+    Charades" of an abstract naming Charades and no mAP)."""
+    # One that already says what its paper lacks ("ssv2 and k400": no Kinetics-400) is decided.
+    return plan.status == "answer" and plan.kind == "factoid" and len(plan.focus) == 1 and not plan.missing
+
+
+# Words that ask for an amount, or frame the asking, rather than name what is asked: "the
+# number of epochs", "what share of patches gets dropped".
+_HOW_MUCH = content_words("number amount value count exact specific share fraction proportion percentage percent get")
+# The most words a piece the model calls missing may have (a longer one restates the question).
+_ABSENT_PHRASE_MAX = 5
 
 
 def wants_topic_check(plan: Plan) -> bool:
@@ -570,12 +586,34 @@ def weigh_topic(plan: Plan, about: str | None) -> Plan:
     return plan
 
 
-def _asked_and_absent(phrase: str, question: str, source: Source) -> bool:
-    """Whether `phrase` is a short piece of the question that no sentence of the paper holds."""
-    words = content_words(phrase) - GENERIC_STEMS - _HOW_MUCH
-    if not words or len(words) > 3 or not words <= content_words(question):
+def _asked_and_absent(phrase: str, question: str, source: Source, counted: bool) -> bool:
+    """Whether `phrase` is a short piece of the question that the paper does not hold: a name
+    or figure of it (`_term_like`: "mAP", "top-1", "k400") the paper never writes in any form
+    ("MoViNets mAP on Charades", "linear probe top-1 on imagenet"), or, where a number is asked
+    (`counted`), up to three words the paper never writes (the model's "the number of epochs"
+    of an abstract that counts GPUs and hours). Other ordinary words are no evidence: the model
+    calls a paraphrase ("mask sizes" of "sufficiently large scale"), a framing word ("surprising
+    stuff", "in plain english") or a restated question missing too."""
+    if len(phrase.split()) > _ABSENT_PHRASE_MAX:
+        return False  # a restated question, not a piece of it
+    # The paper's own name is no part of what it lacks ("MoViNets mAP on Charades").
+    words = content_words(phrase) - GENERIC_STEMS - _HOW_MUCH - source.name_words
+    if not words or not words <= content_words(question):
         return False  # not something the question asks ("what is asked but not stated")
-    return not any(words <= content_words(x) for x in source.checkable)
+    terms = [t for t in re.findall(r"[\w\-./]+", phrase) if _term_like(t) and not content_words(t) <= source.name_words]
+    if terms:
+        return any(not holds_term(source.paper.abstract, t) for t in terms)
+    held = set().union(*(content_words(x) for x in source.checkable))
+    return counted and len(words) <= 3 and not words & held
+
+
+def _term_like(token: str) -> bool:
+    """A name or figure rather than an ordinary word: with a digit ("top-1", "k400"), a capital
+    after its first letter ("mAP", "SDXL"), or no English headword ("sdxl", "ssv2")."""
+    word = token.strip("-./")
+    if len(word) < 2:
+        return False
+    return any(c.isdigit() for c in word) or any(c.isupper() for c in word[1:]) or (word.isalpha() and not is_english(word.casefold()))
 
 
 # "... about video", "... on self-supervised learning": the topic a record listing asks for.

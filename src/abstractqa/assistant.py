@@ -18,6 +18,7 @@ from abstractqa.answerable import (
     plan_answer,
     side_descriptions,
     topic_words,
+    wants_judgment,
     wants_topic_check,
     weigh_judgment,
     weigh_topic,
@@ -153,8 +154,8 @@ class Assistant:
             return self._llms[mode]
 
     def topic_llm(self, llm: ChatLLM | None) -> ChatLLM | None:
-        """The model for `answer.topic_check`: the mode's LLM, else the bundled llamacpp one,
-        loaded on first need; None (warned once) where none can load."""
+        """The model for `answer.topic_check` and `answer.judge`: the mode's LLM, else the bundled
+        llamacpp one, loaded on first need; None (warned once) where none can load."""
         if llm is not None:
             return llm
         with self._lock:
@@ -162,7 +163,7 @@ class Assistant:
                 try:
                     self._llms["topic"] = build_llm(self.settings.answer.model_copy(update={"mode": "llamacpp"}))
                 except GeneratorError as err:
-                    log.warning("answer.topic_check is on but no LLM can load, so it is skipped: %s", err)
+                    log.warning("answer.topic_check or answer.judge is on but no LLM can load, so it is skipped: %s", err)
                     self._llms["topic"] = None
             return self._llms["topic"]
 
@@ -307,6 +308,11 @@ class Assistant:
             # The model takes seconds: say at once which paper is being read.
             yield (read := reading())
             self._check_topic(llm, standalone, plan, answer_settings)  # may refuse it
+        judging = answer_settings.judge == "always" or (answer_settings.judge == "llm" and llm)
+        if judging and wants_judgment(plan):
+            if read != (now := reading()):
+                yield (read := now)
+            self._judge(llm, standalone, plan, answer_settings)  # may make it partial or refused
         citer = Citer(plan.sources, self.sentence_embedder, self.settings.answer.support_threshold, standalone)
         checks: list[SentenceCheck] = []
         text = ""
@@ -332,11 +338,8 @@ class Assistant:
                 if read != (now := reading()):
                     yield now
                 with self._generate_lock:
-                    if plan.kind == "factoid" and answer_settings.judge:
-                        self._judge(llm, standalone, plan, answer_settings)  # may make it partial or refused
-                    if plan.status == "answer":
-                        messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)
-                        yield from shown(_tee(llm.stream(messages), raw), unsupported)
+                    messages = llm_messages(standalone, plan, self.sentence_embedder, answer_settings)
+                    yield from shown(_tee(llm.stream(messages), raw), unsupported)
             if not composed or plan.status == "partial":
                 yield from shown(extractive.generate(standalone, plan), unsupported)
             elif plan.status == "answer":
@@ -434,15 +437,19 @@ class Assistant:
                 plan.reason = f"none of the {len(focus)} papers of the last answer matches"
         return standalone, evidence, plan
 
-    def _judge(self, llm: ChatLLM, question: str, plan, settings) -> None:
-        """The LLM's constrained yes/partly/no on whether the sources state what is asked.
+    def _judge(self, llm: ChatLLM | None, question: str, plan, settings) -> None:
+        """An LLM's constrained yes/partly/no on whether the sources state what is asked (the
+        mode's LLM, else the bundled one, as for the topic check).
 
         One signal beside the evidence, never the only one: `answerable.weigh_judgment`
         decides what it changes.
         """
+        if (judge := self.topic_llm(llm)) is None:
+            return
         messages = llm_messages(question, plan, self.sentence_embedder, settings, judge=True)
         try:
-            reply = llm.judge(messages, prompts.JUDGE_SCHEMA) or {}
+            with self._generate_lock:
+                reply = judge.judge(messages, prompts.JUDGE_SCHEMA) or {}
         except GeneratorError as err:
             log.warning("the LLM's judgment failed, answering without it: %s", err)
             return

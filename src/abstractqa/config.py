@@ -238,13 +238,21 @@ class AnswerSettings(Group):
     sentences_per_paper: int = Field(
         default=2, ge=1, description="Evidence sentences quoted per paper (extractive mode)."
     )
-    judge: bool = Field(
-        default=False,
-        description="In the LLM modes, first ask the model (JSON-schema-constrained) whether the sources "
-        "state what is asked: yes, partly or no. Off by default: with the bundled Qwen 1.5B it lowered "
-        "refusal accuracy and key facts on the fresh set and doubled latency (README 'Answers'); worth "
-        "trying with a stronger endpoint.",
+    judge: Literal["always", "llm", "off"] = Field(
+        default="always",
+        description="Before a factoid answer, ask an LLM (JSON-schema-constrained) whether the sources state "
+        "what is asked: yes, partly (and what is missing) or no. 'partly' makes the answer partial only when "
+        "what it calls missing is a piece of the question the paper does not hold; 'no' refuses only when "
+        "the evidence is weak too. 'always' (default): in every mode, loading the bundled Qwen 1.5B in "
+        "extractive mode, as the topic check does; 'llm': only in the LLM modes; 'off'. true/false mean "
+        "'llm'/'off' (README 'Answers').",
     )
+
+    @field_validator("judge", mode="before")
+    @classmethod
+    def _judge_was_a_switch(cls, value: object) -> object:
+        return {True: "llm", False: "off"}[value] if isinstance(value, bool) else value
+
     topic_check: Literal["llm", "always", "off"] = Field(
         default="always",
         description="When a question names no paper and is answered from the one closest paper, ask an LLM "
