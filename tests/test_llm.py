@@ -111,6 +111,11 @@ def test_a_longer_missing_piece_counts_where_the_paper_never_writes_one_of_its_w
     assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": missing})
     answer = assistant.ask(question)
     assert answer.status == "answered" and "40%" in answer.answer, answer.answer
+    # "speedup" is in no dictionary, yet an ordinary word: "training 42% faster" gives it.
+    question = "does the paper that assigns a 'quality score' to text report any training speedup on OpenWebText?"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "training speedup on OpenWebText"})
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and "42% faster" in answer.answer, answer.answer
 
 
 def test_the_judgment_runs_in_extractive_mode_with_the_bundled_model_s_stand_in(seed_index_dir, embed_model):
