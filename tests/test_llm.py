@@ -116,6 +116,12 @@ def test_a_longer_missing_piece_counts_where_the_paper_never_writes_one_of_its_w
     assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "training speedup on OpenWebText"})
     answer = assistant.ask(question)
     assert answer.status == "answered" and "42% faster" in answer.answer, answer.answer
+    # An ordinary word counts only in the part asking for a number: "pixels" is what a yes/no
+    # asks, and the abstract's silence on it is no missing figure.
+    question = "ijepa - does it predict pixels? whats the prediction target and how big r the target blocks"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "pixels"})
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and "15%-20%" in answer.answer, answer.answer
 
 
 def test_the_judgment_runs_in_extractive_mode_with_the_bundled_model_s_stand_in(seed_index_dir, embed_model):

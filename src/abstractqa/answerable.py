@@ -534,7 +534,8 @@ def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str)
             f"the LLM judged that the sources don't state it, and the best sentence similarity is "
             f"{plan.best_similarity:.2f}",
         )
-    if verdict in ("partly", "no") and missing and _asked_and_absent(missing, question, source, plan.query.asks_number):
+    counted = " ".join(number_asks(question)) if plan.query.asks_number else ""
+    if verdict in ("partly", "no") and missing and _asked_and_absent(missing, question, source, counted):
         # Said as the abstract giving no such thing, without the paper's own name: "The MoViNets
         # abstract gives no mAP on Charades".
         lacked = " ".join(strip_names(missing, [source.paper.title, *source.paper.aliases]).split())
@@ -586,12 +587,13 @@ def weigh_topic(plan: Plan, about: str | None) -> Plan:
     return plan
 
 
-def _asked_and_absent(phrase: str, question: str, source: Source, counted: bool) -> bool:
+def _asked_and_absent(phrase: str, question: str, source: Source, counted: str) -> bool:
     """Whether `phrase` is a short piece of the question that the paper does not hold: a name
     or figure of it (`_term_like`: "mAP", "top-1", "k400") the paper never writes in any form
-    ("MoViNets mAP on Charades", "linear probe top-1 on imagenet"), or, where a number is asked
-    (`counted`), up to three words the paper never writes (the model's "the number of epochs"
-    of an abstract that counts GPUs and hours). Other ordinary words are no evidence: the model
+    ("MoViNets mAP on Charades", "linear probe top-1 on imagenet"), or up to three words of the
+    parts asking for a number (`counted`) that the paper never writes (the model's "the number
+    of epochs" of an abstract that counts GPUs and hours; not "pixels" of "does it predict
+    pixels? ... how big are the target blocks"). Other ordinary words are no evidence: the model
     calls a paraphrase ("mask sizes" of "sufficiently large scale"), a framing word ("surprising
     stuff", "in plain english") or a restated question missing too."""
     if len(phrase.split()) > _ABSENT_PHRASE_MAX:
@@ -603,7 +605,7 @@ def _asked_and_absent(phrase: str, question: str, source: Source, counted: bool)
     terms = [t for t in re.findall(r"[\w\-./]+", phrase) if _term_like(t) and not content_words(t) <= source.name_words]
     if terms:
         return any(not holds_term(source.paper.abstract, t) for t in terms)
-    if not counted or len(words) > 3:
+    if len(words) > 3 or not words <= content_words(counted):
         return False
     # Held in any form: "sdxl" by "SDXLv1.0" (a word the paper writes starting with it).
     held = set().union(*(content_words(x) for x in source.checkable))
