@@ -137,9 +137,10 @@ def test_the_judgment_runs_in_extractive_mode_with_the_bundled_model_s_stand_in(
         assert ("mAP" in first_sentence(answer.answer)) == (judge == "always"), answer.answer
 
 
-def test_the_bundled_qwen_judges_a_detail_the_named_paper_does_not_give(assistant):
-    # Default settings: extractive answers, judged by the bundled Qwen 1.5B. Each abstract names
-    # what the question is about (Charades, ImageNet) but gives no figure for it.
+def test_the_bundled_qwen_judges_a_detail_the_named_paper_does_not_give(seed_index_dir, embed_model):
+    # Extractive answers judged by the bundled Qwen 1.5B (`answer.judge: always`). Each abstract
+    # names what the question is about (Charades, ImageNet) but gives no figure for it.
+    assistant = Assistant(make_settings(seed_index_dir, answer={"judge": "always"}), embed_model=embed_model)
     for question in ("MoViNets mAP on Charades", "I-JEPA linear probe top-1 on imagenet?"):
         answer = assistant.ask(question)
         assert answer.status == "partial", answer.answer
