@@ -122,6 +122,11 @@ def test_a_longer_missing_piece_counts_where_the_paper_never_writes_one_of_its_w
     assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "pixels"})
     answer = assistant.ask(question)
     assert answer.status == "answered" and "15%-20%" in answer.answer, answer.answer
+    # "better" frames a margin, which the number answers: "surpassing MoCo-v2 by 7.3% APbox".
+    question = "cutler with 5% coco labels, how much better than moco-v2?"
+    assistant = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "how much better"})
+    answer = assistant.ask(question)
+    assert answer.status == "answered" and "7.3%" in answer.answer, answer.answer
 
 
 def test_the_judgment_runs_in_extractive_mode_with_the_bundled_model_s_stand_in(seed_index_dir, embed_model):

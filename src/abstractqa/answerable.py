@@ -58,6 +58,7 @@ from abstractqa.evidence import (
 )
 from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
+    COMPARATIVES,
     COMPARING_STEMS,
     GENERIC_STEMS,
     LIKENESS,
@@ -553,8 +554,12 @@ def wants_judgment(plan: Plan) -> bool:
 
 
 # Words that ask for an amount, or frame the asking, rather than name what is asked: "the
-# number of epochs", "what share of patches gets dropped".
-_HOW_MUCH = content_words("number amount value count exact specific share fraction proportion percentage percent get")
+# number of epochs", "what share of patches gets dropped", "how much better than MoCo-v2" (a
+# margin the number itself answers).
+_HOW_MUCH = content_words(
+    "number amount value count exact specific share fraction proportion percentage percent get "
+    "improvement improve gain margin " + " ".join(COMPARATIVES)
+)
 # The most words a piece the model calls missing may have (a longer one restates the question).
 _ABSENT_PHRASE_MAX = 5
 

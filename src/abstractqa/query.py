@@ -691,7 +691,7 @@ _SETTING = re.compile(
 _A_NUMBER = frozenset(stem(w) for w in "number value figure amount".split())
 
 
-_COMPARATIVES = frozenset("faster slower quicker better worse larger smaller bigger higher lower more less fewer cheaper longer shorter".split())
+COMPARATIVES = frozenset("faster slower quicker better worse larger smaller bigger higher lower more less fewer cheaper longer shorter".split())
 
 
 def asked_for(question: str) -> Ask | None:
@@ -719,7 +719,7 @@ def asked_for(question: str) -> Ask | None:
             if len(words) > 1 and words[-1].casefold() == "count":  # "the parameter count" counts parameters
                 words, quantity = words[:-1], True
             head = SHORT_FORMS.get(words[-1].casefold(), words[-1])  # "param" asks for parameters
-            if head.casefold() in STOPWORDS | _COMPARATIVES or stem(head.casefold()) in GENERIC_STEMS | _A_NUMBER:
+            if head.casefold() in STOPWORDS | COMPARATIVES or stem(head.casefold()) in GENERIC_STEMS | _A_NUMBER:
                 # "what number did it hit", "how much faster is it" ask for a number (`asks_number`), not a thing
                 return None
             return Ask(stem(head.casefold()), quantity, " ".join([*words[:-1], head]))
