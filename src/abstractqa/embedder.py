@@ -38,7 +38,8 @@ if TYPE_CHECKING:
 log = logging.getLogger(__name__)
 
 # Bump when the files the export writes change; older cache folders are then re-exported.
-EXPORT_VERSION = 2
+# 3: attention exported as plain ops (eager), not torch's fused SDPA (benchmarks/RESULTS.md).
+EXPORT_VERSION = 3
 
 
 class EmbedderUnavailable(AbstractQAError, RuntimeError):
@@ -184,19 +185,23 @@ def export_folder(model_path: str) -> Path:
     return onnx_cache_dir() / f"{Path(model_path).name}-{key}"
 
 
-def export(model_path: str, folder: Path, attention: str | None = None) -> None:
+def export(model_path: str, folder: Path, attention: str = "eager") -> None:
     """Write ``model.onnx``, ``tokenizer.json`` and ``embedder.json`` (pooling, max length) to
     `folder`, each through a temporary name, so a half-written export is never loaded.
-    `attention` is a transformers attention implementation to export instead of the model's
-    default (torch's fused SDPA): the benchmark's "eager" variant, about x1.15 faster under
-    onnxruntime (README, stop 44), not the default yet."""
+    `attention` is the transformers attention implementation exported ("sdpa": torch's fused
+    one, as exports before EXPORT_VERSION 3 had it; the benchmark compares them)."""
     import torch
     from sentence_transformers import SentenceTransformer
 
     # A model saved in float16 loads as float16; exported so, onnxruntime refuses its mixed
     # LayerNorm types. Exported in float32, it runs like any other (its weights, rounded once).
-    kwargs = {"model_kwargs": {"attn_implementation": attention}} if attention else {}
-    st = SentenceTransformer(model_path, device="cpu", **kwargs).float()
+    # Attention as plain ops ("eager"): torch exports its fused SDPA with NaN guards that
+    # onnxruntime runs slower on CPU (benchmarks/RESULTS.md; same vectors to 1e-7). A model
+    # without the choice exports as it is.
+    try:
+        st = SentenceTransformer(model_path, device="cpu", model_kwargs={"attn_implementation": attention}).float()
+    except (TypeError, ValueError):
+        st = SentenceTransformer(model_path, device="cpu").float()
     modules = [type(m).__name__ for m in st]
     pooling = st[1].get_config_dict() if len(st) > 1 and hasattr(st[1], "get_config_dict") else {}
     mean = pooling.get("pooling_mode") == "mean" or pooling.get("pooling_mode_mean_tokens") is True
