@@ -239,14 +239,14 @@ class AnswerSettings(Group):
         default=2, ge=1, description="Evidence sentences quoted per paper (extractive mode)."
     )
     judge: Literal["always", "llm", "off"] = Field(
-        default="off",
+        default="always",
         description="Before a factoid answer, ask an LLM (JSON-schema-constrained) whether the sources state "
         "what is asked: yes, partly (and what is missing) or no. 'partly' makes the answer partial only when "
         "what it calls missing is a piece of the question the paper does not hold; 'no' refuses only when "
-        "the evidence is weak too. 'always': in every mode, loading the bundled Qwen 1.5B in "
-        "extractive mode, as the topic check does; 'llm': only in the LLM modes; 'off' (default: with the bundled "
-        "Qwen 1.5B it still made a few answerable dev questions partial, README 'Answers'). true/false mean "
-        "'llm'/'off'.",
+        "the evidence is weak too. 'always' (default): in every mode, loading the bundled Qwen 1.5B in "
+        "extractive mode on first need, as the topic check does (skipped, with a warning, where it can't "
+        "load); 'llm': only in the LLM modes; 'off': never (extractive mode then needs no LLM for it). "
+        "true/false mean 'llm'/'off'.",
     )
 
     @field_validator("judge", mode="before")
