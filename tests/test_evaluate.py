@@ -35,7 +35,7 @@ from abstractqa.types import Answer, Citation, Evidence, Paper, SentenceCheck, T
 
 DEV_QUESTIONS = ROOT / "evals" / "questions.jsonl"
 THRESHOLDS = ROOT / "evals" / "thresholds.json"
-DEV_SETS = [("dev2", 36), ("dev3", 40), ("dev4", 36), ("dev5", 40), ("dev6", 40), ("dev7", 39), ("dev8", 42), ("dev9", 40), ("dev10", 32), ("dev11", 34), ("dev12", 40), ("dev13", 40), ("dev14", 40), ("dev15", 40), ("dev16", 40), ("dev17", 40), ("dev18", 40), ("dev19", 40), ("dev20", 40), ("dev21", 40), ("dev22", 40), ("dev23", 40)]  # the other sets tuning may look at; never a held-out one
+DEV_SETS = [("dev2", 36), ("dev3", 40), ("dev4", 36), ("dev5", 40), ("dev6", 40), ("dev7", 39), ("dev8", 42), ("dev9", 40), ("dev10", 32), ("dev11", 34), ("dev12", 40), ("dev13", 40), ("dev14", 40), ("dev15", 40), ("dev16", 40), ("dev17", 40), ("dev18", 40), ("dev19", 40), ("dev20", 40), ("dev21", 40), ("dev22", 40), ("dev23", 40), ("dev24", 40)]  # the other sets tuning may look at; never a held-out one
 
 
 # -- hand-built answers ------------------------------------------------------------------------
@@ -573,7 +573,7 @@ def test_unreachable_judge_leaves_grades_null_and_the_run_goes_on(assistant, tmp
     ids=["dev", *(name for name, _ in DEV_SETS)],
 )
 def test_shipped_question_set_meets_thresholds(assistant, questions, gate, count):
-    """Each dev set in the default mode (extractive, topic check on) must not fall below its thresholds file."""
+    """Each dev set in the default mode (extractive, topic check and judge on) must not fall below its thresholds file."""
     thresholds = {k: v for k, v in json.loads(gate.read_text()).items() if not k.startswith("_")}
     assert set(thresholds) == set(QUALITY_METRICS)
     summary, results = evaluate(assistant, questions, progress=False)
