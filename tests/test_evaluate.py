@@ -576,7 +576,7 @@ def test_unreachable_judge_leaves_grades_null_and_the_run_goes_on(assistant, tmp
     ids=["dev", *(name for name, _ in DEV_SETS)],
 )
 def test_shipped_question_set_meets_thresholds(assistant, questions, gate, count):
-    """Each dev set in the default mode (extractive, topic check and judge on) must not fall below its thresholds file."""
+    """Each dev set in the default mode (extractive, topic check on) must not fall below its thresholds file."""
     thresholds = {k: v for k, v in json.loads(gate.read_text()).items() if not k.startswith("_")}
     assert set(thresholds) == set(QUALITY_METRICS)
     summary, results = evaluate(assistant, questions, progress=False)
