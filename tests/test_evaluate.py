@@ -564,8 +564,9 @@ def test_unreachable_judge_leaves_grades_null_and_the_run_goes_on(assistant, tmp
 # -- the CI gate -------------------------------------------------------------------------------
 
 
-# A set's answers include the bundled Qwen's topic checks and judgments: the 89 dev questions take
-# about 9 minutes on 2 busy cores, so the gate gets twice the suite's per-test limit.
+# A set's answers include the bundled Qwen's topic checks (and its judgments, where `answer.judge`
+# is on: then the 89 dev questions took about 9 minutes on 2 busy cores), so the gate gets twice
+# the suite's per-test limit.
 @pytest.mark.timeout(1800)
 @pytest.mark.parametrize(
     ("questions", "gate", "count"),
