@@ -129,6 +129,32 @@ def test_a_longer_missing_piece_counts_where_the_paper_never_writes_one_of_its_w
     assert answer.status == "answered" and "7.3%" in answer.answer, answer.answer
 
 
+def test_the_model_is_asked_only_where_its_verdict_could_change_the_answer(seed_index_dir, embed_model):
+    # A verdict counts below `LLM_REFUSAL_BELOW` or for a piece of the question the paper lacks.
+    # Where the evidence is strong and the abstract holds every name and figure asked, the model
+    # (seconds a judgment on 2 cores) is not asked; where it lacks one ("mAP"), it is.
+    settings = make_settings(seed_index_dir, answer={"mode": "extractive", "judge": "always"})
+    assistant = Assistant(settings, embed_model=embed_model)
+    model = assistant._llms["topic"] = ScriptedLLM(settings.answer, {"verdict": "no", "missing": "top-1"}, "")
+    asked = []
+    model.judge = lambda messages, schema: asked.append(messages) or model.verdict
+    answer = assistant.ask("What top-1 accuracy does MSN reach on ImageNet-1K with 5,000 annotated images?")
+    assert answer.status == "answered" and "72.4%" in first_sentence(answer.answer) and not asked, answer.answer
+    assistant.ask("MoViNets mAP on Charades")
+    assert len(asked) == 1
+
+
+def test_a_missing_piece_must_be_a_figure_the_question_asks(seed_index_dir, embed_model):
+    # "5,000" is one figure (not "5" and "000"), and the MSN abstract gives it.
+    question = "MSN top-1 on ImageNet-1K with only 5,000 labeled images"
+    answer = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "5,000 labeled images"}).ask(question)
+    assert answer.status == "answered" and "72.4%" in answer.answer, answer.answer
+    # A figure of the model's own ("10%" of a question asking about 5%) is not what is asked.
+    question = "cutler with 5% coco labels, how much better than moco-v2?"
+    answer = scripted(seed_index_dir, embed_model, {"verdict": "partly", "missing": "10% coco labels"}).ask(question)
+    assert answer.status == "answered" and "7.3%" in answer.answer, answer.answer
+
+
 def test_the_judgment_runs_in_extractive_mode_with_the_bundled_model_s_stand_in(seed_index_dir, embed_model):
     # `answer.judge: always` asks the topic-check model in extractive mode too; `off` does not.
     question = "MoViNets mAP on Charades"  # the abstract names Charades, gives no mAP

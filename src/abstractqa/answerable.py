@@ -545,12 +545,39 @@ def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str)
     return plan
 
 
-def wants_judgment(plan: Plan) -> bool:
-    """A factoid the exact checks let through, answered from one paper: the case where a
-    related sentence can stand in for a detail the abstract does not give ("MoViNets mAP on
-    Charades" of an abstract naming Charades and no mAP)."""
+def wants_judgment(plan: Plan, question: str) -> bool:
+    """A factoid the exact checks let through, answered from one paper, where the model's
+    verdict could change something (`weigh_judgment`): the case where a related sentence can
+    stand in for a detail the abstract does not give ("MoViNets mAP on Charades" of an abstract
+    naming Charades and no mAP).
+
+    Its verdict counts only below `LLM_REFUSAL_BELOW` or when it names a piece of the question
+    the paper does not hold (`_asked_and_absent`), so where the evidence is strong and the
+    paper holds every word of the question in some form, the model is not asked: it takes
+    seconds and could change nothing.
+    """
     # One that already says what its paper lacks ("ssv2 and k400": no Kinetics-400) is decided.
-    return plan.status == "answer" and plan.kind == "factoid" and len(plan.focus) == 1 and not plan.missing
+    if not (plan.status == "answer" and plan.kind == "factoid" and len(plan.focus) == 1 and not plan.missing):
+        return False
+    return plan.best_similarity < LLM_REFUSAL_BELOW or _may_lack(question, plan.source(plan.focus[0]), plan.query)
+
+
+def _may_lack(question: str, source: Source, query: Query) -> bool:
+    """Whether some piece of `question` could pass `_asked_and_absent`: a word or figure of it
+    the abstract does not hold as written (the model may write any word as a name: "mAP"), or a
+    word of a number's asking that no sentence holds in any form."""
+    if not content_words(question) - GENERIC_STEMS - _HOW_MUCH - source.name_words:
+        return False
+    for token in _PHRASE_TOKEN.findall(question):
+        word = token.strip("-./")
+        if _named(word, question) and not content_words(word) <= source.name_words and not holds_term(source.paper.abstract, word):
+            return True
+    counted = content_words(" ".join(number_asks(question))) if query.asks_number else set()
+    held = set().union(*(content_words(x) for x in source.checkable))
+    return any(
+        not any(w.startswith(word) or len(w) >= 4 and word.startswith(w) for w in held)
+        for word in counted - GENERIC_STEMS - _HOW_MUCH - source.name_words
+    )
 
 
 # Words that ask for an amount, or frame the asking, rather than name what is asked: "the
@@ -607,14 +634,35 @@ def _asked_and_absent(phrase: str, question: str, source: Source, counted: str) 
     words = content_words(phrase) - GENERIC_STEMS - _HOW_MUCH - source.name_words
     if not words or not words <= content_words(question):
         return False  # not something the question asks ("what is asked but not stated")
-    terms = [t for t in re.findall(r"[\w\-./]+", phrase) if _term_like(t) and not content_words(t) <= source.name_words]
+    # A figure the question doesn't hold is the model's, not something asked ("10% labels" of "5%").
+    terms = [
+        t
+        for t in _PHRASE_TOKEN.findall(phrase)
+        if _term_like(t) and _named(t.strip("-./"), question) and not content_words(t) <= source.name_words
+    ]
     if terms:
-        return any(not holds_term(source.paper.abstract, t) for t in terms)
+        return any(not holds_term(source.paper.abstract, t.strip("-./")) for t in terms)
     if len(words) > 3 or not words <= content_words(counted):
         return False
     # Held in any form: "sdxl" by "SDXLv1.0" (a word the paper writes starting with it).
     held = set().union(*(content_words(x) for x in source.checkable))
     return not any(w.startswith(word) or len(w) >= 4 and word.startswith(w) for word in words for w in held)
+
+
+# A word, name or figure as typed; "5,000" is one.
+_PHRASE_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[\w\-./]+")
+# The longest word written without capitals that may still be an acronym ("gpus", "tflops").
+_ACRONYM_MAX = 6
+
+
+def _named(term: str, question: str) -> bool:
+    """Whether the question asks for `term` as a name or figure: typed as one ("mAP", "top-1",
+    "k400"), or a short word no dictionary holds ("gpus", "bleu"; not "reconstructing"), which a
+    model may write as one.
+    Not an ordinary word the model capitalises ("Map"), nor a figure of its own ("10%" of "5%")."""
+    typed = [t.strip("-./") for t in _PHRASE_TOKEN.findall(question)]
+    same = [t for t in typed if t.casefold() == term.casefold() or content_words(t) == content_words(term)]
+    return any(_term_like(t) or t.isalpha() and len(t) <= _ACRONYM_MAX and not is_english(t.casefold()) for t in same)
 
 
 def _term_like(token: str) -> bool:

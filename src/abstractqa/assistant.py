@@ -309,7 +309,7 @@ class Assistant:
             yield (read := reading())
             self._check_topic(llm, standalone, plan, answer_settings)  # may refuse it
         judging = answer_settings.judge == "always" or (answer_settings.judge == "llm" and llm)
-        if judging and wants_judgment(plan):
+        if judging and wants_judgment(plan, standalone):
             if read != (now := reading()):
                 yield (read := now)
             self._judge(llm, standalone, plan, answer_settings)  # may make it partial or refused
