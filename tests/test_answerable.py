@@ -924,6 +924,9 @@ def test_a_count_of_a_thing_is_answered_by_its_number(assistant):
     # "parameter count" asks how many parameters: "a 30B parameter transformer" gives it.
     answer = assistant.ask("what is the parameter count of movie gen")
     assert answer.status == "answered" and "30B" in first_sentence(answer.answer), answer.answer
+    # An abstract that counts none says so in plain words, not "a number of parameter".
+    answer = assistant.ask("what is the parameter count of cutler's detector?")
+    assert answer.status == "partial" and "number of parameters" in first_sentence(answer.answer), answer.answer
 
 
 def test_papers_with_a_link_are_listed_from_their_records(assistant):

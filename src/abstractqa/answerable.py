@@ -478,7 +478,7 @@ def plan_answer(
         if query.ask.quantity
         else any(answers_ask(s.paper.abstract, query.ask) for s in candidates)
     ):
-        what = f"a number of {query.ask}" if query.ask.quantity else f"no {query.ask}" if query.ask.head in VALUE_ONLY else f"the {query.ask}"
+        what = f"the number of {_plural(str(query.ask))}" if query.ask.quantity else f"no {query.ask}" if query.ask.head in VALUE_ONLY else f"the {query.ask}"
         return plan.decline(absent, f"the question asks for {what}, which no candidate abstract gives", [what])
     if named and not query.asks_number and (unsaid := _unmentioned(query, chosen)) and not _said_otherwise(query, chosen, embed):
         if heir := _builds_on(query, chosen, sources):
@@ -493,6 +493,18 @@ def plan_answer(
         # "EfficientSAM latency on a phone?": the abstract gives no figure on that hardware.
         return plan.decline(absent, f"{about} gives no {device} figure", [f"no {device} figure"])
     return plan
+
+
+def _plural(phrase: str) -> str:
+    """ "parameter" -> "parameters", "labeled image" -> "labeled images": what a count counts."""
+    head, last = phrase.rpartition(" ")[::2] if " " in phrase else ("", phrase)
+    if not last.isalpha() or last.endswith("s") and not last.endswith("ss"):
+        return phrase
+    if last.endswith("y") and last[-2:-1] not in tuple("aeiou"):
+        last = last[:-1] + "ies"
+    else:
+        last += "es" if last.endswith(("ss", "x", "ch", "sh")) else "s"
+    return f"{head} {last}" if head else last
 
 
 def _said_otherwise(query: Query, source: Source, embed: SentenceEmbedder) -> bool:
