@@ -2252,6 +2252,12 @@ def test_a_resolution_is_given_by_a_value_not_the_word(assistant):
     answer = assistant.ask("What resolution does Emu Video generate?")
     assert answer.status == "partial" and first_sentence(answer.answer).startswith("The Emu Video abstract gives no resolution"), answer.answer
     assert assistant.ask("what resolution videos does movie gen make?").status == "answered"
+    # Typed tersely, the same ask; whether it makes high resolution videos is not that ask.
+    answer = assistant.ask("emu video resolution")
+    assert answer.status == "partial" and "gives no resolution" in first_sentence(answer.answer), answer.answer
+    answer = assistant.ask("movie gen resolution?")
+    assert answer.status == "answered" and "1080p" in first_sentence(answer.answer), answer.answer
+    assert assistant.ask("does emu video generate high resolution videos?").status == "answered"
 
 
 def test_a_listing_reads_a_hyphenated_compound_no_abstract_writes_as_its_words(assistant):

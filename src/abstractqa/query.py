@@ -217,6 +217,9 @@ _ASKS_THING = [
     re.compile(r"\b(?P<np>[a-z][a-z0-9\-]+) (?P<q>count)\b"),
     # "how many images end up in ...", "on how many gpus tho?": the first plural is what is counted.
     re.compile(r"\b(?P<q>how many) (?P<np>(?:[a-z0-9\-]+\s+)??[a-z0-9\-]+s)\b"),
+    # Terse, ending with a thing stated only by its value: "emu video resolution?" (not "does it
+    # make high resolution videos?", which asks whether).
+    re.compile(r"\b(?P<np>resolution)\W*$"),
     # Terse: "cutler limitations?", "any drawbacks of block caching".
     re.compile(r"\b(?P<np>limitations?|drawbacks?|weakness(?:es)?|shortcomings?|disadvantages?)\b"),
 ]
