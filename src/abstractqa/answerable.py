@@ -585,11 +585,7 @@ def _may_lack(question: str, source: Source, query: Query) -> bool:
         if _named(word, question) and not content_words(word) <= source.name_words and not holds_term(source.paper.abstract, word):
             return True
     counted = content_words(" ".join(number_asks(question))) if query.asks_number else set()
-    held = set().union(*(content_words(x) for x in source.checkable))
-    return any(
-        not any(w.startswith(word) or len(w) >= 4 and word.startswith(w) for w in held)
-        for word in counted - GENERIC_STEMS - _HOW_MUCH - source.name_words
-    )
+    return any(not _held(word, source) for word in counted - GENERIC_STEMS - _HOW_MUCH - source.name_words)
 
 
 # Words that ask for an amount, or frame the asking, rather than name what is asked: "the
@@ -656,9 +652,13 @@ def _asked_and_absent(phrase: str, question: str, source: Source, counted: str) 
         return any(not holds_term(source.paper.abstract, t.strip("-./")) for t in terms)
     if len(words) > 3 or not words <= content_words(counted):
         return False
-    # Held in any form: "sdxl" by "SDXLv1.0" (a word the paper writes starting with it).
-    held = set().union(*(content_words(x) for x in source.checkable))
-    return not any(w.startswith(word) or len(w) >= 4 and word.startswith(w) for word in words for w in held)
+    return not any(_held(word, source) for word in words)
+
+
+def _held(word: str, source: Source) -> bool:
+    """Whether the paper writes `word` in any form: "sdxl" by "SDXLv1.0" (a word it writes
+    starting with it)."""
+    return any(w.startswith(word) or len(w) >= 4 and word.startswith(w) for w in source.checkable_words)
 
 
 # A word, name or figure as typed; "5,000" is one.

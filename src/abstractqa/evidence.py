@@ -302,6 +302,11 @@ class Source:
         """Content words of each sentence, in order (ranking and listing both read them)."""
         return [content_words(sentence) for sentence in self.sentences]
 
+    @cached_property
+    def checkable_words(self) -> set[str]:
+        """Content words of every sentence and record line a citation can quote."""
+        return set().union(*self.sentence_words, *(content_words(x) for x in self.record_lines))
+
     @classmethod
     def from_evidence(cls, n: int, evidence: Evidence) -> Source:
         p = evidence.paper
