@@ -239,14 +239,15 @@ class AnswerSettings(Group):
         default=2, ge=1, description="Evidence sentences quoted per paper (extractive mode)."
     )
     judge: Literal["always", "llm", "off"] = Field(
-        default="off",
+        default="always",
         description="Before a factoid answer, ask an LLM (JSON-schema-constrained) whether the sources state "
         "what is asked: yes, partly (and what is missing) or no. 'partly' makes the answer partial only when "
         "what it calls missing is a piece of the question the paper does not hold; 'no' refuses only when "
         "the evidence is weak too. 'always': in every mode, loading the bundled Qwen 1.5B in "
         "extractive mode on first need, as the topic check does (skipped, with a warning, where it can't "
-        "load); 'llm': only in the LLM modes; 'off' (default: a judgment takes seconds per factoid on "
-        "2 cores, README 'Answer modes'). true/false mean 'llm'/'off'.",
+        "load; default); 'llm': only in the LLM modes; 'off'. The model is asked only where its verdict could "
+        "change the answer (weak evidence, or a name, figure or counted word of the question the paper lacks), "
+        "so most factoids wait for no judgment. true/false mean 'llm'/'off'.",
     )
 
     @field_validator("judge", mode="before")
