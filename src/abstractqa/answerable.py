@@ -547,7 +547,7 @@ def weigh_judgment(plan: Plan, question: str, verdict: str | None, missing: str)
             f"the LLM judged that the sources don't state it, and the best sentence similarity is "
             f"{plan.best_similarity:.2f}",
         )
-    counted = " ".join(number_asks(question)) if plan.query.asks_number else ""
+    counted = _counted(question, plan.query)
     if verdict in ("partly", "no") and missing and _asked_and_absent(missing, question, source, counted):
         # Said as the abstract giving no such thing, without the paper's own name: "The MoViNets
         # abstract gives no mAP on Charades".
@@ -580,12 +580,17 @@ def _may_lack(question: str, source: Source, query: Query) -> bool:
     word of a number's asking that no sentence holds in any form."""
     if not content_words(question) - GENERIC_STEMS - _HOW_MUCH - source.name_words:
         return False
-    for token in _PHRASE_TOKEN.findall(question):
-        word = token.strip("-./")
-        if _named(word, question) and not content_words(word) <= source.name_words and not holds_term(source.paper.abstract, word):
+    typed = _typed_words(question)
+    for word, words in typed:
+        if _named(word, typed) and not words <= source.name_words and not holds_term(source.paper.abstract, word):
             return True
-    counted = content_words(" ".join(number_asks(question))) if query.asks_number else set()
+    counted = content_words(_counted(question, query))
     return any(not _held(word, source) for word in counted - GENERIC_STEMS - _HOW_MUCH - source.name_words)
+
+
+def _counted(question: str, query: Query) -> str:
+    """The parts of the question asking for a number, as one text ("" when none do)."""
+    return " ".join(number_asks(question)) if query.asks_number else ""
 
 
 # Words that ask for an amount, or frame the asking, rather than name what is asked: "the
@@ -643,13 +648,10 @@ def _asked_and_absent(phrase: str, question: str, source: Source, counted: str) 
     if not words or not words <= content_words(question):
         return False  # not something the question asks ("what is asked but not stated")
     # A figure the question doesn't hold is the model's, not something asked ("10% labels" of "5%").
-    terms = [
-        t
-        for t in _PHRASE_TOKEN.findall(phrase)
-        if _term_like(t) and _named(t.strip("-./"), question) and not content_words(t) <= source.name_words
-    ]
+    typed = _typed_words(question)
+    terms = [t for t, ws in _typed_words(phrase) if _term_like(t) and _named(t, typed) and not ws <= source.name_words]
     if terms:
-        return any(not holds_term(source.paper.abstract, t.strip("-./")) for t in terms)
+        return any(not holds_term(source.paper.abstract, t) for t in terms)
     if len(words) > 3 or not words <= content_words(counted):
         return False
     return not any(_held(word, source) for word in words)
@@ -667,13 +669,18 @@ _PHRASE_TOKEN = re.compile(r"\d{1,3}(?:,\d{3})+(?:\.\d+)?%?|[\w\-./]+")
 _ACRONYM_MAX = 6
 
 
-def _named(term: str, question: str) -> bool:
-    """Whether the question asks for `term` as a name or figure: typed as one ("mAP", "top-1",
-    "k400"), or a short word no dictionary holds ("gpus", "bleu"; not "reconstructing"), which a
-    model may write as one.
+def _typed_words(text: str) -> list[tuple[str, set[str]]]:
+    """Each word, name or figure of `text` as typed (edge punctuation dropped), with its content words."""
+    return [(t, content_words(t)) for t in (x.strip("-./") for x in _PHRASE_TOKEN.findall(text))]
+
+
+def _named(term: str, typed: list[tuple[str, set[str]]]) -> bool:
+    """Whether the question (its `_typed_words`) asks for `term` as a name or figure: typed as
+    one ("mAP", "top-1", "k400"), or a short word no dictionary holds ("gpus", "bleu"; not
+    "reconstructing"), which a model may write as one.
     Not an ordinary word the model capitalises ("Map"), nor a figure of its own ("10%" of "5%")."""
-    typed = [t.strip("-./") for t in _PHRASE_TOKEN.findall(question)]
-    same = [t for t in typed if t.casefold() == term.casefold() or content_words(t) == content_words(term)]
+    words = content_words(term)
+    same = [t for t, ws in typed if t.casefold() == term.casefold() or ws == words]
     return any(_term_like(t) or t.isalpha() and len(t) <= _ACRONYM_MAX and not is_english(t.casefold()) for t in same)
 
 
