@@ -868,6 +868,61 @@ def test_superlatives_are_answered_from_the_records(assistant):
     assert assistant.retriever.names.read("newest paper on video generation?").superlative == ""
 
 
+def test_papers_tied_on_a_superlative_are_all_named(assistant):
+    # Two papers were created on the earliest date, and two list the fewest authors: the answer
+    # named one of each as "the earliest" ("the fewest"), hiding the other.
+    papers = assistant.papers()
+    oldest = min(p.created for p in papers if p.created)
+    tied = {p.title for p in papers if p.created == oldest}
+    fewest = min(len(p.authors) for p in papers if p.authors)
+    few = {p.title for p in papers if p.authors and len(p.authors) == fewest}
+    assert len(tied) > 1 and len(few) > 1  # the seeds hold both ties
+    for question, want, value in (
+        ("which is the oldest paper here?", tied, oldest),
+        ("earliest paper in the collection by arXiv date", tied, oldest),  # arXiv says where the date is from
+        ("which paper has the fewest authors?", few, f"({fewest})"),
+    ):
+        answer = assistant.ask(question)
+        lead = first_sentence(answer.answer)
+        assert answer.status == "answered" and set(titles(answer)) == want, answer.answer
+        assert " share the " in lead and value in lead and all(t in lead for t in want), answer.answer
+    # "what's": its "s" names no topic, so this is the collection's newest paper
+    assert assistant.retriever.names.read("what's the newest paper?").superlative == "latest"
+
+
+def test_a_place_in_the_author_list_is_read_from_the_record(assistant):
+    # "who is the second author of VideoCLIP" was answered with all eight names.
+    by_title = {p.title: p for p in assistant.papers()}
+    for question, title, k in (
+        ("who is the second author of VideoCLIP", "VideoCLIP", 2),
+        ("3rd author of the AV-SUPERB paper?", "AV-SUPERB", 3),
+        ("who's listed as the fourth author on MetaCLIP", "MetaCLIP", 4),
+    ):
+        authors = by_title[title].authors
+        answer = assistant.ask(question)
+        assert answer.kind == "record" and titles(answer) == [title], answer.answer
+        assert first_sentence(answer.answer).startswith(f"The {('second', 'third', 'fourth')[k - 2]} author of {title} is {authors[k - 1]}"), answer.answer
+        assert authors[k] not in answer.answer, answer.answer  # one name, not the list
+    short = next(p for p in assistant.papers() if p.authors and len(p.authors) < 9)
+    answer = assistant.ask(f"who is the ninth author of {short.title}")
+    assert f"lists only {len(short.authors)} authors" in answer.answer, answer.answer
+    unlisted = assistant.ask("second author of CutLER")  # its record has no author list
+    assert unlisted.status == "partial" and "no author list" in unlisted.answer, unlisted.answer
+
+
+def test_papers_per_author_are_counted_from_the_records(assistant):
+    # "who is on more papers, Hu Xu or Gargi Ghosh?" listed Hu Xu's papers and never said.
+    papers = assistant.papers()
+    hu, gargi = (sum(name in p.authors for p in papers) for name in ("Hu Xu", "Gargi Ghosh"))
+    assert hu > gargi > 0
+    answer = assistant.ask("who is on more papers, Hu Xu or Gargi Ghosh?")
+    assert answer.answer.startswith(f"Hu Xu is an author of {hu} of the indexed papers, Gargi Ghosh of {gargi}. Hu Xu is on more"), answer.answer
+    # "X and Y each" counts each one's papers, not only those both wrote
+    metze, luke = (sum(name in p.authors for p in papers) for name in ("Florian Metze", "Luke Zettlemoyer"))
+    each = assistant.ask("how many papers do Florian Metze and Luke Zettlemoyer each have here?")
+    assert each.answer.startswith(f"Florian Metze is an author of {metze} of the indexed papers, Luke Zettlemoyer of {luke}."), each.answer
+
+
 @pytest.mark.parametrize(
     ("question", "value"),
     [
@@ -1132,6 +1187,9 @@ def test_a_person_no_record_lists_is_said_not_to_be_an_author(assistant):
     answer = assistant.ask("is there a paper by yann lecun")
     assert answer.status == "not_covered" and answer.kind == "record", answer.answer
     assert answer.answer.startswith("No indexed paper's record lists Yann Lecun as an author.") and "Related" not in answer.answer
+    # asked whether the person is an author (this was "the question names no paper")
+    asked = assistant.ask("is Yann LeCun an author of any paper here?")
+    assert asked.status == "not_covered" and asked.answer.startswith("No indexed paper's record lists Yann LeCun as an author."), asked.answer
 
 
 @pytest.mark.parametrize("question", ["how many papers are in the collection?", "list all papers", "what papers do you have?"])

@@ -125,6 +125,7 @@ _PRIOR_WORK = re.compile(
 RECORD_FIELDS = {
     "first_author": ("authors", "no author list"),
     "last_author": ("authors", "no author list"),
+    "nth_author": ("authors", "no author list"),
     "authors": ("authors", "no author list"),
     "arxiv": ("arxiv_id", "no arXiv id"),
     "date": ("created", "no date"),

@@ -46,6 +46,7 @@ from abstractqa.query import (
     GENERIC_STEMS,
     LISTING_FRAME,
     LISTING_WORDS,
+    ORDINALS,
     asks,
     listed_asks,
 )
@@ -481,10 +482,19 @@ class ExtractiveComposer:
         fields = plan.query.record
         listed = [plan.source(n) for n in plan.focus]
         many = len(listed) > 1
-        if (which := plan.query.intent.superlative) and len(listed) == 1:
+        which = plan.query.intent.superlative
+        values = {superlative_value(s.paper, which) for s in listed} if which in _TIED_SAYS else set()
+        tied = many and len(values) == 1 and None not in values
+        if which and len(listed) == 1:
             yield superlative_fact(listed[0], which)
             yield " "
-        if total := plan.query.intent.collection:  # "how many papers are there?", "list all papers"
+        people = plan.query.intent.authors
+        if len(people) >= 2 and _COUNTS_PAPERS.search(question):  # "who is on more papers, X or Y?"
+            yield papers_per_author(listed, people)
+            yield " "
+        if tied:  # "which is the oldest paper?": two were created that day
+            yield tied_fact(listed, which)
+        elif total := plan.query.intent.collection:  # "how many papers are there?", "list all papers"
             # The count from the index, then each paper on its own line with what it contributes.
             shown = "" if total == len(listed) else f"; the first {len(listed)} by date"
             yield Exact(f"{total} paper{'s are' if total != 1 else ' is'} indexed{shown}.", note="record (collection)")
@@ -516,6 +526,9 @@ class ExtractiveComposer:
                 said = f"The record of {s.paper.title} lists {count} author{'s' if count > 1 else ''}."
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (count)")
                 yield " "
+            if (k := plan.query.author_position) and s.paper.authors:  # "who is the second author?"
+                yield author_position_fact(s, k)
+                yield " "
             if plan.query.asks_membership:
                 yield membership(s.paper, plan.query.intent.authors, s.n)
                 yield " "
@@ -526,7 +539,7 @@ class ExtractiveComposer:
                 yield " "
             facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many))
             yield from facts
-            if not facts or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
+            if not (facts or plan.query.author_position and s.paper.authors) or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
                 gist = contribution_sentence(s.sentences, loose=True)
                 picks = [gist if gist is not None else 0]
                 if not many and picks != [0]:  # what it contributes first, then how the abstract opens
@@ -558,6 +571,23 @@ def _asks_of_papers(question: str, authors: list[str]) -> bool:
     """Whether a question naming authors asks something of their papers ("the main
     contribution of the paper by Tingle Li") rather than which papers they wrote."""
     return bool(content_words(question) - _WHICH_PAPERS - content_words(" ".join(authors)))
+
+
+# "who is on more papers, Hu Xu or Gargi Ghosh?", "how many papers do X and Y each have?"
+_COUNTS_PAPERS = re.compile(r"\b(?:more|fewer|most|fewest|how many)\s+(?:\w+\s+)?(?:papers|works|publications|abstracts)\b", re.I)
+
+
+def papers_per_author(listed: list[Source], people: list[str]) -> Exact:
+    """"Hu Xu is an author of 6 of the indexed papers, Gargi Ghosh of 4." from the author lists
+    of the papers listed (every paper any of them wrote), each paper quoted by its list."""
+    counts = {a: sum(lists_author(s.paper, a) for s in listed) for a in people}
+    first, *rest = people
+    said = f"{first} is an author of {counts[first]} of the indexed papers" + "".join(f", {a} of {counts[a]}" for a in rest) + "."
+    if len(set(counts.values())) == len(counts):
+        most = max(people, key=counts.get)
+        said += f" {most} is on the most." if len(people) > 2 else f" {most} is on more."
+    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get("authors"))}
+    return Exact(said, list(lines), lines, note="record (papers per author)")
 
 
 def membership(paper: Paper, people: list[str], n: int) -> Exact:
@@ -631,6 +661,44 @@ def superlative_fact(source: Source, which: str) -> Exact:
     value = superlative_value(paper, which)
     line = next((x for x in source.record_lines if ("author" in x.casefold()) == which.endswith("authors")), "")
     return Exact(f"{paper.title} {_SUPERLATIVE_SAYS[which]} ({value}).", [source.n], {source.n: [line] if line else []}, note="record")
+
+
+_TIED_SAYS = {
+    "most_authors": "share the most authors of the indexed papers",
+    "fewest_authors": "share the fewest authors of the indexed papers that list them",
+    "latest": "share the most recent creation date of the indexed papers",
+    "earliest": "share the earliest creation date of the indexed papers",
+}
+
+
+def tied_fact(listed: list[Source], which: str) -> Exact:
+    """"A [1] and B [2] share the earliest creation date of the indexed papers (2022-02-16).",
+    each quoting its own record line."""
+    value = superlative_value(listed[0].paper, which)
+    field = "authors" if which.endswith("authors") else "date"
+    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get(field))}
+    # an id tells derived titles apart ("Method to theoretically analyze the effect of DA…")
+    names = join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
+    return Exact(f"{names} {_TIED_SAYS[which]} ({value}).", [s.n for s in listed], lines, note="record (tie)")
+
+
+def author_position_fact(source: Source, k: int) -> Exact:
+    """"The second author of VideoCLIP is Gargi Ghosh.", quoting the record's author list; a list
+    too short for the place asked says how many it holds."""
+    paper, line = source.paper, record_sentences(source.paper)["authors"]
+    count = len(paper.authors)
+    if k > count:
+        said = f"The record of {paper.title} lists only {count} author{'s' if count > 1 else ''}, so it has no {ordinal(k)} author."
+    else:
+        said = f"The {ordinal(k)} author of {paper.title} is {paper.authors[k - 1]}."
+    return Exact(said, [source.n], {source.n: [line]}, note="record (author position)")
+
+
+def ordinal(k: int) -> str:
+    """2 -> "second", 12 -> "12th"."""
+    if k <= len(ORDINALS):
+        return ORDINALS[k - 1]
+    return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 
 
 def author_set_fact(pair: list[Source], kind: str) -> Exact:

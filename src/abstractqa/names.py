@@ -114,7 +114,7 @@ class QueryIntent:
 # Words of a superlative question that name no topic ("which paper here has the most authors?").
 _FRAME = frozenset(
     "paper papers collection here indexed index one ones work works abstract abstracts posted published "
-    "submitted created written list has have by among all".split()
+    "submitted created written list has have by among all arxiv date dated".split()
 )
 # "which paper has the most authors?", "the newest paper by X": one paper picked by its record.
 SUPERLATIVE = {
@@ -184,10 +184,11 @@ _FROM_ORGANISATION = re.compile(
     re.I,
 )
 # "papers by Yann LeCun", "anything written by geoffrey hinton?": a person's name ends the question.
-_BY_PERSON = re.compile(
-    r"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+"
-    r"(?P<name>[A-Za-z][\w'\-]+(?:\s+[A-Za-z][\w'\-]+){1,2})\s*[?.!]*\s*$",
-    re.I,
+_PERSON = r"(?P<name>[A-Za-z][\w'\-]+(?:\s+(?!(?:an?|the|one)\b)[A-Za-z][\w'\-]+){1,2})"
+_BY_PERSON = (
+    re.compile(rf"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+{_PERSON}\s*[?.!]*\s*$", re.I),
+    # "is Yann LeCun an author of any paper here?", "is geoffrey hinton a co-author on any of these?"
+    re.compile(rf"^\W*(?:is|was)\s+{_PERSON}\s+(?:an?|the|one\s+of\s+the)\s+(?:co-?)?authors?\s+(?:of|on|in)\s+(?:any|one|some)\b", re.I),
 )
 
 
@@ -351,13 +352,13 @@ class CollectionNames:
         intent.authors = self._authors(question)
         if m := _FROM_ORGANISATION.search(question):
             intent.organisation = _ORGANISATIONS[m.group("org").casefold()]
-        elif not intent.authors and (m := _BY_PERSON.search(question)):
+        elif not intent.authors and (m := next(filter(None, (p.search(question) for p in _BY_PERSON)), None)):
             # "is there a paper by yann lecun?": a first and last name no record lists
             name = m.group("name")
             words = name.casefold().split()
             if not any(w in STOPWORDS for w in words) and not all(is_english(w) for w in words):
                 intent.strangers = [name if name != name.casefold() else name.title()]
-        intent.any_author = bool(re.search(r"\bor\b|\beither\b", question, re.I))
+        intent.any_author = bool(re.search(r"\bor\b|\beither\b|\beach\b", question, re.I))  # "X and Y each": everyone's papers
         spans: list[tuple[int, int, set[str]]] = []
         for pattern, table, key in (
             (self._exact_re, self._exact, str),
@@ -398,7 +399,8 @@ class CollectionNames:
             for author in intent.authors:
                 rest = rest.replace(_name_key(author), " ")
             frame = _FRAME | _STATED_FRAME.get(intent.superlative, frozenset())
-            if any(w not in STOPWORDS and w not in frame and not w.isdigit() for w in rest.split()):
+            # (a single letter is none: the "s" of "what's")
+            if any(w not in STOPWORDS and w not in frame and not w.isdigit() and len(w) > 1 for w in rest.split()):
                 intent.superlative = ""
         unnamed = not (intent.named or intent.authors or intent.dates or intent.arxiv_ids)
         if unnamed and (m := WITH_LINKS.search(question)):
@@ -450,23 +452,25 @@ class CollectionNames:
         if intent.linked:  # "a github link" is one on github
             host = "github.com" if intent.linked == "github" else ""
             allowed = {pid for pid, p in self.papers.items() if any(host in u.casefold() for u in p.urls)}
-        if intent.superlative and (pick := self._superlative(intent.superlative, allowed)):
-            pinned, allowed = [pick], ({pick} if allowed is not None else None)
+        if intent.superlative and (picks := self._superlative(intent.superlative, allowed)):
+            pinned, allowed = picks, (set(picks) if allowed is not None else None)
         return pinned, allowed
 
-    def _superlative(self, which: str, allowed: set[str] | None) -> str | None:
+    def _superlative(self, which: str, allowed: set[str] | None) -> list[str]:
         """The paper with the most or fewest authors, or posted last or first (among `allowed`),
-        of those whose record has the field; None when none has it."""
+        of those whose record has the field; every one tied on a record's value ("which is the
+        oldest?": two were posted that day); [] when none has it."""
         valued = [
             (value, pid)
             for pid, p in self.papers.items()
             if (allowed is None or pid in allowed) and (value := superlative_value(p, which)) is not None
         ]
         if not valued:
-            return None
-        if which == "most_authors" or stated_superlative(which):
-            return min(valued, key=lambda v: (-v[0], v[1]))[1]
-        return (max if which == "latest" else min)(valued)[1]
+            return []
+        pick = max if which in ("most_authors", "latest") or stated_superlative(which) else min
+        best = pick(v for v, _ in valued)
+        tied = sorted(pid for v, pid in valued if v == best)
+        return tied[:1] if stated_superlative(which) else tied
 
 
 def lists_author(paper: Paper, name: str) -> bool:

@@ -95,13 +95,27 @@ ASKS_LAST_AUTHOR = re.compile(
     r"\b(last|senior|final)\b[\w\s,/+&]{0,16}\bauthors?\b|\bfirst author\b.*\band\s+(?:who(?:'s|\s+is|\s+was)\s+)?(?:the\s+)?last\b",
     re.I,
 )
+# "who is the second author of VideoCLIP?", "3rd author": one place in the author list.
+ORDINALS = ("first", "second", "third", "fourth", "fifth", "sixth", "seventh", "eighth", "ninth", "tenth")
+ASKS_NTH_AUTHOR = re.compile(rf"\b(?P<nth>{'|'.join(ORDINALS[1:])}|(?P<digits>\d{{1,2}})(?:st|nd|rd|th))[\s-]+(?:listed\s+)?(?:co-?)?authors?\b", re.I)
+
+
+def author_position(text: str) -> int:
+    """The place in the author list a question asks for, counted from 1 ("the second author": 2;
+    "3rd author": 3); 0 when it asks for none (first and last are fields of their own)."""
+    if not (m := ASKS_NTH_AUTHOR.search(text)):
+        return 0
+    return int(m.group("digits")) if m.group("digits") else ORDINALS.index(m.group("nth").casefold()) + 1
+
+
 # "dates + ids please": an id in lower case (or "IDs") is the arXiv id, the only one a record has
 # ("in-distribution (ID) accuracy" is no record).
 ASKS_ARXIV = re.compile(r"\barxiv\b|(?-i:(?<![\w\-])(?:ids?|IDs)\b)", re.I)
-_ARXIV_AS_PLACE = re.compile(r"\b(on|to|onto)\s+arxiv\b(?!\s*(id|number|link|url|page))", re.I)
+# "when was it put on arXiv?", "the earliest by arXiv date": arXiv as where the date comes from
+_ARXIV_AS_PLACE = re.compile(r"\b(?:on|to|onto)\s+arxiv\b(?!\s*(?:id|number|link|url|page))|\barxiv\s+(?:submission\s+|posting\s+)?dates?\b", re.I)
 ASKS_DATE = re.compile(
     r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|put on|uploaded|submitted|written|appear\w*|out)\b|"
-    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|"
+    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|\barxiv\s+(?:submission\s+|posting\s+)?dates?\b|"
     # "arXiv id + date?", "authors and date", "submission date?": the date as one record field of several
     r"\b(?:id|ids|numbers?|authors?|link|url)\s*(?:\+|&|/|,|and)\s*(?:the\s+)?date\b|\bdate\s*(?:\+|&|/|,|and)\s*(?:the\s+)?(?:arxiv\s+)?(?:id|number|authors?)\b|"
     r"\b(?:submission|publication|posting|release|creation) date\b|"
@@ -310,7 +324,7 @@ class Query:
     text: str
     kind: Kind
     intent: QueryIntent
-    record: frozenset[str] = frozenset()  # authors, first_author, last_author, arxiv, date, url
+    record: frozenset[str] = frozenset()  # authors, first_author, last_author, nth_author, arxiv, date, url
     asks_number: bool = False
     asks_percent: bool = False  # the number wanted is a percentage
     asks_ratio: bool = False  # the number wanted is a speed-up or a "times" ratio ("2.5x")
@@ -328,6 +342,7 @@ class Query:
     author_count: str = ""  # "how many authors": "count"; "which has more (fewer) authors?": "more" ("fewer")
     date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
     author_set: str = ""  # "who is on A but not B?": "difference"; "who wrote both A and B?": "common"
+    author_position: int = 0  # "who is the second author?": 2 (first and last are record fields)
     set_aside: set[str] = field(default_factory=set)  # "generate audio (not just classify it)": {"classifi"}
 
     @property
@@ -481,7 +496,9 @@ def read_query(
         record = frozenset({"about"})
     if intent.linked:  # "which papers have a github link?"
         record |= {"url"}
-    if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text):
+    if position := author_position(text):  # "who is the second author of VideoCLIP?": one name
+        record |= {"nth_author"}
+    if ASKS_FIRST_AUTHOR.search(text) or ASKS_LAST_AUTHOR.search(text) or position:
         record -= {"authors"}
     filtered = bool(intent.authors or intent.dates or intent.arxiv_ids or intent.strangers or intent.organisation)
     # "cutler or efficientsam better for ...?": two papers named as alternatives are compared.
@@ -588,6 +605,7 @@ def read_query(
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
         author_set=authors_set,
+        author_position=position,
         set_aside=content_words(" ".join(m.group(1) for m in _NOT_JUST.finditer(unlike))),
     )
 
