@@ -923,6 +923,67 @@ def test_papers_per_author_are_counted_from_the_records(assistant):
     assert each.answer.startswith(f"Florian Metze is an author of {metze} of the indexed papers, Luke Zettlemoyer of {luke}."), each.answer
 
 
+def test_a_date_range_between_two_dates_lists_the_papers_within_it(assistant):
+    # "between X and Y" was read as the two dates themselves, and refused.
+    papers = assistant.papers()
+    within = {p.title for p in papers if p.created and "2022-06-01" <= p.created <= "2022-12-31"}
+    assert len(within) > 1
+    answer = assistant.ask("papers posted between 2022-06-01 and 2022-12-31")
+    assert answer.status == "answered" and set(titles(answer)) == within, answer.answer
+    months = {p.title for p in papers if p.created and "2022-06" <= p.created[:7] <= "2023-01"}
+    assert set(titles(assistant.ask("which papers came out between June 2022 and January 2023?"))) == months
+
+
+def test_the_first_or_last_author_picks_among_a_persons_papers(assistant):
+    papers = assistant.papers()
+    led = {p.title for p in papers if p.authors and p.authors[0] == "Hu Xu"}
+    assert led and led != {p.title for p in papers if "Hu Xu" in p.authors}
+    answer = assistant.ask("which papers is Hu Xu the first author of?")
+    assert set(titles(answer)) == led, answer.answer
+    assert not any(p.authors and p.authors[-1] == "Po-Yao Huang" for p in papers)
+    none = assistant.ask("list the papers that Po-Yao Huang is the last author of")
+    assert none.status == "not_covered" and none.answer.startswith("No indexed paper's record lists Po-Yao Huang as its last author."), none.answer
+    # of one paper: yes or no, and where the person is on the list
+    meta = next(p for p in papers if p.title == "MetaCLIP")
+    yes = assistant.ask(f"is {meta.authors[0]} the first author of MetaCLIP?")
+    assert yes.answer.startswith(f"Yes: {meta.authors[0]} is the first author of MetaCLIP"), yes.answer
+    no = assistant.ask("is Po-Yao Huang the first author of MetaCLIP?")
+    k = meta.authors.index("Po-Yao Huang") + 1
+    assert no.answer.startswith(f"No: the first author of MetaCLIP is {meta.authors[0]}") and f"Po-Yao Huang is its {('second', 'third', 'fourth', 'fifth')[k - 2]} author" in no.answer, no.answer
+    # "who is first author of ..." with a person asked of otherwise is no filter
+    both = assistant.ask("who is first author on the text 'quality score' paper for LM pretraining data, and is Luke Zettlemoyer an author?")
+    assert both.status == "answered" and "Luke Zettlemoyer is an author" in both.answer, both.answer
+
+
+def test_papers_are_picked_by_whether_their_record_has_a_field(assistant):
+    papers = assistant.papers()
+    with_id = {p.title for p in papers if p.arxiv_id}
+    no_list = [p for p in papers if not p.authors]
+    assert 1 < len(with_id) < len(papers) and 1 < len(no_list) < len(papers)
+    ids = assistant.ask("how many papers in the index have an arXiv id?")
+    assert ids.status == "answered" and set(titles(ids)) == with_id and first_sentence(ids.answer).startswith(f"{len(with_id)} papers match"), ids.answer
+    unlisted = assistant.ask("which papers have no author list?")
+    assert unlisted.status == "answered" and first_sentence(unlisted.answer).startswith(f"{len(no_list)} papers match"), unlisted.answer
+    assert set(titles(unlisted)) <= {p.title for p in no_list}
+
+
+def test_how_many_authors_two_papers_share_is_counted(assistant):
+    by_title = {p.title: p for p in assistant.papers()}
+    one, other = by_title["MetaCLIP"], by_title["MoDE"]
+    shared = [a for a in one.authors if a in other.authors]
+    assert len(shared) > 1
+    answer = assistant.ask("how many authors do MetaCLIP and MoDE have in common?")
+    assert answer.answer.startswith(f"{len(shared)} authors: {shared[0]}"), answer.answer
+
+
+def test_whether_a_paper_has_code_is_read_from_its_links(assistant):
+    # "does the CutLER paper have code?" was answered with quotes on what CutLER does.
+    code = assistant.ask("does the CutLER paper have code?")
+    assert code.kind == "record" and "github.com/facebookresearch/CutLER" in first_sentence(code.answer), code.answer
+    videos = assistant.ask("is there code for Movie Gen?")  # its one link is its videos
+    assert videos.status == "partial" and "no code link" in videos.answer, videos.answer
+
+
 @pytest.mark.parametrize(
     ("question", "value"),
     [

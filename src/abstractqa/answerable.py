@@ -181,13 +181,17 @@ def plan_answer(
     if not sources:
         return plan.decline("not_covered", "no papers are indexed")
     named = [s.n for s in sources if s.evidence.reason in ("name", "arxiv")]
-    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date", "collection", "link")]
+    filtered = [s.n for s in sources if s.evidence.reason in ("author", "date", "collection", "link", "record")]
     if query.kind == "record":
         if query.intent.dates and not (named or filtered):
             # "which papers were published in 2021?": a date no record carries picks none.
             dated = " or ".join(query.intent.dates)
             says = " ".join(["No indexed paper", *_by_authors(query), f"is dated {dated}."])
             return _unrecorded(plan, says, f"no paper's record is dated {dated}")
+        if query.intent.author_place and query.intent.authors and not (named or filtered):
+            # "which papers is Gargi Ghosh the first author of?": of their papers, none has them there.
+            says = f"No indexed paper's record lists {join_words(query.intent.authors, 'or')} as its {query.intent.author_place} author."
+            return _unrecorded(plan, says, f"no record lists the author asked for as its {query.intent.author_place} author")
         if query.intent.organisation:
             # "which papers are from meta?": records give names, not affiliations; an abstract
             # that mentions "Google's Imagen Video" is no paper from Google.

@@ -39,7 +39,7 @@ from abstractqa.evidence import (
     terms_in,
     without_names,
 )
-from abstractqa.names import URL_IN_TEXT, is_english, lists_author, superlative_value
+from abstractqa.names import URL_IN_TEXT, fold, is_english, lists_author, superlative_value
 from abstractqa.query import (
     ASKS_URL,
     COMPARING_STEMS,
@@ -503,11 +503,12 @@ class ExtractiveComposer:
         elif many and (order := _author_order(listed, plan.query.author_count)):  # "which one has more authors?"
             yield order
         elif len(listed) == 2 and plan.query.author_set and all(s.paper.authors for s in listed):
-            yield author_set_fact(listed, plan.query.author_set)
+            yield author_set_fact(listed, plan.query.author_set, counted=bool(plan.query.author_count))
         elif many:
+            total = plan.query.intent.recorded_total
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
-                f"{len(listed)} papers match: "
+                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else f"{len(listed)} papers match: ")
                 + join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
                 + ".",
                 [s.n for s in listed],
@@ -530,7 +531,7 @@ class ExtractiveComposer:
                 yield author_position_fact(s, k)
                 yield " "
             if plan.query.asks_membership:
-                yield membership(s.paper, plan.query.intent.authors, s.n)
+                yield membership(s.paper, plan.query.intent.authors, s.n, plan.query.intent.author_place)
                 yield " "
             elif (authors := plan.query.intent.authors) and not (many or fields or _asks_of_papers(question, authors)):
                 line = record_sentences(s.paper)["authors"]
@@ -590,12 +591,22 @@ def papers_per_author(listed: list[Source], people: list[str]) -> Exact:
     return Exact(said, list(lines), lines, note="record (papers per author)")
 
 
-def membership(paper: Paper, people: list[str], n: int) -> Exact:
+def membership(paper: Paper, people: list[str], n: int, place: str = "") -> Exact:
     """"Yes: Florian Metze is an author of X [1]." or "No: the record of AV-SUPERB does not list
-    Florian Metze among its authors [1].", from the paper's author list."""
+    Florian Metze among its authors [1].", from the paper's author list; asked of a `place`
+    ("is Hu Xu the first author of MetaCLIP?"), whether the list has them there."""
     line = record_sentences(paper).get("authors")
     if line is None:
         return Exact(f"The record of {paper.title} lists no authors, so it can't say whether {join_words(people)} wrote it.", note="record (author)")
+    if place:
+        held = paper.authors[0 if place == "first" else -1]
+        there = [a for a in people if fold(a).strip() == fold(held).strip()]
+        said = f"Yes: {join_words(there)} is the {place} author of {paper.title}." if there else f"No: the {place} author of {paper.title} is {held}."
+        for a in people:
+            if a not in there and lists_author(paper, a):  # "... Po-Yao Huang is its fourth."
+                k = next(i for i, x in enumerate(paper.authors, 1) if fold(a).strip() in fold(x))
+                said += f" {a} is its {ordinal(k)} author."
+        return Exact(said, [n], {n: [line]}, note="record (author place)")
     on = [a for a in people if lists_author(paper, a)]
     off = [a for a in people if a not in on]
     said = []
@@ -701,9 +712,10 @@ def ordinal(k: int) -> str:
     return f"{k}{'th' if 10 <= k % 100 <= 20 else {1: 'st', 2: 'nd', 3: 'rd'}.get(k % 10, 'th')}"
 
 
-def author_set_fact(pair: list[Source], kind: str) -> Exact:
+def author_set_fact(pair: list[Source], kind: str, counted: bool = False) -> Exact:
     """Who is on the first paper's author list and not the second's ("difference"), or on both
-    ("common"), checked against both records."""
+    ("common"), checked against both records; `counted` ("how many authors do A and B have in
+    common?"), how many first."""
     one, other = pair
     theirs = {a.casefold() for a in other.paper.authors}
     if kind == "difference":
@@ -722,6 +734,8 @@ def author_set_fact(pair: list[Source], kind: str) -> Exact:
             if found
             else f"No author is on both {one.paper.title} [{one.n}] and {other.paper.title} [{other.n}]."
         )
+    if counted and found:
+        said = f"{len(found)} author{'s' if len(found) > 1 else ''}: {said}"
     quotes = {s.n: [record_sentences(s.paper)["authors"]] for s in pair}
     return Exact(said, [one.n, other.n], quotes, note="record (author set)")
 

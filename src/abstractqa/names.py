@@ -57,6 +57,11 @@ DATE_RANGE = re.compile(
     + _MONTH_NAMES + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)\b",
     re.I,
 )
+_A_DATE = r"(?:(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?|(?:" + _MONTH_NAMES + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)"
+# "between 2022-06-01 and 2022-12-31", "from June 2022 to January 2023": both ends, each included.
+DATE_BETWEEN = re.compile(rf"\b(?:between|from)\s+(?P<lo>{_A_DATE})\s+(?:and|to|until|till|through|-)\s+(?P<hi>{_A_DATE})\b", re.I)
+# "papers Hu Xu is the first author of", "papers where Po-Yao Huang is last author", "as senior author"
+_AUTHOR_PLACE = re.compile(r"\b(?:is|was|as|are|were)\s+(?:[\w'.\-]+\s+){0,3}?(?:the\s+)?(first|lead|last|senior)[\s-]+authors?\b", re.I)
 DATE_CONTEXT = re.compile(
     r"\b(created|published|posted|released|submitted|dated|appeared|papers?|from|dates?)\b", re.I
 )
@@ -74,7 +79,11 @@ def _read_date(text: str) -> str:
 
 def within_date(created: str, date: str) -> bool:
     """Whether a record's YYYY-MM-DD date is within a question's date: a prefix ("2023",
-    "2023-01") or a range ("after 2022", "before 2023", "2023-03 or later", "2022 or earlier")."""
+    "2023-01") or a range ("after 2022", "before 2023", "2023-03 or later", "2022 or earlier",
+    "2022-06 to 2022-12")."""
+    if " to " in date:  # "2022-06-01 to 2022-12-31": both ends included
+        lo, hi = date.split(" to ")
+        return created >= lo and (created <= hi or created.startswith(hi))
     if date.startswith("after "):
         prefix = date.removeprefix("after ")
         return created > prefix and not created.startswith(prefix)
@@ -103,10 +112,13 @@ class QueryIntent:
     authors: list[str] = field(default_factory=list)
     named: list[str] = field(default_factory=list)  # paper ids, in the order they are named
     any_author: bool = False  # "by X or Y": papers by either, not by both
+    author_place: str = ""  # "papers Hu Xu is the first author of": "first" (or "last"), of the papers by them
     superlative: str = ""  # "most_authors", "fewest_authors", "latest", "earliest": one paper by its record
     collection: int = 0  # "how many papers are indexed?", "list all papers": the number indexed
     joined: bool = False  # two papers named side by side ("A and B"): asked of each
     linked: str = ""  # "which papers have a github link?": "github" (or "any" URL) picks papers by their record
+    recorded: str = ""  # "how many papers have an arXiv id?": "arxiv_id" ("authors", "created"); "-arxiv_id": those without
+    recorded_total: int = 0  # how many papers that picks (more than an answer may list)
     strangers: list[str] = field(default_factory=list)  # "a paper by Yann LeCun": a person no record lists
     organisation: str = ""  # "which papers are from Meta?": an affiliation, which no record gives
 
@@ -155,6 +167,17 @@ WITH_LINKS = re.compile(
     r"link|homepage)s?\b|\b(?:which|what|any|list)\b[^?]*?\bopen[- ]?sourced?\b",
     re.I,
 )
+# "how many papers have an arXiv id?", "which papers have no author list?", "papers without a date":
+# papers picked by whether their record has the field (the question ends with it).
+WITH_FIELD = re.compile(
+    r"\b(?:which|what|how many|any|list|papers?|ones?|abstracts?)\b[^?]*?\b(?P<verb>has|have|having|with|without|lacks?|lacking|missing|gives?|carry|carries)\s+"
+    r"(?:(?P<no>no|not)\s+)?(?:an?\s+|any\s+|their\s+|its\s+)?(?P<field>arxiv\s+(?:ids?|numbers?)|ids?|author\s+lists?|authors|(?:creation\s+|submission\s+)?dates?)"
+    r"\s*(?:in\s+(?:the|their|its)\s+records?|listed|given|recorded)?\s*[?.!]*\s*$",
+    re.I,
+)
+_FIELD_OF = {"arxiv": "arxiv_id", "id": "arxiv_id", "ids": "arxiv_id", "author": "authors", "authors": "authors"}
+
+
 # "how many papers are there?", "list all the papers", "what papers do you have?": the
 # collection itself, when nothing else is asked (a topic makes it a listing).
 COLLECTION = re.compile(
@@ -349,6 +372,9 @@ class CollectionNames:
                 word = _RANGE_WORDS[m.group(1).casefold()]
                 ranged = f"{word} {date}" if word in ("after", "before") else f"{date} or {_RANGE_ENDS[word]}"
                 intent.dates[intent.dates.index(date)] = ranged
+        for m in DATE_BETWEEN.finditer(question):  # "between June 2022 and 2023-01-20": one range
+            lo, hi = _read_date(m.group("lo")), _read_date(m.group("hi"))
+            intent.dates = [d for d in intent.dates if d not in (lo, hi)] + [f"{lo} to {hi}"]
         intent.authors = self._authors(question)
         if m := _FROM_ORGANISATION.search(question):
             intent.organisation = _ORGANISATIONS[m.group("org").casefold()]
@@ -359,6 +385,12 @@ class CollectionNames:
             if not any(w in STOPWORDS for w in words) and not all(is_english(w) for w in words):
                 intent.strangers = [name if name != name.casefold() else name.title()]
         intent.any_author = bool(re.search(r"\bor\b|\beither\b|\beach\b", question, re.I))  # "X and Y each": everyone's papers
+        for m in _AUTHOR_PLACE.finditer(question) if intent.authors else ():
+            # "which papers is Hu Xu the first author of?", "papers where Luke Zettlemoyer is last
+            # author": the person is the subject (not "who is first author of the Oquab et al. paper?")
+            said = _name_key(question[max(0, m.start() - 40) : m.end()])
+            if any(re.search(rf"\b{re.escape(_name_key(a))}\s+(?:(?:is|was|are|were|as)\b|\w+\s+(?:the\s+)?(?:first|lead|last|senior)\b)", said) for a in intent.authors):
+                intent.author_place = "first" if m.group(1).casefold() in ("first", "lead") else "last"
         spans: list[tuple[int, int, set[str]]] = []
         for pattern, table, key in (
             (self._exact_re, self._exact, str),
@@ -406,6 +438,11 @@ class CollectionNames:
         if unnamed and (m := WITH_LINKS.search(question)):
             # "which papers are open source?": those with code on GitHub.
             intent.linked = "github" if re.search(r"\bgithub|open[- ]?source", m.group(0), re.I) else "any"
+        if unnamed and (m := WITH_FIELD.search(question)):
+            field = _FIELD_OF.get(m.group("field").split()[0].casefold(), "created")
+            negated = m.group("no") or m.group("verb").casefold() in ("without", "lack", "lacks", "lacking", "missing")
+            intent.recorded = f"-{field}" if negated else field
+            intent.recorded_total = sum(bool(getattr(p, field)) != bool(negated) for p in self.papers.values())
         if unnamed and COLLECTION.search(question):
             rest = _name_key(COLLECTION.sub(" ", question)).split()
             if all(w in STOPWORDS or w in _COLLECTION_FRAME for w in rest):
@@ -440,6 +477,12 @@ class CollectionNames:
             sets = [self.by_author[_name_key(a)] for a in intent.authors]
             # "papers by both X and Y" (or "X and Y") means all of them; "X or Y", any.
             allowed = set.union(*sets) if intent.any_author else set.intersection(*sets)
+        if intent.author_place and not intent.named:
+            # "which papers is Hu Xu the first author of?": of their papers, those they lead (or close)
+            at = 0 if intent.author_place == "first" else -1
+            wanted = {_name_key(a) for a in intent.authors}
+            placed = {pid for pid, p in self.papers.items() if p.authors and _name_key(p.authors[at]) in wanted}
+            allowed = placed if allowed is None else allowed & placed
         if intent.dates:
             dated = {
                 p.paper_id
@@ -452,6 +495,9 @@ class CollectionNames:
         if intent.linked:  # "a github link" is one on github
             host = "github.com" if intent.linked == "github" else ""
             allowed = {pid for pid, p in self.papers.items() if any(host in u.casefold() for u in p.urls)}
+        if intent.recorded:  # "which papers have no author list?"
+            field = intent.recorded.removeprefix("-")
+            allowed = {pid for pid, p in self.papers.items() if bool(getattr(p, field)) != intent.recorded.startswith("-")}
         if intent.superlative and (picks := self._superlative(intent.superlative, allowed)):
             pinned, allowed = picks, (set(picks) if allowed is not None else None)
         return pinned, allowed

@@ -125,7 +125,9 @@ ASKS_DATE = re.compile(
     re.I,
 )
 ASKS_URL = re.compile(
-    r"\b(github|repo(sitory)?|project page|website|url|link(?!s?\s+between)|homepage|open[- ]?sourced?)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b",
+    r"\b(github|repo(sitory)?|project page|website|url|link(?!s?\s+between)|homepage|open[- ]?sourced?)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b|"
+    # "does CutLER have code?", "is there code for Movie Gen?", "did they release code?": asked yes or no
+    r"^\W*(?:does|do|did|is|are|has|have)\b[^?]*?\b(?:have|has|there|release[sd]?|share[sd]?|publish(?:e[sd])?|any)\s+(?:any\s+|the\s+|its\s+|their\s+|public\s+)?(?:source\s+)?code\b",
     re.I,
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
@@ -180,7 +182,7 @@ ASKS_NUMBER = re.compile(
 # "is Florian Metze on it?", "did Metze write the AV-SUPERB paper?", "is X an author of Y?":
 # whether one paper's record lists a person (yes or no), not which papers they wrote.
 _MEMBERSHIP = (
-    r"\b(?:is|was)\s+(?:{name})\s+(?:(?:an?|one of the)\s+)?(?:co-?)?authors?\b"
+    r"\b(?:is|was)\s+(?:{name})\s+(?:(?:an?|one of the|the (?:first|lead|last|senior))\s+)?(?:co-?)?authors?\b"
     r"|\bdid\s+(?:{name})\s+(?:co-?)?(?:write|author)\b"
     r"|\b(?:is|was)\s+(?:{name})\s+(?:on|among)\b"
 )
@@ -366,7 +368,7 @@ _ASKS_DIFFERENCE = re.compile(r"\b(?:diff\w*|contrast\w*|distinguish\w*|unlike|v
 _ASKS_AUTHOR_COUNT = re.compile(r"\b(how many|number of|more|fewer)\s+(?:co-?)?authors\b", re.I)
 # "which author is on the DAL survey but not the NAS one?", "who is on both A and B?", "authors
 # in common": a set made of two papers' author lists.
-_ASKS_AN_AUTHOR = re.compile(r"\b(?:which|what)\s+(?:co-?)?authors?\b|\bwho\b", re.I)
+_ASKS_AN_AUTHOR = re.compile(r"\b(?:which|what|how many)\s+(?:co-?)?authors?\b|\bwho\b", re.I)
 _AUTHOR_DIFFERENCE = re.compile(r"\bbut not\b|\bnot (?:on|in|of)\b|\bonly (?:on|in|of)\b", re.I)
 _AUTHOR_COMMON = re.compile(r"\bboth\b|\bin common\b|\bshared\b|\bco-?authored (?:both|each)\b", re.I)
 
@@ -494,6 +496,10 @@ def read_query(
         record |= {"authors"} if intent.superlative.endswith("authors") else {"date"}
     if urls and not record:
         record = frozenset({"about"})
+    if intent.recorded:  # "which papers have an arXiv id?": each one's; "... no author list?": what each is
+        field = {"arxiv_id": "arxiv", "authors": "authors", "created": "date"}[intent.recorded.removeprefix("-")]
+        # (of those without it, the field is no fact to give: "which papers have no author list?")
+        record = record | {field} if intent.recorded[0] != "-" else (record - {field}) | {"about"}
     if intent.linked:  # "which papers have a github link?"
         record |= {"url"}
     if position := author_position(text):  # "who is the second author of VideoCLIP?": one name

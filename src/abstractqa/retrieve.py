@@ -269,8 +269,10 @@ class PaperRetriever:
                 allowed - set(ranked), key=self._order
             )
         order = list(dict.fromkeys(pinned + ranked))
-        if allowed is not None and (intent.authors or intent.dates or intent.linked):
+        if allowed is not None and (intent.authors or intent.dates or intent.linked or intent.recorded):
             k = max(k, min(len(allowed), 20))  # "papers by X" lists all of them
+        if intent.recorded and allowed is not None:  # "which papers have no date?": up to as many as "list all papers"
+            k = max(k, min(len(allowed), COLLECTION_LISTED))
         if intent.collection:  # "list all papers": the collection itself, the earliest created first
             order = sorted(order, key=self._order)
             k = max(k, min(len(allowed), COLLECTION_LISTED))
@@ -313,6 +315,8 @@ class PaperRetriever:
             return "collection"
         if intent.linked and allowed is not None and pid in allowed:
             return "link"
+        if intent.recorded and allowed is not None and pid in allowed:
+            return "record"
         return "search"
 
     def _explicit_filter(

@@ -58,7 +58,7 @@ class Evidence(BaseModel):
     )
     text: str = Field(description="The best matching passage.")
     passages: list[str] = Field(default_factory=list, description="Matching chunks, best first.")
-    reason: str = Field(default="search", description="search, name, author, date, arxiv, collection or link (a record with a URL).")
+    reason: str = Field(default="search", description="search, name, author, date, arxiv, collection, link (a record with a URL) or record (one with or without an asked field).")
 
     def to_json_dict(self) -> dict:
         """The stable public JSON shape of a source (`search --json`, `ask --json`, evaluation traces)."""
