@@ -976,6 +976,40 @@ def test_how_many_authors_two_papers_share_is_counted(assistant):
     assert answer.answer.startswith(f"{len(shared)} authors: {shared[0]}"), answer.answer
 
 
+def test_who_is_on_the_most_papers_is_counted_over_the_author_lists(assistant):
+    # This was refused ("best sentence similarity 0.26").
+    papers = assistant.papers()
+    counts = {}
+    for p in papers:
+        for a in p.authors:
+            counts[a] = counts.get(a, 0) + 1
+    top, runner = sorted(counts, key=lambda a: -counts[a])[:2]
+    assert counts[top] > counts[runner]
+    answer = assistant.ask("who appears on the most papers in the collection?")
+    lead = first_sentence(answer.answer)
+    assert answer.status == "answered" and lead.startswith(f"{top} is on the most indexed papers: {counts[top]} of the"), answer.answer
+    assert f"next is {runner} with {counts[runner]}" in lead, answer.answer
+
+
+def test_a_persons_co_authors_are_named_from_their_papers(assistant):
+    # "list the co-authors of Saining Xie" listed the papers and never named anyone.
+    mine = [p for p in assistant.papers() if "Saining Xie" in p.authors]
+    others = {a for p in mine for a in p.authors} - {"Saining Xie"}
+    answer = assistant.ask("list the co-authors of Saining Xie")
+    lead = first_sentence(answer.answer)
+    assert lead.startswith(f"Saining Xie's co-authors on the {len(mine)} indexed papers:") and all(a in lead for a in others), answer.answer
+
+
+def test_the_same_month_as_a_named_paper_is_that_papers_date(assistant):
+    # "what papers came out in the same month as I-JEPA?" was answered with I-JEPA's quotes.
+    papers = assistant.papers()
+    month = next(p.created for p in papers if p.title == "I-JEPA")[:7]
+    same = {p.title for p in papers if p.created and p.created.startswith(month)}
+    assert len(same) > 1
+    answer = assistant.ask("what papers came out in the same month as I-JEPA?")
+    assert answer.kind == "record" and set(titles(answer)) == same, answer.answer
+
+
 def test_whether_a_paper_has_code_is_read_from_its_links(assistant):
     # "does the CutLER paper have code?" was answered with quotes on what CutLER does.
     code = assistant.ask("does the CutLER paper have code?")

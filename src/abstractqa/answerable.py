@@ -209,7 +209,7 @@ def plan_answer(
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
-        if filtered and not named and (about := _record_topic(query) or _linked_topic(query)):
+        if filtered and not named and not query.intent.top_authors and (about := _record_topic(query) or _linked_topic(query)):
             # "papers from 2023 about video": the date (or author) picks the papers, and of
             # those only the ones whose abstracts hold every word of the topic are listed.
             kept = [n for n in filtered if about[0] <= plan.source(n).words]

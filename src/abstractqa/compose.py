@@ -489,7 +489,13 @@ class ExtractiveComposer:
             yield superlative_fact(listed[0], which)
             yield " "
         people = plan.query.intent.authors
-        if len(people) >= 2 and _COUNTS_PAPERS.search(question):  # "who is on more papers, X or Y?"
+        if plan.query.intent.top_authors:  # "who appears on the most papers?"
+            yield top_authors_fact(listed, people, plan.query.intent.top_authors)
+            yield " "
+        elif len(people) == 1 and _ASKS_COAUTHORS.search(question):  # "list the co-authors of Saining Xie"
+            yield coauthors_fact(listed, people[0])
+            yield " "
+        elif len(people) >= 2 and _COUNTS_PAPERS.search(question):  # "who is on more papers, X or Y?"
             yield papers_per_author(listed, people)
             yield " "
         if tied:  # "which is the oldest paper?": two were created that day
@@ -576,6 +582,36 @@ def _asks_of_papers(question: str, authors: list[str]) -> bool:
 
 # "who is on more papers, Hu Xu or Gargi Ghosh?", "how many papers do X and Y each have?"
 _COUNTS_PAPERS = re.compile(r"\b(?:more|fewer|most|fewest|how many)\s+(?:\w+\s+)?(?:papers|works|publications|abstracts)\b", re.I)
+
+
+_ASKS_COAUTHORS = re.compile(r"\bco-?authors?\s+(?:of|for)\b|\b(?:worked|written|collaborated|published|co-?authored)\s+with\b", re.I)
+
+
+def coauthors_fact(listed: list[Source], person: str) -> Exact:
+    """"Saining Xie's co-authors on the 2 indexed papers: Hu Xu (2), Po-Yao Huang (2), ...",
+    from the author lists of the person's papers, most shared first."""
+    shared: dict[str, int] = {}
+    for s in listed:
+        for a in s.paper.authors:
+            if fold(a).strip() != fold(person).strip():
+                shared[a] = shared.get(a, 0) + 1
+    ranked = sorted(shared, key=lambda a: -shared[a])  # stable: in list order within a count
+    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get("authors"))}
+    papers = f"{len(listed)} indexed paper{'s' if len(listed) > 1 else ''}"
+    named = ", ".join(f"{a} ({shared[a]})" if len(listed) > 1 else a for a in ranked)
+    return Exact(f"{person}'s co-authors on the {papers}: {named}.", list(lines), lines, note="record (co-authors)")
+
+
+def top_authors_fact(listed: list[Source], people: list[str], counted: tuple) -> Exact:
+    """"Po-Yao Huang is on the most indexed papers: 12 of the 12 whose records list authors;
+    next is Hu Xu with 6.", counted over every author list of the collection (`counted`: the
+    top count, the papers listing authors, the next person and their count)."""
+    most, listing, runner, k = counted
+    said = f"{join_words(people)} {'is' if len(people) == 1 else 'are each'} on the most indexed papers: {most} of the {listing} whose records list authors"
+    if runner:
+        said += f"; next is {runner} with {k}"
+    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get("authors"))}
+    return Exact(said + ".", list(lines), lines, note="record (most papers)")
 
 
 def papers_per_author(listed: list[Source], people: list[str]) -> Exact:

@@ -119,6 +119,9 @@ class QueryIntent:
     linked: str = ""  # "which papers have a github link?": "github" (or "any" URL) picks papers by their record
     recorded: str = ""  # "how many papers have an arXiv id?": "arxiv_id" ("authors", "created"); "-arxiv_id": those without
     recorded_total: int = 0  # how many papers that picks (more than an answer may list)
+    # "who is on the most papers?": `authors` are those on the most; (their count, papers listing
+    # authors, the next person, their count), from the records
+    top_authors: tuple = ()
     strangers: list[str] = field(default_factory=list)  # "a paper by Yann LeCun": a person no record lists
     organisation: str = ""  # "which papers are from Meta?": an affiliation, which no record gives
 
@@ -167,6 +170,17 @@ WITH_LINKS = re.compile(
     r"link|homepage)s?\b|\b(?:which|what|any|list)\b[^?]*?\bopen[- ]?sourced?\b",
     re.I,
 )
+# "who appears on the most papers?", "which author has the most papers?", "most prolific author"
+_TOP_AUTHOR = re.compile(
+    r"^\W*(?:who|which\s+(?:author|person|researcher)s?)\b[^?]*?\b(?:most|largest number of)\s+(?:\w+\s+)?(?:papers|works|publications|abstracts)\b"
+    r"|\bmost\s+(?:prolific|frequent)\s+(?:co-?)?(?:author|researcher|writer)s?\b",
+    re.I,
+)
+# "papers from the same month as I-JEPA": the named paper's date, as a filter
+_SAME_PERIOD = re.compile(r"\b(?:same|that)\s+(?P<unit>day|date|month|year)\s+(?:as|that)\b", re.I)
+_PERIOD_LENGTH = {"day": 10, "date": 10, "month": 7, "year": 4}
+
+
 # "how many papers have an arXiv id?", "which papers have no author list?", "papers without a date":
 # papers picked by whether their record has the field (the question ends with it).
 WITH_FIELD = re.compile(
@@ -421,6 +435,21 @@ class CollectionNames:
                     named += sorted(pids)
                     kept.append((start, end))
         intent.named = list(dict.fromkeys(named))
+        if len(intent.named) == 1 and not intent.dates and (m := _SAME_PERIOD.search(question)):
+            # "what papers came out in the same month as I-JEPA?": the papers of its month
+            if created := self.papers[intent.named[0]].created:
+                intent.dates, intent.named = [created[: _PERIOD_LENGTH[m.group("unit").casefold()]]], []
+        if not (intent.authors or intent.named) and _TOP_AUTHOR.search(question):
+            # "who appears on the most papers?": counted over the author lists
+            counts = {key: len(pids) for key, pids in self.by_author.items()}
+            if counts:
+                most = max(counts.values())
+                top = [k for k in sorted(counts) if counts[k] == most]
+                rest = sorted((k for k in counts if k not in top), key=lambda k: (-counts[k], k))
+                runner = (self.display_author[rest[0]], counts[rest[0]]) if rest else ("", 0)
+                listing = sum(1 for p in self.papers.values() if p.authors)
+                intent.authors = [self.display_author[k] for k in top]
+                intent.any_author, intent.top_authors = True, (most, listing, *runner)
         # "what do AV-SUPERB and LaViLa find?": two names joined as one subject.
         gaps = [question[a[1] : b[0]] for a, b in zip(kept, kept[1:], strict=False)]
         intent.joined = any(re.fullmatch(r"\s*(?:,|&|and|,\s*and)\s*", gap, re.I) for gap in gaps)
