@@ -1010,6 +1010,21 @@ def test_the_same_month_as_a_named_paper_is_that_papers_date(assistant):
     assert answer.kind == "record" and set(titles(answer)) == same, answer.answer
 
 
+def test_how_many_of_them_counts_among_the_last_answers_papers(assistant):
+    # "how many of them have authors listed?" after "how many papers are there?" had its "them"
+    # replaced by all 43 titles and was answered with quotes.
+    papers = assistant.papers()
+    first = assistant.ask("how many papers are there in total?")
+    listed = [p for p in papers if p.authors]
+    answer = assistant.ask("how many of them have authors listed?", history=[first])
+    assert first_sentence(answer.answer).startswith(f"{len(listed)} papers match"), answer.answer
+    # among a person's papers: counted among those, not over the collection
+    by_hu = assistant.ask("papers by Hu Xu")
+    linked = {p.title for p in papers if "Hu Xu" in p.authors and any("github.com" in u for u in p.urls)}
+    among = assistant.ask("how many of them have a github link?", history=[by_hu])
+    assert set(titles(among)) == linked and first_sentence(among.answer).startswith(f"{len(linked)} papers match"), among.answer
+
+
 def test_whether_a_paper_has_code_is_read_from_its_links(assistant):
     # "does the CutLER paper have code?" was answered with quotes on what CutLER does.
     code = assistant.ask("does the CutLER paper have code?")

@@ -428,6 +428,7 @@ class Assistant:
         # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
         if among := bool(focus) and asks_among(question):
             evidence = [e for e in evidence if e.paper.paper_id in focus]
+            query.intent.recorded_total = 0  # a count over the collection is not one among them
         elif focus:
             evidence = self._pin(evidence, focus)
         plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)

@@ -42,7 +42,8 @@ ELLIPSIS = re.compile(
 # "what about Emu Video?": the last question, asked of another paper.
 SWITCH = re.compile(r"\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<other>[^?]+?)\s*\??\s*", re.I)
 # "which of them use CLIP?": a listing among the papers of the last answer.
-AMONG = re.compile(r"\bwhich\s+(?:ones\s+)?of\s+(?:them|these|those)(?:\s+papers)?\b|\bwhich\s+ones\b", re.I)
+# ("how many of them have an author list?" counts among them)
+AMONG = re.compile(r"\b(?:which|how many)\s+(?:ones\s+)?of\s+(?:them|these|those)(?:\s+papers)?\b|\bwhich\s+ones\b", re.I)
 
 
 # "which one is faster?", "which of the two needs fewer labels?": one of the last answer's papers
@@ -115,7 +116,7 @@ def rewrite_follow_up(
         return f"{picked[:1].upper()}{picked[1:]}, {join_words(titles, 'or')}?", focus
     name = " and ".join(titles)
     if asks_among(question) and len(titles) > 3:  # "which of them" of a long list: kept as the focus
-        return AMONG.sub("which papers", question, count=1), focus
+        return AMONG.sub(lambda m: "how many papers" if m.group(0)[:3].casefold() == "how" else "which papers", question, count=1), focus
     if not pronoun:  # "what about k600?": the same papers, asked again
         return continued(question, history)
     standalone = ANAPHORA.sub(lambda m: _replace_pronoun(m.group(0), name), question, count=1)
