@@ -1025,6 +1025,22 @@ def test_how_many_of_them_counts_among_the_last_answers_papers(assistant):
     assert set(titles(among)) == linked and first_sentence(among.answer).startswith(f"{len(linked)} papers match"), among.answer
 
 
+def test_a_record_question_among_the_last_answers_papers_reads_each_record(assistant):
+    # "which of them came out first?" of Gargi Ghosh's (undated) papers said "None of the 4
+    # papers of the last answer matches"; "which of them has the most authors?" listed them all.
+    papers = assistant.papers()
+    ghosh = [p for p in papers if "Gargi Ghosh" in p.authors]
+    assert ghosh and not any(p.created for p in ghosh)
+    first = assistant.ask("which of them came out first?", history=[assistant.ask("papers by Gargi Ghosh")])
+    assert first.status == "partial" and "give no date" in first.answer, first.answer
+    hu = [p for p in papers if "Hu Xu" in p.authors]
+    most = max(hu, key=lambda p: len(p.authors))
+    assert sum(len(p.authors) == len(most.authors) for p in hu) == 1
+    answer = assistant.ask("which of them has the most authors?", history=[assistant.ask("papers by Hu Xu")])
+    lead = first_sentence(answer.answer)
+    assert lead.startswith(f"{most.title} has the most authors of these {len(hu)} papers ({len(most.authors)})"), answer.answer
+
+
 def test_whether_a_paper_has_code_is_read_from_its_links(assistant):
     # "does the CutLER paper have code?" was answered with quotes on what CutLER does.
     code = assistant.ask("does the CutLER paper have code?")

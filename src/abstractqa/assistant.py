@@ -429,6 +429,9 @@ class Assistant:
         if among := bool(focus) and asks_among(question):
             evidence = [e for e in evidence if e.paper.paper_id in focus]
             query.intent.recorded_total = 0  # a count over the collection is not one among them
+            if query.kind == "record" and not query.intent.recorded:
+                # "which of them came out first?": a record of each of them answers, every one read
+                evidence = self._pin([], focus)
         elif focus:
             evidence = self._pin(evidence, focus)
         plan = plan_answer(query, evidence, self.sentence_embedder, answer_settings)

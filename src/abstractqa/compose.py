@@ -485,6 +485,10 @@ class ExtractiveComposer:
         which = plan.query.intent.superlative
         values = {superlative_value(s.paper, which) for s in listed} if which in _TIED_SAYS else set()
         tied = many and len(values) == 1 and None not in values
+        # "which of them has the most authors?" of a follow-up: the pick among the papers read
+        valued = [s for s in listed if superlative_value(s.paper, which) is not None] if which in _TIED_SAYS else []
+        best = (max if which in ("most_authors", "latest") else min)(superlative_value(s.paper, which) for s in valued) if valued else None
+        picked = [s for s in valued if superlative_value(s.paper, which) == best]
         if which and len(listed) == 1:
             yield superlative_fact(listed[0], which)
             yield " "
@@ -500,6 +504,8 @@ class ExtractiveComposer:
             yield " "
         if tied:  # "which is the oldest paper?": two were created that day
             yield tied_fact(listed, which)
+        elif many and picked and len(picked) < len(listed):
+            yield among_fact(picked, len(listed), which)
         elif total := plan.query.intent.collection:  # "how many papers are there?", "list all papers"
             # The count from the index, then each paper on its own line with what it contributes.
             shown = "" if total == len(listed) else f"; the first {len(listed)} by date"
@@ -716,6 +722,24 @@ _TIED_SAYS = {
     "latest": "share the most recent creation date of the indexed papers",
     "earliest": "share the earliest creation date of the indexed papers",
 }
+
+
+_AMONG_SAYS = {
+    "most_authors": ("has the most authors", "share the most authors"),
+    "fewest_authors": ("has the fewest authors", "share the fewest authors"),
+    "latest": ("is the most recently created", "share the most recent creation date"),
+    "earliest": ("is the earliest created", "share the earliest creation date"),
+}
+
+
+def among_fact(picked: list[Source], count: int, which: str) -> Exact:
+    """"Accelerating ... has the most authors of these 6 papers (26)." of a follow-up asked among
+    the last answer's papers, each pick quoting its record line."""
+    value = superlative_value(picked[0].paper, which)
+    field = "authors" if which.endswith("authors") else "date"
+    lines = {s.n: [line] for s in picked if (line := record_sentences(s.paper).get(field))}
+    names = join_words([f"{s.paper.title} [{s.n}]" for s in picked])
+    return Exact(f"{names} {_AMONG_SAYS[which][len(picked) > 1]} of these {count} papers ({value}).", [s.n for s in picked], lines, note="record (among)")
 
 
 def tied_fact(listed: list[Source], which: str) -> Exact:
