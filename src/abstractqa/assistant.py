@@ -429,8 +429,10 @@ class Assistant:
         if among := bool(focus) and asks_among(question):
             evidence = [e for e in evidence if e.paper.paper_id in focus]
             query.intent.recorded_total = 0  # a count over the collection is not one among them
-            if query.kind == "record" and not query.intent.recorded:
+            i = query.intent
+            if query.kind == "record" and not (i.recorded or i.linked or i.dates or i.authors):
                 # "which of them came out first?": a record of each of them answers, every one read
+                # (not "how many of them have a github link?": that filter picks among them)
                 evidence = self._pin([], focus)
         elif focus:
             evidence = self._pin(evidence, focus)
