@@ -908,6 +908,10 @@ def test_a_place_in_the_author_list_is_read_from_the_record(assistant):
     assert f"lists only {len(short.authors)} authors" in answer.answer, answer.answer
     unlisted = assistant.ask("second author of CutLER")  # its record has no author list
     assert unlisted.status == "partial" and "no author list" in unlisted.answer, unlisted.answer
+    # asked beside a field the record lacks: partial, and the place is still answered
+    both = assistant.ask("3rd author and arxiv id of the AV-SUPERB paper?")
+    third = by_title["AV-SUPERB"].authors[2]
+    assert both.status == "partial" and f"The third author of AV-SUPERB is {third}" in both.answer, both.answer
 
 
 def test_papers_per_author_are_counted_from_the_records(assistant):

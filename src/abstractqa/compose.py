@@ -172,7 +172,7 @@ class ExtractiveComposer:
             yield Exact(
                 f"The record of {source.paper.title} gives {missing}.", [source.n], {source.n: shown}, note="absence (record)"
             )
-            for fact in record_facts(source, plan.query.record):  # "who wrote it and when?": the date it has
+            for fact in record_facts(source, plan.query.record, position=plan.query.author_position):  # "who wrote it and when?": the date it has
                 yield " "
                 yield fact
             if "url" in plan.query.record and (said := _says_code(source)) is not None:
@@ -483,12 +483,10 @@ class ExtractiveComposer:
         listed = [plan.source(n) for n in plan.focus]
         many = len(listed) > 1
         which = plan.query.intent.superlative
-        values = {superlative_value(s.paper, which) for s in listed} if which in _TIED_SAYS else set()
-        tied = many and len(values) == 1 and None not in values
-        # "which of them has the most authors?" of a follow-up: the pick among the papers read
-        valued = [s for s in listed if superlative_value(s.paper, which) is not None] if which in _TIED_SAYS else []
-        best = (max if which in ("most_authors", "latest") else min)(superlative_value(s.paper, which) for s in valued) if valued else None
-        picked = [s for s in valued if superlative_value(s.paper, which) == best]
+        # The papers a record superlative picks among those listed: all of them where they tie
+        # ("which is the oldest paper?": two were created that day); fewer of a follow-up asked
+        # among the last answer's papers ("which of them has the most authors?").
+        picked = _picked(listed, which) if many and which in _SUPERLATIVE_SAYS else []
         if which and len(listed) == 1:
             yield superlative_fact(listed[0], which)
             yield " "
@@ -502,10 +500,8 @@ class ExtractiveComposer:
         elif len(people) >= 2 and _COUNTS_PAPERS.search(question):  # "who is on more papers, X or Y?"
             yield papers_per_author(listed, people)
             yield " "
-        if tied:  # "which is the oldest paper?": two were created that day
-            yield tied_fact(listed, which)
-        elif many and picked and len(picked) < len(listed):
-            yield among_fact(picked, len(listed), which)
+        if picked:
+            yield picked_fact(picked, which, len(listed))
         elif total := plan.query.intent.collection:  # "how many papers are there?", "list all papers"
             # The count from the index, then each paper on its own line with what it contributes.
             shown = "" if total == len(listed) else f"; the first {len(listed)} by date"
@@ -539,9 +535,6 @@ class ExtractiveComposer:
                 said = f"The record of {s.paper.title} lists {count} author{'s' if count > 1 else ''}."
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (count)")
                 yield " "
-            if (k := plan.query.author_position) and s.paper.authors:  # "who is the second author?"
-                yield author_position_fact(s, k)
-                yield " "
             if plan.query.asks_membership:
                 yield membership(s.paper, plan.query.intent.authors, s.n, plan.query.intent.author_place)
                 yield " "
@@ -550,9 +543,9 @@ class ExtractiveComposer:
                 said = f"{join_words(authors)} {'is an author' if len(authors) == 1 else 'are authors'} of {s.paper.title}."
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (author)")
                 yield " "
-            facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many))
+            facts = list(record_facts(s, fields, both_authors=bool(plan.query.intent.authors) and many, position=plan.query.author_position))
             yield from facts
-            if not (facts or plan.query.author_position and s.paper.authors) or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
+            if not facts or fields <= {"about"} or s.evidence.reason in ("author", "date", "arxiv"):
                 gist = contribution_sentence(s.sentences, loose=True)
                 picks = [gist if gist is not None else 0]
                 if not many and picks != [0]:  # what it contributes first, then how the abstract opens
@@ -602,7 +595,7 @@ def coauthors_fact(listed: list[Source], person: str) -> Exact:
             if fold(a).strip() != fold(person).strip():
                 shared[a] = shared.get(a, 0) + 1
     ranked = sorted(shared, key=lambda a: -shared[a])  # stable: in list order within a count
-    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get("authors"))}
+    lines = _record_quotes(listed, "authors")
     papers = f"{len(listed)} indexed paper{'s' if len(listed) > 1 else ''}"
     named = ", ".join(f"{a} ({shared[a]})" if len(listed) > 1 else a for a in ranked)
     return Exact(f"{person}'s co-authors on the {papers}: {named}.", list(lines), lines, note="record (co-authors)")
@@ -616,7 +609,7 @@ def top_authors_fact(listed: list[Source], people: list[str], counted: tuple) ->
     said = f"{join_words(people)} {'is' if len(people) == 1 else 'are each'} on the most indexed papers: {most} of the {listing} whose records list authors"
     if runner:
         said += f"; next is {runner} with {k}"
-    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get("authors"))}
+    lines = _record_quotes(listed, "authors")
     return Exact(said + ".", list(lines), lines, note="record (most papers)")
 
 
@@ -629,7 +622,7 @@ def papers_per_author(listed: list[Source], people: list[str]) -> Exact:
     if len(set(counts.values())) == len(counts):
         most = max(people, key=counts.get)
         said += f" {most} is on the most." if len(people) > 2 else f" {most} is on more."
-    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get("authors"))}
+    lines = _record_quotes(listed, "authors")
     return Exact(said, list(lines), lines, note="record (papers per author)")
 
 
@@ -695,15 +688,16 @@ def _author_order(listed: list[Source], asked: str) -> Exact | None:
         return None  # a tie: each record's count says it
     others = join_words([f"{s.paper.title} ({len(s.paper.authors)})" for s in rest])
     said = f"{top.paper.title} lists {asked} authors ({len(top.paper.authors)}) than {others}."
-    lines = {s.n: [record_sentences(s.paper)["authors"]] for s in listed}
+    lines = _record_quotes(listed, "authors")
     return Exact(said, [s.n for s in listed], lines, note="record (author count)")
 
 
+# What a record superlative says of one paper, of several tied, and over which papers.
 _SUPERLATIVE_SAYS = {
-    "most_authors": "has the most authors of the indexed papers",
-    "fewest_authors": "has the fewest authors of the indexed papers that list them",
-    "latest": "is the most recently created of the indexed papers",
-    "earliest": "is the earliest created of the indexed papers",
+    "most_authors": ("has the most authors", "share the most authors", "of the indexed papers"),
+    "fewest_authors": ("has the fewest authors", "share the fewest authors", "of the indexed papers that list them"),
+    "latest": ("is the most recently created", "share the most recent creation date", "of the indexed papers"),
+    "earliest": ("is the earliest created", "share the earliest creation date", "of the indexed papers"),
 }
 
 
@@ -713,44 +707,39 @@ def superlative_fact(source: Source, which: str) -> Exact:
     paper = source.paper
     value = superlative_value(paper, which)
     line = next((x for x in source.record_lines if ("author" in x.casefold()) == which.endswith("authors")), "")
-    return Exact(f"{paper.title} {_SUPERLATIVE_SAYS[which]} ({value}).", [source.n], {source.n: [line] if line else []}, note="record")
+    one, _, over = _SUPERLATIVE_SAYS[which]
+    return Exact(f"{paper.title} {one} {over} ({value}).", [source.n], {source.n: [line] if line else []}, note="record")
 
 
-_TIED_SAYS = {
-    "most_authors": "share the most authors of the indexed papers",
-    "fewest_authors": "share the fewest authors of the indexed papers that list them",
-    "latest": "share the most recent creation date of the indexed papers",
-    "earliest": "share the earliest creation date of the indexed papers",
-}
+def _record_quotes(sources: list[Source], field: str) -> dict[int, list[str]]:
+    """Each source's record sentence for `field` ("authors", "date"), as an `Exact`'s quotes;
+    a source whose record lacks the field quotes nothing."""
+    return {s.n: [line] for s in sources if (line := record_sentences(s.paper).get(field))}
 
 
-_AMONG_SAYS = {
-    "most_authors": ("has the most authors", "share the most authors"),
-    "fewest_authors": ("has the fewest authors", "share the fewest authors"),
-    "latest": ("is the most recently created", "share the most recent creation date"),
-    "earliest": ("is the earliest created", "share the earliest creation date"),
-}
+def _picked(listed: list[Source], which: str) -> list[Source]:
+    """Of the listed papers, those with the best value of a record superlative ([] where none
+    has the field)."""
+    valued = [(v, s) for s in listed if (v := superlative_value(s.paper, which)) is not None]
+    if not valued:
+        return []
+    best = (max if which in ("most_authors", "latest") else min)(v for v, _ in valued)
+    return [s for v, s in valued if v == best]
 
 
-def among_fact(picked: list[Source], count: int, which: str) -> Exact:
-    """"Accelerating ... has the most authors of these 6 papers (26)." of a follow-up asked among
-    the last answer's papers, each pick quoting its record line."""
+def picked_fact(picked: list[Source], which: str, count: int) -> Exact:
+    """Of the `count` papers listed, the ones a record superlative picks, each quoting its record
+    line: all of them, tied ("A (arXiv:…) [1] and B [2] share the earliest creation date of the
+    indexed papers (2022-02-16)."), or some, of a follow-up among the last answer's papers ("C [3]
+    has the most authors of these 6 papers (26).")."""
     value = superlative_value(picked[0].paper, which)
-    field = "authors" if which.endswith("authors") else "date"
-    lines = {s.n: [line] for s in picked if (line := record_sentences(s.paper).get(field))}
-    names = join_words([f"{s.paper.title} [{s.n}]" for s in picked])
-    return Exact(f"{names} {_AMONG_SAYS[which][len(picked) > 1]} of these {count} papers ({value}).", [s.n for s in picked], lines, note="record (among)")
-
-
-def tied_fact(listed: list[Source], which: str) -> Exact:
-    """"A [1] and B [2] share the earliest creation date of the indexed papers (2022-02-16).",
-    each quoting its own record line."""
-    value = superlative_value(listed[0].paper, which)
-    field = "authors" if which.endswith("authors") else "date"
-    lines = {s.n: [line] for s in listed if (line := record_sentences(s.paper).get(field))}
+    one, several, over = _SUPERLATIVE_SAYS[which]
+    tied = len(picked) == count
     # an id tells derived titles apart ("Method to theoretically analyze the effect of DA…")
-    names = join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
-    return Exact(f"{names} {_TIED_SAYS[which]} ({value}).", [s.n for s in listed], lines, note="record (tie)")
+    names = join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if tied and s.paper.arxiv_id else ''} [{s.n}]" for s in picked])
+    said = f"{names} {several} {over}" if tied else f"{names} {several if len(picked) > 1 else one} of these {count} papers"
+    lines = _record_quotes(picked, "authors" if which.endswith("authors") else "date")
+    return Exact(f"{said} ({value}).", [s.n for s in picked], lines, note="record (tie)" if tied else "record (among)")
 
 
 def author_position_fact(source: Source, k: int) -> Exact:
@@ -796,13 +785,16 @@ def author_set_fact(pair: list[Source], kind: str, counted: bool = False) -> Exa
         )
     if counted and found:
         said = f"{len(found)} author{'s' if len(found) > 1 else ''}: {said}"
-    quotes = {s.n: [record_sentences(s.paper)["authors"]] for s in pair}
+    quotes = _record_quotes(pair, "authors")
     return Exact(said, [one.n, other.n], quotes, note="record (author set)")
 
 
-def record_facts(source: Source, fields: frozenset[str], both_authors: bool = False) -> Iterator[Exact]:
-    """One exact sentence per asked record field the paper has (in the record's own wording)."""
+def record_facts(source: Source, fields: frozenset[str], both_authors: bool = False, position: int = 0) -> Iterator[Exact]:
+    """One exact sentence per asked record field the paper has (in the record's own wording);
+    the author at `position` where a place on the list is asked ("nth_author")."""
     n, reason = source.n, source.evidence.reason
+    if position and "nth_author" in fields and source.paper.authors:  # "who is the second author?"
+        yield author_position_fact(source, position)
     wanted = set(fields) | ({"authors"} if both_authors else set())
     wanted |= {"arxiv"} if reason == "arxiv" else set()
     wanted |= {"date"} if reason == "date" else set()

@@ -52,12 +52,9 @@ _RANGE_WORDS = {
     "until": "until", "till": "until", "through": "until",
 }  # fmt: skip
 _RANGE_ENDS = {"since": "later", "until": "earlier"}
-DATE_RANGE = re.compile(
-    r"\b(" + "|".join(_RANGE_WORDS) + r")\s+((?:19|20)\d\d-[01]\d(?:-[0-3]\d)?|(?:"
-    + _MONTH_NAMES + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)\b",
-    re.I,
-)
+# A date as a question types it: ISO ("2023-01-20", "2023-01"), a month ("March 2023") or a year.
 _A_DATE = r"(?:(?:19|20)\d\d-[01]\d(?:-[0-3]\d)?|(?:" + _MONTH_NAMES + r")\.?,?\s+(?:of\s+)?(?:19|20)\d\d|(?:19|20)\d\d)"
+DATE_RANGE = re.compile(r"\b(" + "|".join(_RANGE_WORDS) + rf")\s+({_A_DATE})\b", re.I)
 # "between 2022-06-01 and 2022-12-31", "from June 2022 to January 2023": both ends, each included.
 DATE_BETWEEN = re.compile(rf"\b(?:between|from)\s+(?P<lo>{_A_DATE})\s+(?:and|to|until|till|through|-)\s+(?P<hi>{_A_DATE})\b", re.I)
 # "papers Hu Xu is the first author of", "papers where Po-Yao Huang is last author", "as senior author"
@@ -471,7 +468,7 @@ class CollectionNames:
             field = _FIELD_OF.get(m.group("field").split()[0].casefold(), "created")
             negated = m.group("no") or m.group("verb").casefold() in ("without", "lack", "lacks", "lacking", "missing")
             intent.recorded = f"-{field}" if negated else field
-            intent.recorded_total = sum(bool(getattr(p, field)) != bool(negated) for p in self.papers.values())
+            intent.recorded_total = sum(has_recorded(p, intent.recorded) for p in self.papers.values())
         if unnamed and COLLECTION.search(question):
             rest = _name_key(COLLECTION.sub(" ", question)).split()
             if all(w in STOPWORDS or w in _COLLECTION_FRAME for w in rest):
@@ -525,8 +522,7 @@ class CollectionNames:
             host = "github.com" if intent.linked == "github" else ""
             allowed = {pid for pid, p in self.papers.items() if any(host in u.casefold() for u in p.urls)}
         if intent.recorded:  # "which papers have no author list?"
-            field = intent.recorded.removeprefix("-")
-            allowed = {pid for pid, p in self.papers.items() if bool(getattr(p, field)) != intent.recorded.startswith("-")}
+            allowed = {pid for pid, p in self.papers.items() if has_recorded(p, intent.recorded)}
         if intent.superlative and (picks := self._superlative(intent.superlative, allowed)):
             pinned, allowed = picks, (set(picks) if allowed is not None else None)
         return pinned, allowed
@@ -546,6 +542,11 @@ class CollectionNames:
         best = pick(v for v, _ in valued)
         tied = sorted(pid for v, pid in valued if v == best)
         return tied[:1] if stated_superlative(which) else tied
+
+
+def has_recorded(paper: Paper, recorded: str) -> bool:
+    """Whether the paper's record has the field ("arxiv_id"), or for "-arxiv_id", lacks it."""
+    return bool(getattr(paper, recorded.removeprefix("-"))) != recorded.startswith("-")
 
 
 def lists_author(paper: Paper, name: str) -> bool:

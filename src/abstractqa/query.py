@@ -111,11 +111,13 @@ def author_position(text: str) -> int:
 # "dates + ids please": an id in lower case (or "IDs") is the arXiv id, the only one a record has
 # ("in-distribution (ID) accuracy" is no record).
 ASKS_ARXIV = re.compile(r"\barxiv\b|(?-i:(?<![\w\-])(?:ids?|IDs)\b)", re.I)
+# "the earliest by arXiv date", "what is the arXiv date of I-JEPA?": a date, not an id
+_ARXIV_DATE = r"\barxiv\s+(?:submission\s+|posting\s+)?dates?\b"
 # "when was it put on arXiv?", "the earliest by arXiv date": arXiv as where the date comes from
-_ARXIV_AS_PLACE = re.compile(r"\b(?:on|to|onto)\s+arxiv\b(?!\s*(?:id|number|link|url|page))|\barxiv\s+(?:submission\s+|posting\s+)?dates?\b", re.I)
+_ARXIV_AS_PLACE = re.compile(rf"\b(?:on|to|onto)\s+arxiv\b(?!\s*(?:id|number|link|url|page))|{_ARXIV_DATE}", re.I)
 ASKS_DATE = re.compile(
     r"\bwhen (was|were|did)\b[^?]*\b(created|published|posted|released|put up|put on|uploaded|submitted|written|appear\w*|out)\b|"
-    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|\barxiv\s+(?:submission\s+|posting\s+)?dates?\b|"
+    r"\b(what|which) (date|day|month|year)\b|\b(created|published|posted|released|submitted) (on|in)\b|" + _ARXIV_DATE + r"|"
     # "arXiv id + date?", "authors and date", "submission date?": the date as one record field of several
     r"\b(?:id|ids|numbers?|authors?|link|url)\s*(?:\+|&|/|,|and)\s*(?:the\s+)?date\b|\bdate\s*(?:\+|&|/|,|and)\s*(?:the\s+)?(?:arxiv\s+)?(?:id|number|authors?)\b|"
     r"\b(?:submission|publication|posting|release|creation) date\b|"
