@@ -38,6 +38,7 @@ from abstractqa.evidence import (
     asked_part,
     compact_scales,
     content_words,
+    contribution_sentence,
     counted_words,
     described_paper,
     holds_term,
@@ -209,7 +210,7 @@ def plan_answer(
         if not (named or filtered) and not (query.topic - RECORD_FRAME) & sources[0].words:
             # "Who wrote it?" with nothing to say which paper: a record can't be guessed.
             return plan.decline("not_covered", "the question names no paper and describes none")
-        if filtered and not named and not query.intent.top_authors and (about := _record_topic(query) or _linked_topic(query)):
+        if filtered and not named and not query.intent.top_authors and (about := record_topic(query) or _linked_topic(query)):
             # "papers from 2023 about video": the date (or author) picks the papers, and of
             # those only the ones whose abstracts hold every word of the topic are listed.
             kept = [n for n in filtered if about[0] <= plan.source(n).words]
@@ -706,6 +707,9 @@ _DATE_WORDS = content_words(
 )  # "... on the same day, 13 Oct 2022" names a date, no topic
 
 
+_HERE = content_words("here collection corpus index")
+
+
 def _unrecorded(plan: Plan, says: str, reason: str) -> Plan:
     """Refuse a record question the records can't answer, saying why. No papers are offered as
     related: those close to "published in 2021" or "from meta" in words say nothing of it."""
@@ -738,12 +742,13 @@ def _linked_topic(query: Query) -> tuple[set[str], str] | None:
     return (words, phrase) if words else None
 
 
-def _record_topic(query: Query) -> tuple[set[str], str] | None:
+def record_topic(query: Query) -> tuple[set[str], str] | None:
     """What a date or author listing is about, as content words and as written ("papers from
     2023 about protein folding" -> ({"protein", "fold"}, "protein folding")); no date, month,
     author or frame word; None when it names no topic."""
     phrase = " ".join(m.group("topic").strip() for m in _RECORD_ABOUT.finditer(query.text))
-    words = content_words(phrase) - (RECORD_FRAME | LISTING_FRAME | _DATE_WORDS | content_words(" ".join(query.intent.authors)))
+    # ("what did Hu Xu work on here?": the collection, no topic)
+    words = content_words(phrase) - (RECORD_FRAME | LISTING_FRAME | _DATE_WORDS | _HERE | content_words(" ".join(query.intent.authors)))
     words = {w for w in words if not any(c.isdigit() for c in w)}
     return (words, phrase) if words else None
 
@@ -879,7 +884,9 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
         and any(held <= bag for bag in s.sentence_words)
         # a compound typed with hyphens ("mixture-of-experts") is a phrase of its own
         and (len(held) == 1 or best_per_source[s.n] >= LIST_LEXICAL or any("-" in w for w in held) or phrase and any(phrase in stem_run(t) for t in s.sentences))
-        or any(sim >= LIST_ALONE and part <= bag for part in alone for sim, bag in zip(sims[s.n], s.sentence_words, strict=False))
+        # (or in the sentence that says what the paper is: "As audio/visual classification models
+        # are widely deployed ..." is about audio, however far from "speech or audio")
+        or any((sim >= LIST_ALONE or i in _stating(s)) and part <= bag for part in alone for i, (sim, bag) in enumerate(zip(sims[s.n], s.sentence_words, strict=False)))
     ]
     # "ego4d or epic kitchens", "fairness / demographic bias": the rarest word of one of the
     # alternatives, in a sentence close to the question.
@@ -977,6 +984,11 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
 # giving values ("numbers of GPUs" counts a thing).
 _VALUES_ASKED = re.compile(r"\b(?:percentages?|percents?|numbers?(?!\s+of\b)|values?(?!\s+of\b))\b", re.I)
 _VALUE_FRAME = content_words("percentage percent number value concrete actual exact specific reported report give")
+
+
+def _stating(source: Source) -> set[int]:
+    """The sentences that say what a paper is: its first, and the one stating its contribution."""
+    return {0} | ({i} if (i := contribution_sentence(source.sentences)) is not None else set())
 
 
 def _valued(query: Query, sources: list[Source], words: set[str]) -> list[int]:

@@ -33,7 +33,7 @@ from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
 from abstractqa.prompts import says_cannot_answer
-from abstractqa.query import read_query
+from abstractqa.query import author_via, read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
 from abstractqa.vector_store import IndexUnavailable, bm25_dir, open_collection, tables_path
@@ -384,6 +384,12 @@ class Assistant:
         rewritten = standalone != question
         standalone = self.retriever.correct(standalone)
         query = read_query(standalone, self.retriever.names, chunk_share=self.retriever.chunk_share)
+        if len(query.named) == 1 and (paper := self.retriever.papers.get(query.named[0])):
+            # "who else did the first author of MetaCLIP write with?" is asked of Hu Xu
+            if via := author_via(standalone, paper.aliases, paper.authors):
+                standalone, person, phrase = via
+                query = read_query(standalone, self.retriever.names, chunk_share=self.retriever.chunk_share)
+                query = dataclasses.replace(query, author_via=(phrase, person, paper.paper_id))
         # "what do LaViLa and LEGO do?", and the follow-up "what do they find?": asked of each
         # paper, answered side by side (not "how many GPUs did it use?" of a comparison's two).
         each = query.intent.joined and not rewritten or len(focus) > 1 and asks_of_each(question)

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from abstractqa import prompts
-from abstractqa.answerable import ONE_OTHER, RECORD_FRAME, named_papers_names
+from abstractqa.answerable import ONE_OTHER, RECORD_FRAME, named_papers_names, record_topic
 from abstractqa.evidence import (
     CODE_WORD,
     PERCENT,
@@ -229,6 +229,8 @@ class ExtractiveComposer:
         # "What do A and B have in common?": what both abstracts mention comes first, and each
         # paper is quoted on the question.
         shared, shared_only = shared_terms(sides), plan.query.shared_only
+        if shared_only and not shared:  # "what do VideoPoet and Movie Gen have in common?"
+            shared = shared_words(sides)
         if shared_only and shared:
             yield self._shared(shared, sides)
         if (picked := _picks_one(question, sides)) is not None:
@@ -491,6 +493,12 @@ class ExtractiveComposer:
             yield superlative_fact(listed[0], which)
             yield " "
         people = plan.query.intent.authors
+        if via := plan.query.author_via:  # "who else did the first author of MetaCLIP write with?"
+            phrase, person, pid = via
+            if paper := next((s for s in listed if s.paper.paper_id == pid), None):
+                lines = _record_quotes([paper], "authors")
+                yield Exact(f"{phrase[0].upper()}{phrase[1:]} is {person}.", list(lines), lines, note="record (author)")
+                yield " "
         if plan.query.intent.top_authors:  # "who appears on the most papers?"
             yield top_authors_fact(listed, people, plan.query.intent.top_authors)
             yield " "
@@ -516,7 +524,7 @@ class ExtractiveComposer:
             total = plan.query.intent.recorded_total
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
-                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else f"{len(listed)} papers match: ")
+                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else _listing_lead(plan.query, listed))
                 + join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
                 + ".",
                 [s.n for s in listed],
@@ -554,6 +562,24 @@ class ExtractiveComposer:
                     yield cite(s.sentences[i], s.n) + " "
 
 
+def _listing_lead(query: Query, listed: list[Source]) -> str:
+    """How a record listing starts: "6 indexed papers list Hu Xu as an author: " where the
+    author list alone picks them (a question that filters by anything else: "6 papers match: ")."""
+    i = query.intent
+    if not i.authors or i.dates or i.linked or i.recorded or record_topic(query) or any(s.evidence.reason != "author" for s in listed):
+        return f"{len(listed)} papers match: "
+    # in the order the question names them (by surname: "hu xu and christoph feichtenhofer")
+    said = query.text.casefold()
+    authors = sorted(i.authors, key=lambda a: (said.find(a.split()[-1].casefold()) % (len(said) + 1)))
+    if len(authors) == 1 or i.any_author:
+        people, role = join_words(authors, "or"), "an author"
+    else:
+        people, role = ("both " if len(authors) == 2 else "all of ") + join_words(authors), "authors"
+    if i.author_place:
+        role = f"their {i.author_place} author"
+    return f"{len(listed)} indexed papers list {people} as {role}: "
+
+
 # "papers by Mahmoud Assran", "what has oquab published?": words that ask which papers, nothing of them.
 _WHICH_PAPERS = RECORD_FRAME | LISTING_FRAME | LISTING_WORDS | content_words("paper work show et al")
 
@@ -583,7 +609,9 @@ def _asks_of_papers(question: str, authors: list[str]) -> bool:
 _COUNTS_PAPERS = re.compile(r"\b(?:more|fewer|most|fewest|how many)\s+(?:\w+\s+)?(?:papers|works|publications|abstracts)\b", re.I)
 
 
-_ASKS_COAUTHORS = re.compile(r"\bco-?authors?\s+(?:of|for)\b|\b(?:worked|written|collaborated|published|co-?authored)\s+with\b", re.I)
+_ASKS_COAUTHORS = re.compile(
+    r"\bco-?authors?\s+(?:of|for)\b|\b(?:work(?:s|ed)?|write|wrote|written|collaborat\w*|publish(?:ed)?|co-?authored|team(?:ed)?\s+up)\s+with\b", re.I
+)
 
 
 def coauthors_fact(listed: list[Source], person: str) -> Exact:
@@ -1207,6 +1235,30 @@ def shared_terms(sources: list[Source], most: int = 4) -> list[str]:
     spelled = {t.casefold(): t for s in sources for t in re.findall(r"[\w\-]+", s.paper.abstract)}
     # "ViT-B" is a term and a compound ("vit-b"): said once, as the abstracts spell it
     return [spelled.get(t, t) for t in dict.fromkeys(t.casefold() for t in sorted(common) + rare)][:most]
+
+
+# Words any abstract writes of itself: what two papers share is never these.
+_SELF_WORDS = content_words(
+    "present propose introduce show new novel large variety capable different based using use work paper "
+    "simple effective efficient strong multiple range wide various including achieve state art foundation"
+)
+
+
+def shared_words(sources: list[Source], most: int = 3) -> list[str]:
+    """Of papers that share no named term, the content words every abstract writes that the
+    first one's contribution (or opening) sentence holds, as it writes them ("video", "audio"
+    of VideoPoet and Movie Gen); none of the papers' own names, nor words every abstract uses."""
+    first = sources[0]
+    lead = first.sentences[i if (i := contribution_sentence(first.sentences)) is not None else 0]
+    # a name's coined words ("UGPIG", "Gen"), not its dictionary ones ("User Graph ...": "graph")
+    names = {w for w in content_words(" ".join(n for s in sources for n in (*s.paper.aliases, *s.name_terms))) if not is_english(w)}
+    dull = STOPWORDS | GENERIC_STEMS | COMPARING_STEMS | LISTING_FRAME | _SELF_WORDS | names
+    found: dict[str, str] = {}
+    for token in re.findall(r"[A-Za-z][\w\-]*", without_names(strip_markers(lead), first)):
+        boring = token.casefold() in _BOILERPLATE or token.casefold().endswith("ly")  # "high-quality", "highly"
+        if not boring and (w := stem(token.casefold())) not in dull and w not in found and all(w in s.words for s in sources[1:]):
+            found[w] = token.casefold()
+    return list(found.values())[:most]
 
 
 def _sentence_with(source: Source, term: str) -> str:

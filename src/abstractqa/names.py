@@ -223,6 +223,13 @@ _BY_PERSON = (
     re.compile(rf"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+{_PERSON}\s*[?.!]*\s*$", re.I),
     # "is Yann LeCun an author of any paper here?", "is geoffrey hinton a co-author on any of these?"
     re.compile(rf"^\W*(?:is|was)\s+{_PERSON}\s+(?:an?|the|one\s+of\s+the)\s+(?:co-?)?authors?\s+(?:of|on|in)\s+(?:any|one|some)\b", re.I),
+    # "did Kaiming He write any of these?", "what has geoffrey hinton published?", "what did
+    # yann lecun work on here?"
+    re.compile(
+        rf"^\W*(?:what\s+)?(?:did|has|have|does)\s+{_PERSON}\s+(?:ever\s+)?"
+        r"(?:(?:co-?)?(?:write|written|author(?:ed)?)|publish(?:ed)?|work(?:ed)?\s+on)\b",
+        re.I,
+    ),
 )
 
 
@@ -393,7 +400,9 @@ class CollectionNames:
             # "is there a paper by yann lecun?": a first and last name no record lists
             name = m.group("name")
             words = name.casefold().split()
-            if not any(w in STOPWORDS for w in words) and not all(is_english(w) for w in words):
+            # "Kaiming He": a surname typed in capitals is no pronoun ("by the authors" names none)
+            pronoun = words[0] in STOPWORDS or any(w in STOPWORDS for w in name.split()[1:])
+            if not pronoun and not all(is_english(w) for w in words):
                 intent.strangers = [name if name != name.casefold() else name.title()]
         intent.any_author = bool(re.search(r"\bor\b|\beither\b|\beach\b", question, re.I))  # "X and Y each": everyone's papers
         for m in _AUTHOR_PLACE.finditer(question) if intent.authors else ():

@@ -108,6 +108,34 @@ def author_position(text: str) -> int:
     return int(m.group("digits")) if m.group("digits") else ORDINALS.index(m.group("nth").casefold()) + 1
 
 
+# "who else did the first author of MetaCLIP write with?", "what other papers did the 2nd author
+# of VideoCLIP write?": a person named by their place on a named paper's list, then asked about.
+_AUTHOR_OF = re.compile(
+    rf"\bthe\s+(?P<place>first|lead|last|senior|{'|'.join(ORDINALS[1:])}|\d{{1,2}}(?:st|nd|rd|th))[\s-]+(?:listed\s+)?author\s+(?:of|on|for|in)\s+(?:the\s+)?",
+    re.I,
+)
+_ASKS_BEYOND = re.compile(r"\b(?:else|other|others|co-?authors?|with)\b", re.I)
+
+
+def author_via(text: str, aliases: list[str], authors: list[str]) -> tuple[str, str, str] | None:
+    """Of a question asking about the person at a place on one named paper's author list (its
+    `aliases` and `authors`), the question with the person in that phrase's place, the person,
+    and the phrase ("the first author of MetaCLIP"); None where it asks no such thing, or the
+    list is too short to say."""
+    if not (authors and _ASKS_BEYOND.search(text) and (m := _AUTHOR_OF.search(text))):
+        return None
+    place = m.group("place").casefold()
+    at = 0 if place in ("first", "lead") else -1 if place in ("last", "senior") else author_position(m.group(0)) - 1
+    rest = text[m.end() :]
+    name = next((a for a in sorted(aliases, key=len, reverse=True) if rest.casefold().startswith(a.casefold())), None)
+    if name is None or at >= len(authors):
+        return None
+    end = m.end() + len(name)
+    end += len(p.group(0)) if (p := re.match(r"\s+paper\b", text[end:], re.I)) else 0
+    phrase = re.sub(r"\s+", " ", text[m.start() : end])
+    return text[: m.start()] + authors[at] + text[end:], authors[at], phrase
+
+
 # "dates + ids please": an id in lower case (or "IDs") is the arXiv id, the only one a record has
 # ("in-distribution (ID) accuracy" is no record).
 ASKS_ARXIV = re.compile(r"\barxiv\b|(?-i:(?<![\w\-])(?:ids?|IDs)\b)", re.I)
@@ -188,7 +216,8 @@ _MEMBERSHIP = (
     r"|\bdid\s+(?:{name})\s+(?:co-?)?(?:write|author)\b"
     r"|\b(?:is|was)\s+(?:{name})\s+(?:on|among)\b"
 )
-_ASKS_PAPERS = re.compile(r"\b(?:papers|any|which|what)\b", re.I)
+# ("who else did Hu Xu write with?": the people beside them, not one paper's list)
+_ASKS_PAPERS = re.compile(r"\b(?:papers|any|anything|which|what|else|other|with)\b", re.I)
 
 
 def asks_membership(text: str, authors: list[str]) -> bool:
@@ -347,6 +376,8 @@ class Query:
     date_order: str = ""  # "which came out first?": "first"; "which is newer?": "last"
     author_set: str = ""  # "who is on A but not B?": "difference"; "who wrote both A and B?": "common"
     author_position: int = 0  # "who is the second author?": 2 (first and last are record fields)
+    # "who else did the first author of MetaCLIP write with?": ("the first author of MetaCLIP", "Hu Xu", its paper id)
+    author_via: tuple[str, str, str] | tuple[()] = ()
     set_aside: set[str] = field(default_factory=set)  # "generate audio (not just classify it)": {"classifi"}
 
     @property
