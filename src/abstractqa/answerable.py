@@ -70,6 +70,7 @@ from abstractqa.query import (
     WHICH_OF_COUNT,
     Query,
     answers_ask,
+    looked_up_values,
     measure_asked,
     metric_said,
     number_asks,
@@ -247,7 +248,11 @@ def plan_answer(
     sims = {s.n: embed(s.sentences) @ q if s.sentences else np.zeros(1) for s in sources}
     best_per_source = {n: float(v.max()) for n, v in sims.items()}
     plan.best_similarity = best = max(best_per_source.values())
-    if best < settings.refuse_below and not named and lexical_coverage(query, sources) < 0.75:
+    # "which paper reports 72.4%?": a number (or numbered name) asked for, that a candidate
+    # writes, is found however little the rest of the question says
+    numbered = [t for t in query.exact if any(c.isdigit() for c in t)]
+    holds_numbered = bool(numbered) and any(not _missing_terms(query, s) for s in sources)
+    if best < settings.refuse_below and not named and lexical_coverage(query, sources) < 0.75 and not holds_numbered:
         # Short keyword questions ("results on Kinetics?") embed poorly: a question whose own
         # words all stand in a candidate abstract is not refused on similarity alone.
         return plan.decline("not_covered", f"best sentence similarity {best:.2f} is below {settings.refuse_below:.2f}")
@@ -300,6 +305,22 @@ def plan_answer(
                 return plan.decline("partial", f"no compared paper gives a number for {thing}", [f"no number for {thing}"])
             return plan
         plan.kind = "factoid"
+    if values := looked_up_values(query):
+        # "which paper reports 72.4%?", "who got 75.7%?": the papers whose abstracts write the
+        # value (MSN and MetaCLIP both report a 72.4%), each quoted where it stands.
+        # Of a value with more words ("which paper trains a 1B-parameter ViT?"), the sentence
+        # writing it writes them too (not MetaCLIP's "Scaling to 1B data").
+        rest = query.topic - LISTING_FRAME - GENERIC_STEMS - _VALUE_VERBS - content_words(" ".join(values))
+        rest = {w for w in rest if not any(c.isdigit() for c in w)}
+        if holders := [
+            s.n
+            for s in sources
+            if all(holds_term(s.paper.abstract, v) for v in values)
+            and any(holds_term(t, values[0]) and rest <= bag for t, bag in zip(s.sentences, s.sentence_words, strict=False))
+        ]:
+            plan.kind, plan.focus = ("listing" if len(holders) > 1 else "factoid"), holders[:MAX_LISTED]
+            plan.best_similarity = max(plan.best_similarity, settings.refuse_below)
+            return plan
     if query.kind == "comparison" and not named and (
         sides := _described_sides(query.text, sources, embed)
         or _described_sides(query.text, sources, embed, ONE_OTHER)
@@ -399,6 +420,12 @@ def plan_answer(
         whole = [s for s in candidates if any(words <= bag for bag in s.sentence_words)] if len(words) >= 2 else []
         if not (listed := _listed(query, sources, sims, embed)) and not whole:
             return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
+        fits = [n for n in listed if not _missing_terms(query, plan.source(n))]
+        if len(fits) > 1 and _WHICH_PAPER.match(query.text) and not (described or query.intent.superlative):
+            # "which paper is a survey?", "which paper uses ego4d?": asked as if one does,
+            # answered with every one that does.
+            plan.kind, plan.focus = "listing", fits
+            return plan
         if whole and chosen not in whole:
             chosen = max(whole, key=fit)
         elif not _shares_topic(query, chosen) and chosen.n not in listed:
@@ -826,7 +853,36 @@ _FILLER = frozenset("a an the of to for with in on and its their our this that t
 def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], embed: SentenceEmbedder) -> list[int]:
     """Every candidate paper that matches a listing: all its topic words, close in meaning, or
     a passage that holds one of the topic's rare words ("AudioSet", "ensemble") and is about
-    the question."""
+    the question; of alternatives ("efficiency / faster inference"), those that match any."""
+    listed = _listed_once(query, sources, sims, embed)
+    for asked in _alternative_questions(query):
+        # each alternative asked alone, in the question's frame ("papers about faster inference")
+        alone = replace(query, text=asked, topic=query.topic & content_words(asked))
+        q = embed.query(asked)
+        more = _listed_once(alone, sources, {s.n: embed(s.sentences) @ q if s.sentences else np.zeros(1) for s in sources}, embed)
+        listed += [n for n in more if n not in listed]
+    return listed[:MAX_LISTED]
+
+
+def _alternative_questions(query: Query) -> list[str]:
+    """A listing's alternatives, each asked alone in the question's frame ("papers about
+    efficiency / faster inference": "papers about efficiency", "papers about faster inference");
+    [] where it offers none, or an alternative is no topic of its own ("build on or apply MSN":
+    "build" is a frame verb; "ego4d or epic kitchens" is met as it is)."""
+    if query.kind != "listing" or "(" in query.text:  # (bracketed examples are asked each alone below)
+        return []
+    m = re.match(r"(?P<head>.*?\b(?:about|on|regarding|concerning|with|use|using|study|studying|cover|covering)\s+)(?P<rest>[^?]+)", query.text, re.I)
+    if not m or not re.search(r"\s/\s|\bor\b", m.group("rest")):
+        return []
+    parts = [p.strip(" ,.") for p in re.split(r"\s/\s|\bor\b", m.group("rest"))]
+    words = [content_words(p) & query.topic - LISTING_FRAME - GENERIC_STEMS for p in parts]
+    if len(parts) < 2 or not all(words) or all(len(w) == 1 and w <= set(query.rare) for w in words):
+        return []  # (one rare word each: met as single-word alternatives)
+    return [m.group("head") + p for p in parts]
+
+
+def _listed_once(query: Query, sources: list[Source], sims: dict[int, np.ndarray], embed: SentenceEmbedder) -> list[int]:
+    """`_listed` of the question as one topic."""
     best_per_source = {n: float(v.max()) for n, v in sims.items()}
     best = max(best_per_source.values())
     # "the two ensemble-efficiency papers: what do they agree on?": the frame is no topic.
@@ -984,6 +1040,9 @@ def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], em
 # giving values ("numbers of GPUs" counts a thing).
 _VALUES_ASKED = re.compile(r"\b(?:percentages?|percents?|numbers?(?!\s+of\b)|values?(?!\s+of\b))\b", re.I)
 _VALUE_FRAME = content_words("percentage percent number value concrete actual exact specific reported report give")
+
+
+_VALUE_VERBS = content_words("get got gets reach reaches reached achieve achieves achieved report reports reported score scores scored obtain obtains attain attains hit hits has have")
 
 
 def _stating(source: Source) -> set[int]:

@@ -33,7 +33,7 @@ from abstractqa.index import IngestReport, ingest, is_current
 from abstractqa.llm import ChatLLM, GeneratorError, build_llm
 from abstractqa.manifest import Manifest, manifest_store, plan_ingest
 from abstractqa.prompts import says_cannot_answer
-from abstractqa.query import author_via, read_query
+from abstractqa.query import author_via, looked_up_values, read_query
 from abstractqa.titles import apply_titles, read_titles, titles_path, write_titles
 from abstractqa.types import Answer, Evidence, Paper, Reading, SentenceCheck, Timings
 from abstractqa.vector_store import IndexUnavailable, bm25_dir, open_collection, tables_path
@@ -406,6 +406,11 @@ class Assistant:
         def unseen(more: list[Evidence]) -> list[Evidence]:  # candidates not found yet
             have = {e.paper.paper_id for e in evidence}
             return [e for e in more if e.paper.paper_id not in have]
+
+        if values := looked_up_values(query):
+            # "which paper reports 72.4%?": every abstract that writes the value is a candidate
+            # (a number embeds poorly, and BM25 may not rank its passage)
+            evidence = unseen(self.retriever.holding(values)) + evidence
 
         if query.kind == "listing" and query.named:
             # "which papers build on masked siamese networks?": those that write "MSN" are

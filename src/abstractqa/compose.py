@@ -456,6 +456,8 @@ class ExtractiveComposer:
         # "anything evaluated on kinetics?": a name every listed abstract writes is what they
         # match on, said in the first sentence ("2 papers mention Kinetics: ...").
         held = _names_typed(question, listed, plan.query.exact)
+        # "which paper reports 72.4%?": the value as typed
+        held = [f"{h}%" if re.fullmatch(r"[\d.]+", h) and re.search(rf"(?<![\d.]){re.escape(h)}\s?%", question) else h for h in held]
         verb = ("mentions", "mention") if held else ("matches", "match")
         yield Exact(
             f"{count} paper{'s' if count > 1 else ''} {verb[count > 1]}{' ' + join_words(held) if held else ''}: "

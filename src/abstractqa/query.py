@@ -136,6 +136,19 @@ def author_via(text: str, aliases: list[str], authors: list[str]) -> tuple[str, 
     return text[: m.start()] + authors[at] + text[end:], authors[at], phrase
 
 
+def looked_up_values(query: Query) -> list[str]:
+    """The values a question asking which paper (or who) looks up ("which paper reports 72.4%?":
+    "72.4"; "any model with 30B params?": 30000000000); no year, and no small count ("the 2
+    papers"). None where a paper is named or described ("what is the 1B vit distilled into")."""
+    if query.named or query.kind not in ("factoid", "listing") or not _ASKS_WHICH.match(query.text):
+        return []
+    return [t for t in query.exact if _LOOKED_UP.fullmatch(t) and not re.fullmatch(r"(?:19|20)\d\d", t) and ("." in t or int(t) >= 10)]
+
+
+_ASKS_WHICH = re.compile(r"\W*(?:(?:which|what)\s+(?:\w+\s+)?(?:papers?|works?|stud(?:y|ies)|articles?|models?|methods?)|who|any\s+(?:papers?|works?|models?))\b", re.I)
+_LOOKED_UP = re.compile(r"\d+(?:\.\d+)?")
+
+
 # "dates + ids please": an id in lower case (or "IDs") is the arXiv id, the only one a record has
 # ("in-distribution (ID) accuracy" is no record).
 ASKS_ARXIV = re.compile(r"\barxiv\b|(?-i:(?<![\w\-])(?:ids?|IDs)\b)", re.I)

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 from abstractqa.config import RetrieveSettings
-from abstractqa.evidence import expand_short_forms, scale_spellings, stem
+from abstractqa.evidence import expand_short_forms, holds_term, scale_spellings, stem
 from abstractqa.names import CollectionNames, QueryIntent, Speller, lists_author
 from abstractqa.query import read_intent
 from abstractqa.types import Chunk, Evidence, Paper
@@ -296,6 +296,17 @@ class PaperRetriever:
                 )
             )
         return results
+
+    def holding(self, terms: list[str]) -> list[Evidence]:
+        """Every paper whose abstract writes all of `terms` ("72.4" as a number), each with its
+        first passage holding the first of them: "which paper reports 72.4%?" is an exact lookup."""
+        found = []
+        for pid, paper in self.papers.items():
+            if terms and all(holds_term(paper.abstract, t) for t in terms):
+                chunks = self._chunks_by_paper[pid]
+                text = next((c for c in chunks if holds_term(c, terms[0])), chunks[0] if chunks else paper.abstract)
+                found.append(Evidence(paper=paper, score=1.0, text=text, passages=[text], reason="search"))
+        return found
 
     def _order(self, pid: str) -> tuple:
         p = self.papers[pid]
