@@ -420,7 +420,9 @@ def plan_answer(
         whole = [s for s in candidates if any(words <= bag for bag in s.sentence_words)] if len(words) >= 2 else []
         if not (listed := _listed(query, sources, sims, embed)) and not whole:
             return plan.decline("not_covered", f"no candidate paper covers the topic ({best:.2f})")
-        fits = [n for n in listed if not _missing_terms(query, plan.source(n))]
+        # (each writing every word of the topic: "which paper should i read for efficient video
+        # recognition" is MoViNets, not also a paper that writes "video recognition")
+        fits = [n for n in listed if not _missing_terms(query, plan.source(n)) and words <= plan.source(n).words]
         if len(fits) > 1 and _WHICH_PAPER.match(query.text) and not (described or query.intent.superlative):
             # "which paper is a survey?", "which paper uses ego4d?": asked as if one does,
             # answered with every one that does.
