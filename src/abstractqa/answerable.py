@@ -150,6 +150,7 @@ class Plan:
     missing: list[str] = field(default_factory=list)  # what the focus papers don't give
     opposite: int | None = None  # the sentence that says the opposite of the question's premise
     best_similarity: float = 0.0
+    picked_from: int = 0  # "papers by Hu Xu about video": how many papers the record picked (6)
 
     def __post_init__(self) -> None:
         self.kind = self.kind or self.query.kind
@@ -220,7 +221,7 @@ def plan_answer(
                 picked += ["with a link"] if query.intent.linked else []
                 plan.says = " ".join([f"None of the {len(filtered)} papers", *picked, f"mentions {about[1]}."])
                 return plan.decline("not_covered", f"none of the {len(filtered)} papers the record picks mentions {about[1]}")
-            filtered = kept
+            plan.picked_from, filtered = len(filtered), kept
         if query.asks_membership:  # "is Florian Metze on it?": the one paper meant, named or found
             return _record_plan(plan, (named or [sources[0].n])[:1], [])
         if query.author_set and (pair := _author_set_papers(query, sources, named, embed)):
@@ -786,7 +787,7 @@ def _record_plan(plan: Plan, named: list[int], filtered: list[int]) -> Plan:
     """Record questions: who wrote it, its id, date or pages; papers by an author or date."""
     plan.best_similarity = 1.0
     plan.focus = filtered or named or [plan.sources[0].n]
-    asked = plan.query.record & set(RECORD_FIELDS)
+    asked = plan.query.record & set(RECORD_FIELDS) | ({"authors"} if plan.query.asks_membership else set())
     lacks = {n: {f for f in asked if not getattr(plan.source(n).paper, RECORD_FIELDS[f][0])} for n in plan.focus}
     lacking = sorted({RECORD_FIELDS[f][1] for n in plan.focus for f in lacks[n]})
     if len(plan.focus) == 1 and lacking:

@@ -499,7 +499,12 @@ class ExtractiveComposer:
             phrase, person, pid = via
             if paper := next((s for s in listed if s.paper.paper_id == pid), None):
                 lines = _record_quotes([paper], "authors")
-                yield Exact(f"{phrase[0].upper()}{phrase[1:]} is {person}.", list(lines), lines, note="record (author)")
+                # "what else did the last author of AV-SUPERB write?": nothing else, said at once
+                alone = len(listed) == 1 and _ASKS_OTHER.search(question) and not _ASKS_COAUTHORS.search(question)
+                rest = f"; no other indexed paper lists {person} as an author" if alone else ""
+                yield Exact(f"{phrase[0].upper()}{phrase[1:]} is {person}{rest}.", list(lines), lines, note="record (author)")
+                if alone:
+                    return
                 yield " "
         if plan.query.intent.top_authors:  # "who appears on the most papers?"
             yield top_authors_fact(listed, people, plan.query.intent.top_authors)
@@ -526,7 +531,7 @@ class ExtractiveComposer:
             total = plan.query.intent.recorded_total
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
-                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else _listing_lead(plan.query, listed))
+                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else _listing_lead(plan, listed))
                 + join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
                 + ".",
                 [s.n for s in listed],
@@ -546,7 +551,7 @@ class ExtractiveComposer:
                 yield Exact(said, [s.n], {s.n: [line]}, note="record (count)")
                 yield " "
             if plan.query.asks_membership:
-                yield membership(s.paper, plan.query.intent.authors, s.n, plan.query.intent.author_place)
+                yield membership(s.paper, plan.query.intent.authors + plan.query.intent.strangers, s.n, plan.query.intent.author_place)
                 yield " "
             elif (authors := plan.query.intent.authors) and not (many or fields or _asks_of_papers(question, authors)):
                 line = record_sentences(s.paper)["authors"]
@@ -564,11 +569,18 @@ class ExtractiveComposer:
                     yield cite(s.sentences[i], s.n) + " "
 
 
-def _listing_lead(query: Query, listed: list[Source]) -> str:
+_ASKS_OTHER = re.compile(r"\b(?:else|other|another)\b", re.I)
+
+
+def _listing_lead(plan: Plan, listed: list[Source]) -> str:
     """How a record listing starts: "6 indexed papers list Hu Xu as an author: " where the
-    author list alone picks them (a question that filters by anything else: "6 papers match: ")."""
+    author list alone picks them, "2 of the 6 indexed papers listing Hu Xu as an author mention
+    video: " where a topic narrows them (a question that filters by anything else: "6 papers match: ")."""
+    query = plan.query
     i = query.intent
-    if not i.authors or i.dates or i.linked or i.recorded or record_topic(query) or any(s.evidence.reason != "author" for s in listed):
+    topic = record_topic(query)
+    narrowed = topic is not None and plan.picked_from > len(listed)
+    if not i.authors or i.dates or i.linked or i.recorded or (topic and not narrowed) or any(s.evidence.reason != "author" for s in listed):
         return f"{len(listed)} papers match: "
     # in the order the question names them (by surname: "hu xu and christoph feichtenhofer")
     said = query.text.casefold()
@@ -579,6 +591,8 @@ def _listing_lead(query: Query, listed: list[Source]) -> str:
         people, role = ("both " if len(authors) == 2 else "all of ") + join_words(authors), "authors"
     if i.author_place:
         role = f"their {i.author_place} author"
+    if narrowed:
+        return f"{len(listed)} of the {plan.picked_from} indexed papers listing {people} as {role} mention {topic[1]}: "
     return f"{len(listed)} indexed papers list {people} as {role}: "
 
 

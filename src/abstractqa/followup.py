@@ -16,7 +16,7 @@ from abstractqa import prompts
 from abstractqa.answerable import RECORD_FRAME
 from abstractqa.evidence import content_words, join_words
 from abstractqa.llm import ChatLLM, GeneratorError
-from abstractqa.query import LISTING, read_query
+from abstractqa.query import LISTING, ORDINALS, read_query
 
 if TYPE_CHECKING:
     from abstractqa.names import CollectionNames
@@ -96,6 +96,10 @@ def rewrite_follow_up(
         return switched
     if last is not None and (authors := _author_set_follow_up(question, last, names)):
         return authors
+    if last is not None and (placed := _author_list_follow_up(question, last, names)):
+        return placed
+    if last is not None and (placed := _place_of_last_paper(question, last, names)):
+        return placed
     if last is not None and (switched := _switched_variant(question, last.standalone_question)):
         return switched, list(dict.fromkeys(c.paper_id for c in last.citations))
     # "what about papers on speech?" is a new listing, not the same papers asked again.
@@ -243,6 +247,56 @@ def _author_set_follow_up(question: str, last: Answer, names: CollectionNames) -
     if not named and _BOTH.search(question):
         return f"Which authors are on both {titles[0]} and {titles[1]}?", focus
     return None
+
+
+# "and who is the last one?", "the second?", "how many are there?" after "who wrote MetaCLIP?":
+# a place on the author list the last answer gave, or its length.
+_LIST_PLACE = re.compile(
+    rf"\W*(?:and|so|ok|okay)?\W*(?:who(?:'s|\s+is|\s+was|\s+are)?\s+)?(?:the\s+)?"
+    rf"(?P<place>first|lead|last|final|{'|'.join(ORDINALS[1:])}|\d{{1,2}}(?:st|nd|rd|th))"
+    r"(?:\s+(?:one|name|person|author|listed|on\s+(?:the|that)\s+list))?\W*",
+    re.I,
+)
+_LIST_LENGTH = re.compile(
+    r"\W*(?:and\s+)?how\s+many(?:\s+(?:of\s+them|authors|names|people))?"
+    r"(?:\s+(?:are\s+there|is\s+that|in\s+total|total|are\s+they|did\s+it\s+have))?\W*",
+    re.I,
+)
+
+
+def _author_list_follow_up(question: str, last: Answer, names: CollectionNames) -> tuple[str, list[str]] | None:
+    """"Who is the last author of MetaCLIP?" for "and who is the last one?" after the last
+    answer gave MetaCLIP's author list ("how many are there?": its length); None otherwise."""
+    focus, titles = _papers(last)
+    if len(focus) != 1 or not {"authors", "first_author", "last_author"} & read_query(last.standalone_question, names).record:
+        return None
+    if m := _LIST_PLACE.fullmatch(question):
+        place = m.group("place").casefold()
+        place = {"lead": "first", "final": "last"}.get(place, place)
+        return f"Who is the {place} author of {titles[0]}?", focus
+    if _LIST_LENGTH.fullmatch(question):
+        return f"How many authors does {titles[0]} have?", focus
+    return None
+
+
+# "what else did the last author write?": a place on an author list, of no paper named.
+_PLACE_PHRASE = re.compile(
+    rf"\bthe\s+(?:first|lead|last|senior|{'|'.join(ORDINALS[1:])}|\d{{1,2}}(?:st|nd|rd|th))[\s-]+(?:listed\s+)?author\b(?!\s+(?:of|on|for|in)\b)",
+    re.I,
+)
+
+
+def _place_of_last_paper(question: str, last: Answer, names: CollectionNames) -> tuple[str, list[str]] | None:
+    """"what else did the last author of AV-SUPERB write?" for "what else did the last author
+    write?" after an answer about AV-SUPERB alone; None where the question names a paper, or the
+    last answer was about several."""
+    focus, titles = _papers(last)
+    if len(focus) != 1 or names.read(question).named or not (m := _PLACE_PHRASE.search(question)):
+        return None
+    rewritten = f"{question[: m.end()]} of {titles[0]}{question[m.end() :]}"
+    # (no paper pinned where the question now names it: "what else did <the last author> write"
+    # asks about the person, whose other papers are not the one named)
+    return rewritten, [] if names.read(rewritten).named == focus else focus
 
 
 # A variant written as a head and its version: "ViT-H", "ViT-L/14", "Kinetics-600".

@@ -221,8 +221,9 @@ _FROM_ORGANISATION = re.compile(
 _PERSON = r"(?P<name>[A-Za-z][\w'\-]+(?:\s+(?!(?:an?|the|one)\b)[A-Za-z][\w'\-]+){1,2})"
 _BY_PERSON = (
     re.compile(rf"\b(?:papers?|works?|anything|something|articles?|abstracts?|ones?)\s+(?:written\s+|authored\s+)?by\s+{_PERSON}\s*[?.!]*\s*$", re.I),
-    # "is Yann LeCun an author of any paper here?", "is geoffrey hinton a co-author on any of these?"
-    re.compile(rf"^\W*(?:is|was)\s+{_PERSON}\s+(?:an?|the|one\s+of\s+the)\s+(?:co-?)?authors?\s+(?:of|on|in)\s+(?:any|one|some)\b", re.I),
+    # "is Yann LeCun an author of any paper here?", "is geoffrey hinton a co-author on any of
+    # these?", "is yann lecun an author of metaclip?"
+    re.compile(rf"^\W*(?:is|was)\s+{_PERSON}\s+(?:an?|the|one\s+of\s+the)\s+(?:(?:first|lead|last|senior)\s+)?(?:co-?)?authors?\b", re.I),
     # "did Kaiming He write any of these?", "what has geoffrey hinton published?", "what did
     # yann lecun work on here?"
     re.compile(

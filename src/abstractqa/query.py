@@ -86,7 +86,8 @@ WHICH_OF_COUNT = re.compile(
 _THEIR_WORDS = r"(?:say|says|said|claim|claims|argue|argues|think|believe|find|found|observe|show|report|conclude|mean|suggest)"
 ASKS_AUTHORS = re.compile(
     rf"\b(who (wrote|authored|made|created|developed|proposed|introduced|are the authors|is the author|is behind|are behind)|(first|last|lead|senior) author|authors? (of|on|list)\b(?![^?]*\b{_THEIR_WORDS}\b)|"
-    r"written by|wrote|co-?(authored?|written|wrote)|(how many|number of|more|fewer) (co-?)?authors)\b",
+    r"written by|wrote|co-?(authored?|written|wrote)|(how many|number of|more|fewer) (co-?)?authors)\b"
+    r"|^\W*(?:[^\s?]+\s+){0,3}(?:co-?)?authors?\W*$",  # "metaclip authors?"
     re.I,
 )
 ASKS_FIRST_AUTHOR = re.compile(r"\b(first|lead|main)\b[\w\s,/+&]{0,16}\bauthors?\b", re.I)  # "first + last author"
@@ -170,7 +171,10 @@ ASKS_DATE = re.compile(
 ASKS_URL = re.compile(
     r"\b(github|repo(sitory)?|project page|website|url|link(?!s?\s+between)|homepage|open[- ]?sourced?)\b|\bwhere\b[^?]*\bcode\b|\bcode\b[^?]*\b(where|live|lives|hosted)\b|"
     # "does CutLER have code?", "is there code for Movie Gen?", "did they release code?": asked yes or no
-    r"^\W*(?:does|do|did|is|are|has|have)\b[^?]*?\b(?:have|has|there|release[sd]?|share[sd]?|publish(?:e[sd])?|any)\s+(?:any\s+|the\s+|its\s+|their\s+|public\s+)?(?:source\s+)?code\b",
+    r"^\W*(?:does|do|did|is|are|has|have)\b[^?]*?\b(?:have|has|there|release[sd]?|share[sd]?|publish(?:e[sd])?|any)\s+(?:any\s+|the\s+|its\s+|their\s+|public\s+)?(?:source\s+)?code\b"
+    # "any code?", "cutler code?", "and the code?": the code asked for in a few words
+    # (not "which papers generate code?": a topic)
+    r"|^\W*(?:(?!(?:which|what|papers?|works?|models?|generat\w*|writ\w*|synthe\w*)\b)[^\s?]+\s+){0,2}(?:source\s+)?code\W*$",
     re.I,
 )
 URL = re.compile(r"(?:https?://)?(?:www\.)?[\w\-]+(?:\.[\w\-]+)+(?:/[\w\-./~%]*)?", re.I)
@@ -652,7 +656,7 @@ def read_query(
         # "A and B both put modalities through one shared transformer. What does each add?": what
         # the telling sentence says they share is context; the asking sentence asks of each.
         shared_only=bool(_ASKS_SHARED.search(asked)) and not _ASKS_DIFFERENCE.search(text),
-        asks_membership=asks_membership(text, intent.authors),
+        asks_membership=asks_membership(text, intent.authors + intent.strangers),
         asks_link=bool(_ASKS_LINK.search(text)),
         author_count=(m.group(1).casefold() if (m := _ASKS_AUTHOR_COUNT.search(text)) else ""),
         date_order="last" if _ASKS_LAST.search(text) else "first" if _ASKS_FIRST.search(text) else "",
