@@ -2594,3 +2594,23 @@ def test_a_listing_of_alternatives_lists_what_each_alternative_lists(assistant):
     faster = set(titles(assistant.ask("papers about faster inference")))
     efficiency = set(titles(assistant.ask("papers about efficiency")))
     assert both.kind == "listing" and faster <= set(titles(both)) and set(titles(both)) & efficiency, both.answer
+
+
+def test_and_a_paper_name_asks_the_last_question_of_that_paper(assistant):
+    # "and MSN?" after "when was I-JEPA published?" answered with MSN's quotes, not its date.
+    dated = assistant.ask("when was I-JEPA published?")
+    msn = next(p for p in assistant.papers() if p.title == "MSN")
+    answer = assistant.ask("and MSN?", history=[dated])
+    assert answer.kind == "record" and first_sentence(answer.answer).startswith(f"MSN was created on {msn.created}"), answer.answer
+    # a follow-up that names no paper is not switched ("and the last one?" is a place on a list)
+    assert "MSN" not in assistant.ask("and the last one?", history=[dated]).answer
+
+
+def test_comparing_a_paper_against_nothing_named_is_no_absent_model(assistant):
+    # "what does EfficientSAM compare against?" said "No indexed paper mentions against".
+    answer = assistant.ask("what does EfficientSAM compare against?")
+    assert answer.status == "answered" and "mentions against" not in answer.answer, answer.answer
+    assert titles(answer)[0] == "EfficientSAMs", answer.answer
+    # a model name no passage holds is still one ("sora" is also an English word, a bird)
+    sora = assistant.ask("sora vs movie gen")
+    assert sora.status == "partial" and first_sentence(sora.answer).startswith("No indexed paper mentions sora"), sora.answer

@@ -1266,6 +1266,9 @@ def _shares_topic(query: Query, source: Source) -> bool:
     return not words or bool(words & source.words)
 
 
+_PREPOSITIONS = frozenset("against with to from than over among between toward towards across".split())
+
+
 def _absent_names(query: Query, versions: list[str], sources: list[Source]) -> list[str]:
     """The question's model names ("SAM 2", "GPT-4"; not numbers) that no candidate abstract writes."""
     names = [t for t in query.exact if not NUMBER_TERM.fullmatch(t) and t not in versions]
@@ -1274,8 +1277,10 @@ def _absent_names(query: Query, versions: list[str], sources: list[Source]) -> l
     # the comparison's frame, the question holds only words no passage has: the other side's name.
     own = set().union(*(s.name_words for s in sources if s.paper.paper_id in query.named))
     rest = query.topic - own - COMPARING_STEMS - LISTING_FRAME - _PREDECESSOR
-    if rest and rest <= {stem(w.casefold()) for w in query.unseen}:
-        absent += [w for w in query.unseen if not any(w.casefold() in a.casefold() for a in absent)]
+    # ("what does EfficientSAM compare against?": a preposition no passage holds is no name)
+    unseen = [w for w in query.unseen if w.casefold() not in _PREPOSITIONS]
+    if rest and rest <= {stem(w.casefold()) for w in unseen}:
+        absent += [w for w in unseen if not any(w.casefold() in a.casefold() for a in absent)]
     return absent
 
 

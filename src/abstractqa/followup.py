@@ -40,7 +40,8 @@ ELLIPSIS = re.compile(
 
 
 # "what about Emu Video?": the last question, asked of another paper.
-SWITCH = re.compile(r"\s*(?:and\s+)?(?:what|how)\s+about\s+(?P<other>[^?]+?)\s*\??\s*", re.I)
+# ("and MSN?" after "when was I-JEPA published?": the same, if it names a paper and nothing else)
+SWITCH = re.compile(r"\s*(?:(?:and\s+)?(?:what|how)\s+about|and|or)\s+(?P<other>[^?]+?)\s*\??\s*", re.I)
 # "which of them use CLIP?": a listing among the papers of the last answer.
 # ("how many of them have an author list?" counts among them)
 AMONG = re.compile(r"\b(?:which|how many)\s+(?:ones\s+)?of\s+(?:them|these|those)(?:\s+papers)?\b|\bwhich\s+ones\b", re.I)
