@@ -1413,6 +1413,8 @@ def test_a_person_named_by_their_place_on_a_papers_list_is_asked_about(assistant
     theirs = {p.title for p in papers if second_author in p.authors}
     answer = assistant.ask("what other papers did the 2nd author of VideoCLIP write?")
     assert answer.answer.startswith(f"The 2nd author of VideoCLIP is {second_author} [1].") and set(titles(answer)) == theirs, answer.answer
+    # "other" papers are the others: VideoCLIP is not listed again (it was, as "4 indexed papers")
+    assert f"{len(theirs) - 1} other indexed papers list {second_author} as an author: " in first_sentence(answer.answer.split("[1]. ", 1)[1]), answer.answer
 
 
 @pytest.mark.parametrize("question", ["how many papers are in the collection?", "list all papers", "what papers do you have?"])

@@ -500,12 +500,15 @@ class ExtractiveComposer:
             if paper := next((s for s in listed if s.paper.paper_id == pid), None):
                 lines = _record_quotes([paper], "authors")
                 # "what else did the last author of AV-SUPERB write?": nothing else, said at once
-                alone = len(listed) == 1 and _ASKS_OTHER.search(question) and not _ASKS_COAUTHORS.search(question)
-                rest = f"; no other indexed paper lists {person} as an author" if alone else ""
+                other = bool(_ASKS_OTHER.search(question)) and not _ASKS_COAUTHORS.search(question)
+                rest = f"; no other indexed paper lists {person} as an author" if other and len(listed) == 1 else ""
                 yield Exact(f"{phrase[0].upper()}{phrase[1:]} is {person}{rest}.", list(lines), lines, note="record (author)")
-                if alone:
+                if rest:
                     return
                 yield " "
+                if other:  # "what other papers did the 2nd author of VideoCLIP write?": not VideoCLIP
+                    listed = [s for s in listed if s is not paper]
+                    many = len(listed) > 1
         if plan.query.intent.top_authors:  # "who appears on the most papers?"
             yield top_authors_fact(listed, people, plan.query.intent.top_authors)
             yield " "
@@ -531,7 +534,7 @@ class ExtractiveComposer:
             total = plan.query.intent.recorded_total
             yield Exact(
                 # "which papers came out on 13 Oct 2022?": an id tells derived titles apart.
-                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else _listing_lead(plan, listed))
+                (f"{total} papers match; the first {len(listed)}: " if total > len(listed) else _listing_lead(plan, listed, other=bool(plan.query.author_via) and len(listed) < len(plan.focus)))
                 + join_words([f"{s.paper.title}{f' (arXiv:{s.paper.arxiv_id})' if s.paper.arxiv_id else ''} [{s.n}]" for s in listed])
                 + ".",
                 [s.n for s in listed],
@@ -572,7 +575,7 @@ class ExtractiveComposer:
 _ASKS_OTHER = re.compile(r"\b(?:else|other|another)\b", re.I)
 
 
-def _listing_lead(plan: Plan, listed: list[Source]) -> str:
+def _listing_lead(plan: Plan, listed: list[Source], other: bool = False) -> str:
     """How a record listing starts: "6 indexed papers list Hu Xu as an author: " where the
     author list alone picks them, "2 of the 6 indexed papers listing Hu Xu as an author mention
     video: " where a topic narrows them (a question that filters by anything else: "6 papers match: ")."""
@@ -593,7 +596,7 @@ def _listing_lead(plan: Plan, listed: list[Source]) -> str:
         role = f"their {i.author_place} author"
     if narrowed:
         return f"{len(listed)} of the {plan.picked_from} indexed papers listing {people} as {role} mention {topic[1]}: "
-    return f"{len(listed)} indexed papers list {people} as {role}: "
+    return f"{len(listed)} {'other ' if other else ''}indexed papers list {people} as {role}: "
 
 
 # "papers by Mahmoud Assran", "what has oquab published?": words that ask which papers, nothing of them.
