@@ -2616,3 +2616,29 @@ def test_comparing_a_paper_against_nothing_named_is_no_absent_model(assistant):
     # a model name no passage holds is still one ("sora" is also an English word, a bird)
     sora = assistant.ask("sora vs movie gen")
     assert sora.status == "partial" and first_sentence(sora.answer).startswith("No indexed paper mentions sora"), sora.answer
+
+
+def test_a_listing_of_what_papers_make_lists_those_whose_sentences_make_it(assistant):
+    # "which video generation models also produce audio?" was read as a factoid (Movie Gen
+    # alone), and "which papers generate video together with audio?" also listed the
+    # speech-in-a-scene paper, which makes no video. VideoPoet makes audio in other words
+    # ("synthesizing high-quality video, with matching audio").
+    for question in ("which video generation models also produce audio?", "which papers generate video together with audio?"):
+        answer = assistant.ask(question)
+        assert answer.kind == "listing" and set(titles(answer)) == {"Movie Gen", "VideoPoet"}, answer.answer
+    # video generators: not LaViLa ("create automatic video narrators") nor MoViNets
+    videos = assistant.ask("which papers make videos?")
+    assert {"Movie Gen", "VideoPoet", "Emu Video"} <= set(titles(videos)), videos.answer
+    assert not {"LaViLa", "MoViNets"} & set(titles(videos)), videos.answer
+    # asked among them, the ones that also make audio ("make" is a word no candidate writes)
+    audio = assistant.ask("which of them make audio?", history=[videos])
+    assert set(titles(audio)) == {"Movie Gen", "VideoPoet"}, audio.answer
+
+
+def test_a_yes_about_making_needs_a_sentence_that_makes_it(assistant):
+    # "does videopoet generate audio?" got no "Yes" (its sentence says "synthesizing"); "does
+    # lavila generate video?" got "Yes — our auto-generated narrations ... of long videos".
+    yes = assistant.ask("does videopoet generate audio?")
+    assert first_sentence(yes.answer).startswith("VideoPoet: Yes —"), yes.answer
+    no = assistant.ask("does lavila generate video?")
+    assert "Yes" not in first_sentence(no.answer), no.answer

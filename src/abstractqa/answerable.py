@@ -57,6 +57,7 @@ from abstractqa.evidence import (
     terms_in,
     writes,
 )
+from abstractqa.media import any_of, made_media, makes
 from abstractqa.names import is_english, stated_count
 from abstractqa.query import (
     COMPARATIVES,
@@ -853,6 +854,17 @@ def _makes(sentence: str, head: set[str]) -> bool:
 _FILLER = frozenset("a an the of to for with in on and its their our this that these those".split())
 
 
+def media_asked(query: Query) -> list[str]:
+    """The media a listing asks the papers to make ("video generation models that also produce
+    audio": video and audio), read in the asking sentence, or in the sentence before it where
+    the asking one says nothing of its own ("I'm looking for video generation models that also
+    produce audio. Which ones in the collection do that?")."""
+    asking = question_sentences(query.text)
+    if media := made_media(asking):
+        return media
+    return [] if content_words(asking) - LISTING_FRAME - GENERIC_STEMS - LISTING_WORDS else made_media(query.text)
+
+
 def _listed(query: Query, sources: list[Source], sims: dict[int, np.ndarray], embed: SentenceEmbedder) -> list[int]:
     """Every candidate paper that matches a listing: all its topic words, close in meaning, or
     a passage that holds one of the topic's rare words ("AudioSet", "ensemble") and is about
@@ -902,6 +914,16 @@ def _listed_once(query: Query, sources: list[Source], sims: dict[int, np.ndarray
     # "quantize", not "vision"). A long question's rare words may be its phrasing ("groups").
     if made := made_thing(query):  # where a sentence says the paper makes one, not where one is used
         return [s.n for s in sources if any(_makes(t, made) for t in s.sentences)][:MAX_LISTED]
+    if query.kind == "listing" and (media := media_asked(query)):
+        # "which video generation models also produce audio?": the papers a sentence of which
+        # makes each medium asked ("synthesizing high-quality video, with matching audio"), not
+        # those that use it ("create automatic video narrators", "audio event classification").
+        # A name the question types picks among them where some write it ("... on Kinetics").
+        each = any if any_of(query.text) else all  # "images or videos": either
+        making = [s for s in sources if each(any(makes(t, m) for t in s.sentences) for m in media)]
+        terms = [t for t in query.exact if re.search(r"[A-Za-z]", t)]
+        writing = [s for s in making if all(writes(s.paper.abstract, t) for t in terms)]
+        return [s.n for s in writing or making][:MAX_LISTED]
     needed = (len(words) <= SHORT_TOPIC and set(query.rare) & words) or words
     # Of three rare words or more, two ("distill a large teacher into smaller models": not
     # "smaller" alone, which an ensembles paper writes); two of them in one sentence list a

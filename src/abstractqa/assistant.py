@@ -15,6 +15,7 @@ from abstractqa.answerable import (
     LLM_REFUSAL_BELOW,
     MAX_LISTED,
     made_thing,
+    media_asked,
     plan_answer,
     side_descriptions,
     topic_words,
@@ -435,6 +436,10 @@ class Assistant:
             # "which papers propose a benchmark?": any paper may make one; those that write the
             # word are candidates too, each read for whether it makes one.
             evidence += unseen(self.retriever.search(" ".join(sorted(made)), k=3 * MAX_LISTED, **filters))
+        if query.kind == "listing" and (media := media_asked(query)):
+            # "which papers generate audio?": a paper that makes it says so in words like
+            # "synthesizing ... with matching audio", which the question's verb may not find.
+            evidence += unseen(self.retriever.search(" ".join(f"{m} generation" for m in media), k=MAX_LISTED, **filters))
         # "which of them use CLIP?": only the last answer's papers are candidates, as found
         # (pinned, they would count as named); "how many GPUs did it use?": those papers first.
         if among := bool(focus) and asks_among(question):

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from typing import TYPE_CHECKING, NamedTuple
 
 from abstractqa import prompts
-from abstractqa.answerable import ONE_OTHER, RECORD_FRAME, named_papers_names, record_topic
+from abstractqa.answerable import ONE_OTHER, RECORD_FRAME, media_asked, named_papers_names, record_topic
 from abstractqa.evidence import (
     CODE_WORD,
     PERCENT,
@@ -39,6 +39,7 @@ from abstractqa.evidence import (
     terms_in,
     without_names,
 )
+from abstractqa.media import made_media, makes
 from abstractqa.names import URL_IN_TEXT, fold, is_english, lists_author, superlative_value
 from abstractqa.query import (
     ASKS_URL,
@@ -606,6 +607,11 @@ _WHICH_PAPERS = RECORD_FRAME | LISTING_FRAME | LISTING_WORDS | content_words("pa
 def _matching_sentence(query: Query, source: Source) -> int | None:
     """The sentence of a listed paper that holds the most of the listing's topic words (its rare
     ones counting double, and a value where values are asked); None where none holds one."""
+    if query.kind == "listing" and (media := media_asked(query)):
+        # "which papers generate audio?": the sentence that makes it ("we manipulate input speech")
+        making = [i for i, t in enumerate(source.sentences) if all(makes(t, m) for m in media)]
+        if making:
+            return making[0]
     topic = query.topic - LISTING_FRAME - LISTING_WORDS - GENERIC_STEMS
     value = PERCENT.search if query.asks_percent else numbers_in if query.asks_number else None
 
@@ -1074,6 +1080,11 @@ def yes_or_no(question: str, source: Source, quote: str) -> str | None:
     unnamed = without_names(question, source)  # "does gismo use a graph?": "graph" is asked, though a name holds it
     asked = (content_words(unnamed) if unnamed != question else content_words(question) - source.name_words) - _YES_NO_FRAME
     sentence = strip_markers(quote)
+    if media := made_media(question):
+        # "does videopoet generate audio?": "capable of synthesizing high-quality video, with
+        # matching audio" makes it, in another verb; LaViLa's "auto-generated narrations ... of
+        # long videos" makes none (a "Yes" needs the medium made, not two words in a sentence).
+        return "Yes" if all(makes(sentence, m) for m in media) and not _NEGATED.search(sentence) else None
     said = content_words(sentence)
     full = True  # every asked word stands in the sentence: it may say "Yes"
     if not asked or not asked <= said:

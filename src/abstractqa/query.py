@@ -40,6 +40,7 @@ from abstractqa.evidence import (
     stem_run,
     variant_key,
 )
+from abstractqa.media import made_media
 from abstractqa.names import stated_superlative
 
 if TYPE_CHECKING:
@@ -526,6 +527,8 @@ _AND_DESCRIBED = re.compile(
 )
 # "which models ...", "what approaches ...": plural things of the collection, asked at the start.
 _WHICH_KINDS = re.compile(r"\W*(?:which|what)\s+(?:[\w\-]+\s+)?(?:models|methods|approaches|systems|techniques|frameworks)\b", re.I)
+_KINDS = r"(?:models|methods|approaches|systems|techniques|frameworks)\b"
+_MAKERS = re.compile(rf"\W*(?:(?:which|what)\s+(?:[\w\-]+\s+){{0,2}}{_KINDS}|(?:[\w\-]+\s+){{0,3}}{_KINDS}(?=\s+(?:that|which)\b))", re.I)
 _ITS = re.compile(r"\b(?:it|its|they|them|their)\b|\b(?:this|that)\s+(?:paper|model|method|work|one|approach|study)\b", re.I)
 _THE_TWO = re.compile(r"\b(?:the|these|those)\s+(?:two|2)\s+(?:[\w\-]+\s+){0,3}?(?:papers|works|studies|articles)\b", re.I)
 
@@ -605,7 +608,10 @@ def read_query(
     # "which models actually generate or transform audio?": of no paper named, described or
     # pointed back at, the collection's models that do it ("which models did they test?" is a
     # paper's own).
-    kinds = _WHICH_KINDS.match(text) and not (intent.named or described or _ITS.search(_NOT_JUST.split(ASIDE.sub(" ", text))[0]))
+    # "which video generation models also produce audio?", "video gen models that also make
+    # audio?": models of a longer kind, asked for what they make.
+    kinding = _MAKERS if made_media(text) else _WHICH_KINDS
+    kinds = kinding.match(text) and not (intent.named or described or _ITS.search(_NOT_JUST.split(ASIDE.sub(" ", text))[0]))
     if record or intent.collection or filtered and (counts_papers or not (asks_value or asks_percent or comparison)):
         kind: Kind = "record"
     elif comparison:
@@ -622,7 +628,7 @@ def read_query(
     # "models that also output sound, not just frames": what is set aside is no topic.
     about = _NOT_JUST.sub(" ", _INSTRUCTION.sub(" ", unlike))
     if kind == "listing" and kinds:  # "which systems create sound?": the kind of thing listed is no topic
-        about = _WHICH_KINDS.sub(" ", about, count=1)
+        about = kinding.sub(" ", about, count=1)
     # "the two surveys by Pengzhen Ren": a person's name is in the records, not in the abstracts.
     people = content_words(" ".join(intent.authors + intent.strangers))
     topic = content_words(about) - GENERIC_STEMS - LISTING_WORDS - people
