@@ -19,6 +19,8 @@ from abstractqa.media import any_of, made_media, makes
         ("which papers use Ego4D video?", []),
         ("which papers include a human study of generated images?", []),
         ("is there work on making a voice recording sound as if it was captured elsewhere?", []),
+        # editing is asked, not making: the video generators are not the answer
+        ("which papers can edit videos?", []),
     ],
 )
 def test_a_question_asks_for_the_media_its_verb_of_making_takes(question, media):
@@ -31,6 +33,8 @@ def test_a_question_asks_for_the_media_its_verb_of_making_takes(question, media)
         ("We present VideoPoet, a language model capable of synthesizing high-quality video, with matching audio, from a large variety of conditioning signals.", "audio", True),
         ("Our models set a new state-of-the-art on multiple tasks: text-to-video synthesis, video editing, video-to-audio generation.", "audio", True),
         ("In human evaluations, our generated videos are strongly preferred in quality.", "video", True),
+        ("A cast of models that generates high-quality, 1080p HD videos with different aspect ratios and synchronized audio.", "audio", True),
+        ("In this paper, we manipulate input speech to sound as though it was recorded within a different scene.", "audio", True),
         ("We also show generation of personalized videos based on a user's image.", "video", True),
         # a medium that only describes what is made, or that is used
         ("We repurpose pre-trained LLMs and finetune them to create automatic video narrators.", "video", False),

@@ -43,7 +43,12 @@ _BARRIERS = frozenset(
 # What may follow the head and join another thing made to it ("video together w/ sound").
 _JOINING = frozenset("and or , with together along alongside plus w".split())
 _TOKEN = re.compile(r"[a-z0-9]+|[.;:()?,]")
-_REACH = 7  # tokens between a verb of making and the head it takes, at most
+_REACH = 14  # tokens between a verb of making and the medium it takes, at most ("generates
+# high-quality, 1080p HD videos with different aspect ratios and synchronized audio")
+# Verbs that change a thing rather than make one: what a sentence may make a medium by ("we
+# manipulate input speech"), but not what a question asks for in "make" ("which papers can
+# edit videos?" asks for editing, not for the video generators).
+_CHANGING = ("manipulat", "transform", "edit")
 
 
 def _tokens(text: str) -> list[str]:
@@ -63,14 +68,14 @@ def _made_at(tokens: list[str], i: int, asked: bool = False) -> bool:
     """Whether the medium at `i` is made: right before a noun of making, or the head of what a
     verb of making a few words before takes. Of a question (`asked`), not by a participle:
     "a human study of generated images" asks about the study."""
-    if i + 1 < len(tokens) and _MAKING.match(tokens[i + 1]) and not tokens[i + 1].startswith("product"):
+    if i + 1 < len(tokens) and _MAKING.match(nxt := tokens[i + 1]) and not nxt.startswith("product") and not (asked and nxt.startswith(_CHANGING)):
         return True  # "video generation", "video-to-audio generation", "video editing", "video gen"
     if not _head(tokens, i):
         return False
     for j in range(i - 1, max(-1, i - 1 - _REACH), -1):
         t = tokens[j]
         if _MAKING.match(t) and t != "gen":
-            return not (asked and t.endswith("ed"))
+            return not (asked and (t.endswith("ed") or t.startswith(_CHANGING)))
         # "generation of personalized videos": "of" right after the noun of making
         if t in _BARRIERS and not (t == "of" and j > 0 and _MAKING.match(tokens[j - 1])):
             return False
