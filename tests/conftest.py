@@ -111,9 +111,23 @@ def seed_index_dir(tmp_path_factory, embed_model) -> Path:
     return data_dir
 
 
+# The LLM checks (`answer.topic_check`, `answer.judge`) run the bundled Qwen 1.5B on the CPU:
+# on a 2-core machine without AVX-512 a check takes 7-35 s, and asked of every question of the
+# suite they alone took it past CI's 90 minutes. So the suite's assistant answers by the rules
+# alone, and the tests of what the checks decide use `checked_assistant`.
 @pytest.fixture(scope="session")
 def assistant(seed_index_dir, embed_model):
-    """An Assistant over the seed index, default (extractive) answers."""
+    """An Assistant over the seed index, extractive answers, the LLM checks off."""
+    from abstractqa.assistant import Assistant
+
+    return Assistant(
+        make_settings(seed_index_dir, answer={"topic_check": "off", "judge": "off"}), embed_model=embed_model
+    )
+
+
+@pytest.fixture(scope="session")
+def checked_assistant(seed_index_dir, embed_model):
+    """An Assistant over the seed index in the default mode: extractive, topic check and judge on."""
     from abstractqa.assistant import Assistant
 
     return Assistant(make_settings(seed_index_dir), embed_model=embed_model)

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 from pathlib import Path
@@ -564,22 +565,27 @@ def test_unreachable_judge_leaves_grades_null_and_the_run_goes_on(assistant, tmp
 # -- the CI gate -------------------------------------------------------------------------------
 
 
-# A set's answers include the bundled Qwen's topic checks and judgments (`answer.judge`; when
-# every factoid was judged, the 89 dev questions took about 9 minutes on 2 busy cores; now only
-# those whose verdict could change the answer are), so the gate gets twice the suite's per-test limit.
-@pytest.mark.timeout(1800)
-@pytest.mark.parametrize(
-    ("questions", "gate", "count"),
-    [
-        (DEV_QUESTIONS, THRESHOLDS, 89),
-        *((ROOT / "evals" / f"{name}.jsonl", ROOT / "evals" / f"thresholds-{name}.json", n) for name, n in DEV_SETS),
-    ],
-    ids=["dev", *(name for name, _ in DEV_SETS)],
-)
-def test_shipped_question_set_meets_thresholds(assistant, questions, gate, count):
-    """Each dev set in the default mode (extractive, topic check and judge on) must not fall below its thresholds file."""
+# Every dev set is gated twice over. The rules alone (topic check and judge off: seconds a set)
+# must hold each set's floors (`thresholds-*.json`, lowered only where `thresholds-rules.json`
+# says: refusals the checks make). The default mode, with the bundled Qwen's checks, is gated on
+# the sets where those checks change a metric (CHECKED_SETS): on a 2-core machine without
+# AVX-512 a check takes 7-35 s, and every set in the default mode took CI past its 90 minutes.
+# `make gate` (ABSTRACTQA_GATE=all) runs the default mode on every set.
+CHECKED_SETS = ["dev6", "dev10", "dev24"]
+RULES_FLOORS = json.loads((ROOT / "evals" / "thresholds-rules.json").read_text())
+GATED = [
+    (DEV_QUESTIONS, THRESHOLDS, 89),
+    *((ROOT / "evals" / f"{name}.jsonl", ROOT / "evals" / f"thresholds-{name}.json", n) for name, n in DEV_SETS),
+]
+GATE_IDS = ["dev", *(name for name, _ in DEV_SETS)]
+CHECKED_IDS = GATE_IDS if os.environ.get("ABSTRACTQA_GATE") == "all" else CHECKED_SETS
+CHECKED = [case for case, name in zip(GATED, GATE_IDS, strict=True) if name in CHECKED_IDS]
+
+
+def meets_thresholds(assistant, questions, gate, count, mode_floors=None):
     thresholds = {k: v for k, v in json.loads(gate.read_text()).items() if not k.startswith("_")}
     assert set(thresholds) == set(QUALITY_METRICS)
+    thresholds |= mode_floors or {}
     summary, results = evaluate(assistant, questions, progress=False)
     assert summary["n_questions"] == count and summary["mode"] == "extractive"
     below = {
@@ -587,6 +593,24 @@ def test_shipped_question_set_meets_thresholds(assistant, questions, gate, count
     }
     failing = "\n".join(f"{r.id}: {'; '.join(r.failures)}" for r in results if not r.passed)
     assert not below, f"metrics below {gate.name}: {below}\nfailed questions:\n{failing}"
+
+
+@pytest.mark.parametrize(("questions", "gate", "count"), GATED, ids=GATE_IDS)
+def test_the_rules_alone_meet_each_sets_thresholds(assistant, questions, gate, count):
+    """Each dev set answered by the rules alone (extractive, no LLM check) holds its floors."""
+    assert not {assistant.settings.answer.topic_check, assistant.settings.answer.judge} - {"off"}
+    name = "dev" if gate.stem == "thresholds" else gate.stem.removeprefix("thresholds-")
+    meets_thresholds(assistant, questions, gate, count, RULES_FLOORS.get(name))
+
+
+@pytest.mark.timeout(1800)
+@pytest.mark.parametrize(
+    ("questions", "gate", "count"), CHECKED, ids=[name for name in GATE_IDS if name in CHECKED_IDS]
+)
+def test_shipped_question_set_meets_thresholds(checked_assistant, questions, gate, count):
+    """A dev set in the default mode (extractive, topic check and judge on) holds its floors."""
+    assert checked_assistant.settings.answer.topic_check == checked_assistant.settings.answer.judge == "always"
+    meets_thresholds(checked_assistant, questions, gate, count)
 
 
 def test_the_first_sentence_ends_at_a_bare_no_but_not_at_no_before_a_number():
