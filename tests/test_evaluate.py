@@ -573,13 +573,10 @@ def test_unreachable_judge_leaves_grades_null_and_the_run_goes_on(assistant, tmp
 # `make gate` (ABSTRACTQA_GATE=all) runs the default mode on every set.
 CHECKED_SETS = ["dev6", "dev10", "dev24"]
 RULES_FLOORS = json.loads((ROOT / "evals" / "thresholds-rules.json").read_text())
-GATED = [
-    (DEV_QUESTIONS, THRESHOLDS, 89),
-    *((ROOT / "evals" / f"{name}.jsonl", ROOT / "evals" / f"thresholds-{name}.json", n) for name, n in DEV_SETS),
-]
-GATE_IDS = ["dev", *(name for name, _ in DEV_SETS)]
-CHECKED_IDS = GATE_IDS if os.environ.get("ABSTRACTQA_GATE") == "all" else CHECKED_SETS
-CHECKED = [case for case, name in zip(GATED, GATE_IDS, strict=True) if name in CHECKED_IDS]
+GATED = {"dev": (DEV_QUESTIONS, THRESHOLDS, 89)} | {
+    name: (ROOT / "evals" / f"{name}.jsonl", ROOT / "evals" / f"thresholds-{name}.json", n) for name, n in DEV_SETS
+}
+CHECKED = list(GATED) if os.environ.get("ABSTRACTQA_GATE") == "all" else CHECKED_SETS
 
 
 def meets_thresholds(assistant, questions, gate, count, mode_floors=None):
@@ -595,22 +592,19 @@ def meets_thresholds(assistant, questions, gate, count, mode_floors=None):
     assert not below, f"metrics below {gate.name}: {below}\nfailed questions:\n{failing}"
 
 
-@pytest.mark.parametrize(("questions", "gate", "count"), GATED, ids=GATE_IDS)
-def test_the_rules_alone_meet_each_sets_thresholds(assistant, questions, gate, count):
+@pytest.mark.parametrize("name", list(GATED))
+def test_the_rules_alone_meet_each_sets_thresholds(assistant, name):
     """Each dev set answered by the rules alone (extractive, no LLM check) holds its floors."""
     assert not {assistant.settings.answer.topic_check, assistant.settings.answer.judge} - {"off"}
-    name = "dev" if gate.stem == "thresholds" else gate.stem.removeprefix("thresholds-")
-    meets_thresholds(assistant, questions, gate, count, RULES_FLOORS.get(name))
+    meets_thresholds(assistant, *GATED[name], RULES_FLOORS.get(name))
 
 
 @pytest.mark.timeout(1800)
-@pytest.mark.parametrize(
-    ("questions", "gate", "count"), CHECKED, ids=[name for name in GATE_IDS if name in CHECKED_IDS]
-)
-def test_shipped_question_set_meets_thresholds(checked_assistant, questions, gate, count):
+@pytest.mark.parametrize("name", CHECKED)
+def test_shipped_question_set_meets_thresholds(checked_assistant, name):
     """A dev set in the default mode (extractive, topic check and judge on) holds its floors."""
     assert checked_assistant.settings.answer.topic_check == checked_assistant.settings.answer.judge == "always"
-    meets_thresholds(checked_assistant, questions, gate, count)
+    meets_thresholds(checked_assistant, *GATED[name])
 
 
 def test_the_first_sentence_ends_at_a_bare_no_but_not_at_no_before_a_number():
